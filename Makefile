@@ -1,0 +1,36 @@
+# Two commands set up everything on a fresh machine (Python 3.11+ and make):
+#   make run    create .venv, install, run the example city's baseline, print where the results are
+#   make test   create .venv, install, run the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+REPS ?= 50
+SEED ?= 1
+
+.PHONY: install run test bench lint clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "tuoyu-sim needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: install
+	$(BIN)/tuoyu run scenarios/example_city.yaml --reps $(REPS) --seed $(SEED) --out results/example_city --force
+
+test: install
+	$(BIN)/ruff check sim tests scenarios
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m sim.bench
+
+lint: install
+	$(BIN)/ruff check sim tests scenarios
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache

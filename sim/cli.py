@@ -1,0 +1,154 @@
+"""The ``tuoyu`` command line: validate and run scenarios, list indicators.
+
+Mistakes in the user's input end with located messages on stderr and exit code 2, never a traceback
+(``tuoyu --debug …`` shows one).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+import sim
+from sim.errors import InputError
+from sim.indicators import INDICATORS
+from sim.output import check_target, save
+from sim.results import Result
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="tuoyu-sim: simulate a city's childcare (托育) system for children aged 0–3.")
+# Piped or captured output (CI, a log file) gets a wide page so the summary table is not cut.
+out_console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, highlight=False)
+_state = {"debug": False}
+
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", metavar="KEY=VALUE",
+    help="Override a scenario value, e.g. --set demography.death_rate_per_1000_per_year=8.0 "
+         "(repeatable; the value is read as YAML).")]
+ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
+
+SUMMARY_INDICATORS = ("population", "births", "children_0_3", "children_0_3_per_1000", "child_net_migration")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"tuoyu-sim {sim.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for input errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Print an InputError's problems and exit 2; Ctrl-C exits 130 with a note."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InputError as err:
+            if _state["debug"]:
+                raise
+            for problem in err.problems:
+                err_console.print(f"error: {problem}", markup=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err_console.print("interrupted: nothing was written", markup=False)
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+@app.command()
+@user_errors
+def validate(file: ScenarioArg, set_: SetOption = None) -> None:
+    """Check a scenario file and its CSVs; print the resolved scenario (defaults, extends and --set applied)."""
+    scenario = sim.load_scenario(file, overrides=set_ or [])
+    resolved = scenario.spec.model_dump(mode="json")
+    out_console.print(yaml.safe_dump(resolved, allow_unicode=True, sort_keys=False, width=100).rstrip(),
+                      markup=False, soft_wrap=True)
+    city = scenario.city
+    streets = sum(kind == "street" for kind in city.street_kinds)
+    out_console.print(
+        f"# OK: {scenario.name}: {city.n_districts} districts, {city.n_streets} streets and towns "
+        f"({streets} streets, {city.n_streets - streets} towns), {city.population.sum():,.0f} residents, "
+        f"{len(city.new_housing)} new-housing completions; files: "
+        + ", ".join(str(p) for p in scenario.files), markup=False, soft_wrap=True)
+
+
+@app.command()
+@user_errors
+def run(
+    file: ScenarioArg,
+    reps: Annotated[int, typer.Option(min=1, help="Monte Carlo replications.")] = 20,
+    seed: Annotated[int, typer.Option(min=0, help="Root random seed.")] = 1,
+    set_: SetOption = None,
+    out: Annotated[Path | None, typer.Option(help="Results folder [default: results/<scenario file name>].",
+                                             show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the results folder if it exists.")] = False,
+) -> None:
+    """Run a scenario and write a results folder (tables, summary, manifest)."""
+    started = datetime.now(UTC)
+    scenario = sim.load_scenario(file, overrides=set_ or [])
+    out = out or Path("results") / file.stem
+    check_target(out, force)
+    with _progress() as progress:
+        task = progress.add_task(scenario.name, total=reps)
+        result = sim.run(scenario, reps=reps, seed=seed, progress=lambda done: progress.update(task, completed=done))
+    save(result, out, force, started, command=["tuoyu", *sys.argv[1:]])
+    print_summary(result)
+    out_console.print(f"Results: {out}", markup=False, soft_wrap=True)
+
+
+@app.command()
+def indicators(
+    language: Annotated[str, typer.Option("--lang", help="zh or en.")] = "en",
+) -> None:
+    """List the indicators with their kind (stock, flow, ratio), unit and label."""
+    table = Table("name", "kind", "unit", "label")
+    for name, indicator in INDICATORS.items():
+        table.add_row(name, indicator.kind, indicator.unit(language), indicator.label(language))
+    out_console.print(table)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("replications"),
+                    TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err_console)
+
+
+def print_summary(result: Result) -> None:
+    """Key city indicators per year: mean and the 90% interval across replications."""
+    language = result.scenario.spec.meta.language
+    summary = result.summary()
+    city = summary[(summary["level"] == "city") & summary["indicator"].isin(SUMMARY_INDICATORS)]
+    years = list(result.calendar.years)
+    table = Table(title=escape(f"{result.scenario.name}: {result.reps} replications, seed {result.seed}; "
+                               f"mean (p5–p95) at each year end"), title_justify="left")
+    table.add_column("indicator")
+    for year, month in zip(years, result.calendar.year_end_months, strict=True):
+        table.add_column(str(year) if month.endswith("-12") else month, justify="right")
+    for name in SUMMARY_INDICATORS:
+        rows = city[city["indicator"] == name].set_index("year")
+        decimals = 1 if INDICATORS[name].kind == "ratio" else 0
+        cells = [f"{rows.at[y, 'mean']:,.{decimals}f} "
+                 f"({rows.at[y, 'p5']:,.{decimals}f}–{rows.at[y, 'p95']:,.{decimals}f})" for y in years]
+        table.add_row(escape(f"{name} {INDICATORS[name].label(language)}"), *cells)
+    out_console.print(table)

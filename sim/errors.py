@@ -1,0 +1,47 @@
+"""Errors the user can fix: located, one line each, gathered rather than raised one at a time.
+
+A scenario file, an override or a CSV with mistakes raises one :class:`InputError` that holds every
+:class:`Problem` found in the pass, so a researcher fixes them all before running again. The CLI
+prints them and exits with code 2; no traceback unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake: where it is (``file:line:column``, ``file:row`` or ``--set``), the key path or
+    column it concerns, and what was expected against what was given."""
+
+    where: str
+    message: str
+    path: str = ""
+
+    def __str__(self) -> str:
+        head = ": ".join(part for part in (self.where, self.path) if part)
+        return f"{head}: {self.message}" if head else self.message
+
+
+class InputError(Exception):
+    """One or more :class:`Problem` in the user's input."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def did_you_mean(given: object, options: Iterable[object]) -> str:
+    """`` (did you mean 'x'?)`` for the closest option, or an empty string."""
+    names = [str(o) for o in options]
+    close = difflib.get_close_matches(str(given), names, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def show(value: object, limit: int = 60) -> str:
+    """A user's value as it should appear in a message: quoted strings, clipped when long."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

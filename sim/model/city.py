@@ -1,0 +1,46 @@
+"""The city's geography as the model sees it: districts (区县) and streets/towns (街道/乡镇) as arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+DISTRICT_KINDS = ("urban_district", "county_level_city", "county")
+STREET_KINDS = ("street", "town")
+
+
+@dataclass(frozen=True)
+class City:
+    """Districts and streets in a fixed order; per-street values are arrays aligned with ``street_ids``.
+
+    ``street_district`` holds each street's district index. ``new_housing`` lists completions as
+    ``(street index, month YYYY-MM, expected residents)``.
+    """
+
+    district_ids: tuple[str, ...]
+    district_names_zh: tuple[str, ...]
+    district_names_en: tuple[str, ...]
+    district_kinds: tuple[str, ...]
+    street_ids: tuple[str, ...]
+    street_names_zh: tuple[str, ...]
+    street_names_en: tuple[str, ...]
+    street_kinds: tuple[str, ...]
+    street_district: np.ndarray
+    population: np.ndarray
+    children_0_3: np.ndarray | None = None
+    new_housing: tuple[tuple[int, str, int], ...] = field(default_factory=tuple)
+
+    @property
+    def n_streets(self) -> int:
+        return len(self.street_ids)
+
+    @property
+    def n_districts(self) -> int:
+        return len(self.district_ids)
+
+    def district_matrix(self) -> np.ndarray:
+        """streets × districts 0/1 matrix: street values @ it = district totals."""
+        matrix = np.zeros((self.n_streets, self.n_districts))
+        matrix[np.arange(self.n_streets), self.street_district] = 1.0
+        return matrix

@@ -1,0 +1,161 @@
+"""The population process (人口): births, deaths, migration, new housing and ageing, street by street.
+
+Children are held as a streets × 36 array of counts by completed month of age. Each month, in order:
+births are Poisson with mean population × crude birth rate / 12 × seasonality; children die with an
+age-specific monthly hazard (infant mortality in the first year); residents migrate at the net rate
+(for a street with net out-migration children leave binomially, with net in-migration they arrive as
+Poisson counts); residents move into new housing completed ``move_in_lag_months`` earlier, part of
+them from older housing elsewhere in the district, the newcomers bringing young children; finally
+every child ages one month and those reaching 36 months leave for kindergarten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from sim.model import sampling
+from sim.model.city import City
+from sim.model.record import MonthlyRecord
+from sim.model.streams import Streams
+from sim.scenario.months import month_number
+from sim.scenario.schema import Demography, ScenarioSpec
+
+AGES = 36  # months of age 0–35: the 0–3 group (托育 age)
+
+
+@dataclass
+class Population:
+    """Residents per street and children per street and month of age (mutable state)."""
+
+    residents: np.ndarray
+    children: np.ndarray
+
+
+def birth_rate_per_month(demography: Demography, month: int) -> float:
+    """Births per resident in calendar month ``month`` (months since year 0): yearly rate, nearest listed year,
+    spread over the year by the seasonal weights."""
+    rates = demography.birth_rate_per_1000_per_year
+    year = month // 12
+    listed = min(rates, key=lambda y: (abs(y - year), -y))
+    weights = np.asarray(demography.birth_seasonality_by_month, float)
+    return rates[listed] / 1000 / 12 * weights[month % 12] * 12 / weights.sum()
+
+
+def monthly_death_hazard(demography: Demography) -> np.ndarray:
+    """Probability of dying within a month, by month of age 0–35."""
+    infant = 1 - (1 - demography.infant_mortality_per_1000_births / 1000) ** (1 / 12)
+    child = 1 - (1 - demography.child_mortality_per_1000_per_year / 1000) ** (1 / 12)
+    return np.where(np.arange(AGES) < 12, infant, child)
+
+
+def initial_population(spec: ScenarioSpec, city: City) -> Population:
+    """Residents from the streets file; children by month of age from the birth rates of the 36 months
+    before the start, thinned by mortality and, where the file gives ``children_0_3``, scaled to it."""
+    start = month_number(spec.horizon.start)
+    demography = spec.demography
+    born = np.array([birth_rate_per_month(demography, start - 1 - age) for age in range(AGES)])
+    survival = np.concatenate([[1.0], np.cumprod(1 - monthly_death_hazard(demography))[:-1]])
+    expected = city.population[:, None] * (born * survival)[None, :]
+    if city.children_0_3 is not None:
+        totals = expected.sum(axis=1, keepdims=True)
+        expected = expected * np.divide(city.children_0_3[:, None], totals,
+                                        out=np.zeros_like(totals), where=totals > 0)
+    return Population(residents=city.population.astype(float).copy(), children=np.round(expected))
+
+
+def _migration_rates(spec: ScenarioSpec, city: City) -> np.ndarray:
+    """Net migration per resident per month, by street."""
+    demography = spec.demography
+    by_district = demography.net_migration_by_district_per_1000_per_year
+    yearly = np.array([by_district.get(d, demography.net_migration_per_1000_per_year) for d in city.district_ids])
+    return yearly[city.street_district] / 1000 / 12
+
+
+def _completions_by_month(spec: ScenarioSpec, city: City) -> dict[int, np.ndarray]:
+    """Expected residents of new housing by move-in month index (from t = 0) and street."""
+    lag = spec.demography.new_housing.move_in_lag_months
+    start = month_number(spec.horizon.start)
+    by_month: dict[int, np.ndarray] = {}
+    for street, month, residents in city.new_housing:
+        t = month_number(month) + lag - start
+        if 0 <= t < spec.horizon.months:
+            by_month.setdefault(t, np.zeros(city.n_streets))[street] += residents
+    return by_month
+
+
+def _spread_over_ages(counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Arriving children per street → streets × months of age, each child's age uniform over 0–35 months."""
+    arrivals = counts.astype(np.intp)
+    streets = np.repeat(np.arange(len(arrivals)), arrivals)
+    ages = (rng.random(len(streets)) * AGES).astype(np.intp)
+    return np.bincount(streets * AGES + ages, minlength=len(arrivals) * AGES).reshape(len(arrivals), AGES).astype(float)
+
+
+def population_process(env: simpy.Environment, state: Population, spec: ScenarioSpec, city: City,
+                       streams: Streams, record: MonthlyRecord) -> Generator[simpy.Event, None, None]:
+    """One SimPy process: every month, births → deaths → migration → new housing → ageing."""
+    demography = spec.demography
+    housing = demography.new_housing
+    start = month_number(spec.horizon.start)
+    hazard = monthly_death_hazard(demography)[None, :]
+    death_rate = demography.death_rate_per_1000_per_year / 1000 / 12
+    migration = _migration_rates(spec, city)
+    arriving, leaving = np.maximum(migration, 0), np.maximum(-migration, 0)
+    completions = _completions_by_month(spec, city)
+    district = city.district_matrix()
+    rng_births, rng_deaths = streams.get("births"), streams.get("deaths")
+    rng_migration, rng_housing = streams.get("migration"), streams.get("new_housing")
+    shape = state.children.shape
+    n = city.n_streets
+    birth_rates = [birth_rate_per_month(demography, start + t) for t in range(spec.horizon.months)]
+
+    while True:
+        t = int(env.now)
+        children, residents = state.children, state.residents
+        under_3 = children.sum(axis=1)
+        adults = np.maximum(residents - under_3, 0)
+        # Street-level counts in one call: births, deaths and migration of residents over 3, children arriving.
+        births, adult_deaths, adult_moves, children_arriving = sampling.poisson(
+            np.stack([rng_births.random(n), rng_deaths.random(n), rng_migration.random(n), rng_migration.random(n)]),
+            np.stack([residents * birth_rates[t], adults * death_rate,
+                      adults * np.abs(migration), under_3 * arriving]))
+        adult_migration = np.sign(migration) * adult_moves
+
+        child_deaths = sampling.binomial(rng_deaths.random(shape), children, hazard)
+        children = children - child_deaths
+
+        child_migration = _spread_over_ages(children_arriving, rng_migration)
+        if leaving.any():
+            child_migration -= sampling.binomial(rng_migration.random(shape), children, leaving[:, None])
+
+        expected = completions.get(t)
+        u_move_in, u_with_children = rng_housing.random(n), rng_housing.random(n)
+        moved_in = relocated = housing_children_total = np.zeros(n)
+        housing_children = 0.0
+        if expected is not None:
+            moved_in = sampling.binomial(u_move_in, expected, housing.occupancy_share)
+            movers_from_district = np.round(moved_in * housing.relocated_within_district_share)
+            newcomers = moved_in - movers_from_district
+            district_share = residents / np.maximum(residents @ district, 1)[city.street_district]
+            relocated = (movers_from_district @ district)[city.street_district] * district_share
+            housing_children_total = sampling.poisson(
+                u_with_children, newcomers * housing.children_0_3_per_1000_newcomers / 1000)
+            housing_children = _spread_over_ages(housing_children_total, rng_housing)
+        children = children + child_migration + housing_children
+
+        aged_out = children[:, -1].copy()
+        state.children = np.concatenate([births[:, None], children[:, :-1]], axis=1)
+        deaths = child_deaths.sum(axis=1) + adult_deaths
+        net_migration = child_migration.sum(axis=1) + adult_migration
+        state.residents = residents + births - deaths + net_migration + moved_in - relocated
+
+        record.add(t, births=births, deaths=deaths, net_migration=net_migration,
+                   new_housing_residents=moved_in, relocated_to_new_housing=relocated,
+                   child_deaths=child_deaths.sum(axis=1), children_aged_out=aged_out,
+                   child_net_migration=child_migration.sum(axis=1) + housing_children_total,
+                   population=state.residents, children_0_3=state.children.sum(axis=1))
+        yield env.timeout(1)

@@ -1,0 +1,156 @@
+"""Write a results folder, all or nothing.
+
+Everything is written into a hidden temporary folder beside the target and renamed into place at the
+end, so an interrupted or failed run leaves no half-written results. An existing folder is replaced
+only when asked (``force``).
+
+Layout::
+
+    manifest.json       resolved scenario, seed, replications, versions, git commit, times, input files
+    monthly.parquet     tidy monthly table (city and districts); monthly.csv is the same in UTF-8 with BOM
+    annual.parquet      tidy yearly table (city, districts, streets); annual.csv likewise
+    summary.csv         mean, p5, p50, p95 across replications per indicator, geography and year
+    parameters.csv      the value each uncertain parameter took in each replication
+    geography.csv       ids, names and kinds of the districts and streets
+    inputs/             copies of the scenario files and CSVs the run read
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.errors import InputError, Problem
+from sim.results import Result
+
+PACKAGES = ("tuoyu-sim", "simpy", "numpy", "scipy", "pandas", "pydantic", "pyarrow", "PyYAML", "typer")
+CSV_ENCODING = "utf-8-sig"  # the BOM makes Excel read Chinese text correctly
+
+
+def check_target(out: Path, force: bool) -> None:
+    """Refuse to overwrite a folder unless ``force``; called before any work so nothing is wasted."""
+    if out.exists() and not force:
+        raise InputError([Problem(str(out), "already exists; use --force to replace it or --out to choose another")])
+    if out.exists() and not out.is_dir():
+        raise InputError([Problem(str(out), "exists and is not a folder")])
+
+
+@contextmanager
+def staging(out: Path, force: bool):
+    """A temporary folder that becomes ``out`` if the block finishes, and vanishes if it does not."""
+    check_target(out, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    try:
+        yield temp
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+            temp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            temp.rename(out)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def write_table(frame: pd.DataFrame, folder: Path, name: str, parquet: bool = True) -> None:
+    if parquet:
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+    frame.to_csv(folder / f"{name}.csv", index=False, encoding=CSV_ENCODING)
+
+
+def write_result(result: Result, folder: Path, started: datetime, command: list[str]) -> None:
+    """Write every table and the manifest of ``result`` into ``folder``."""
+    write_table(result.monthly, folder, "monthly")
+    write_table(result.annual, folder, "annual")
+    write_table(result.summary(), folder, "summary", parquet=False)
+    write_table(result.parameters, folder, "parameters", parquet=False)
+    write_table(geography_table(result), folder, "geography", parquet=False)
+    inputs = folder / "inputs"
+    inputs.mkdir()
+    files = []
+    for path in result.scenario.files:
+        copy = inputs / path.name
+        if copy.exists():  # two layers with one file name: keep both
+            copy = inputs / f"{path.parent.name}_{path.name}"
+        shutil.copy2(path, copy)
+        files.append({"path": str(path), "copy": str(copy.relative_to(folder)), "sha256": _sha256(path)})
+    manifest = {
+        "scenario_name": result.scenario.name,
+        "scenario_file": str(result.scenario.path),
+        "overrides": list(result.scenario.overrides),
+        "seed": result.seed,
+        "reps": result.reps,
+        "command": command,
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "versions": versions(),
+        "git": git_commit(),
+        "input_files": files,
+        "resolved_scenario": result.scenario.spec.model_dump(mode="json"),
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def geography_table(result: Result) -> pd.DataFrame:
+    city = result.scenario.city
+    districts = pd.DataFrame({"level": "district", "geography": city.district_ids, "district_id": city.district_ids,
+                              "name_zh": city.district_names_zh, "name_en": city.district_names_en,
+                              "kind": city.district_kinds})
+    streets = pd.DataFrame({"level": "street", "geography": city.street_ids,
+                            "district_id": [city.district_ids[i] for i in city.street_district],
+                            "name_zh": city.street_names_zh, "name_en": city.street_names_en,
+                            "kind": city.street_kinds})
+    return pd.concat([districts, streets], ignore_index=True)
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def git_commit() -> dict[str, Any] | None:
+    """The commit of the tuoyu-sim checkout this code runs from, and whether it has local changes."""
+    here = Path(__file__).resolve().parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=here, capture_output=True, text=True, timeout=10,
+                              check=True).stdout.strip()
+
+    try:
+        return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--", "."))}
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def save(result: Result, out: Path, force: bool, started: datetime, command: list[str],
+         before_rename: Callable[[Path], None] | None = None) -> Path:
+    """Write ``result`` to ``out`` atomically; returns ``out``."""
+    with staging(out, force) as folder:
+        write_result(result, folder, started, command)
+        if before_rename is not None:
+            before_rename(folder)
+    return out

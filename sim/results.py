@@ -1,0 +1,176 @@
+"""Results that know how to aggregate: streets → districts → city, months → years, replications → summaries.
+
+A replication's per-street monthly values are reduced at once to what is kept (city and district
+every month; city, district and street for each year), so memory grows with replications only by
+those aggregates. Tables are tidy: one row per (replication, period, level, geography, indicator).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from sim.indicators import INDICATORS, Indicator
+from sim.model.city import City
+from sim.scenario.load import Scenario
+from sim.scenario.months import month_range
+
+PERCENTILES = (5, 50, 95)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The horizon's months and, per calendar year, the months it covers (a partial year at either end
+    is its own period)."""
+
+    months: tuple[str, ...]
+    years: tuple[int, ...]
+    year_slices: tuple[slice, ...]
+
+    @classmethod
+    def of(cls, start: str, end: str) -> Calendar:
+        months = tuple(month_range(start, end))
+        years, slices, first = [], [], 0
+        for i, month in enumerate(months):
+            if i == len(months) - 1 or months[i + 1][:4] != month[:4]:
+                years.append(int(month[:4]))
+                slices.append(slice(first, i + 1))
+                first = i + 1
+        return cls(months, tuple(years), tuple(slices))
+
+    @property
+    def year_end_months(self) -> tuple[str, ...]:
+        return tuple(self.months[s.stop - 1] for s in self.year_slices)
+
+
+@dataclass
+class ReplicationTables:
+    """One replication, aggregated: ``monthly[indicator, month, geography]`` for the city and its
+    districts, ``annual[indicator, year, geography]`` for the city, districts and streets."""
+
+    monthly: np.ndarray
+    annual: np.ndarray
+    draws: dict[str, float] = field(default_factory=dict)
+
+
+def reduce_replication(values: dict[str, np.ndarray], city: City, calendar: Calendar,
+                       draws: dict[str, float] | None = None) -> ReplicationTables:
+    """Aggregate per-street monthly values (indicator → months × streets) in space and time."""
+    district = city.district_matrix()
+    monthly, annual = {}, {}
+    for name, indicator in INDICATORS.items():
+        if indicator.kind == "ratio":
+            continue
+        streets = values[name]
+        districts = streets @ district
+        monthly[name] = np.concatenate([districts.sum(axis=1, keepdims=True), districts], axis=1)
+        by_geography = np.concatenate([monthly[name], streets], axis=1)
+        if indicator.kind == "stock":
+            annual[name] = by_geography[[s.stop - 1 for s in calendar.year_slices]]
+        else:
+            annual[name] = np.stack([by_geography[s].sum(axis=0) for s in calendar.year_slices])
+    for name, indicator in INDICATORS.items():
+        if indicator.kind == "ratio":
+            monthly[name] = _ratio(monthly, indicator)
+            annual[name] = _ratio(annual, indicator)
+    return ReplicationTables(np.stack([monthly[n] for n in INDICATORS]),
+                             np.stack([annual[n] for n in INDICATORS]), draws or {})
+
+
+def _ratio(tables: dict[str, np.ndarray], indicator: Indicator) -> np.ndarray:
+    numerator, denominator = tables[indicator.numerator], tables[indicator.denominator]
+    out = np.full(numerator.shape, np.nan)
+    np.divide(numerator * indicator.scale, denominator, out=out, where=denominator != 0)
+    return out
+
+
+class Result:
+    """All replications of one scenario: tidy tables and summaries across replications."""
+
+    def __init__(self, scenario: Scenario, seed: int, replications: list[ReplicationTables]):
+        self.scenario = scenario
+        self.seed = seed
+        self.reps = len(replications)
+        self.calendar = Calendar.of(scenario.spec.horizon.start, scenario.spec.horizon.end)
+        self._monthly = np.stack([r.monthly for r in replications])
+        self._annual = np.stack([r.annual for r in replications])
+        self._draws = [r.draws for r in replications]
+        city = scenario.city
+        self.monthly_geographies = (("city", "city"), *(("district", d) for d in city.district_ids))
+        self.annual_geographies = (*self.monthly_geographies, *(("street", s) for s in city.street_ids))
+
+    def values(self, indicator: str, level: str = "city") -> np.ndarray:
+        """Monthly values as a replications × months (× districts) array."""
+        data = self._monthly[:, list(INDICATORS).index(indicator)]
+        return data[:, :, 0] if level == "city" else data[:, :, 1:]
+
+    @cached_property
+    def monthly(self) -> pd.DataFrame:
+        """Tidy monthly table: replication, month, level, geography, indicator, value (city and districts)."""
+        return _tidy(self._monthly, "month", list(self.calendar.months), self.monthly_geographies)
+
+    @cached_property
+    def annual(self) -> pd.DataFrame:
+        """Tidy yearly table for city, districts and streets: stocks at the year's last month, flows summed."""
+        table = _tidy(self._annual, "year", list(self.calendar.years), self.annual_geographies)
+        table.insert(2, "month", table["year"].map(dict(zip(self.calendar.years, self.calendar.year_end_months,
+                                                                strict=True))).astype("category"))
+        return table
+
+    @cached_property
+    def parameters(self) -> pd.DataFrame:
+        """The value each uncertain parameter took in each replication (empty if none is uncertain)."""
+        rows = [(rep, path, value) for rep, draws in enumerate(self._draws) for path, value in draws.items()]
+        return pd.DataFrame(rows, columns=["replication", "parameter", "value"])
+
+    def summary(self) -> pd.DataFrame:
+        """Per level, geography, indicator and year: mean, p5, p50, p95 across replications."""
+        stats = {"mean": np.mean(self._annual, axis=0)}
+        for q, values in zip(PERCENTILES, np.percentile(self._annual, PERCENTILES, axis=0), strict=True):
+            stats[f"p{q}"] = values
+        frame = _index_frame(len(INDICATORS), list(self.calendar.years), self.annual_geographies, "year")
+        language = self.scenario.spec.meta.language
+        frame["name"] = frame["geography"].map(self._names(language))
+        frame["unit"] = frame["indicator"].map({n: i.unit(language) for n, i in INDICATORS.items()})
+        frame["month"] = frame["year"].map(dict(zip(self.calendar.years, self.calendar.year_end_months, strict=True)))
+        for key, values in stats.items():
+            frame[key] = values.ravel().round(3)
+        return frame[["level", "geography", "name", "indicator", "unit", "year", "month", *stats]]
+
+    def _names(self, language: str) -> dict[str, str]:
+        city = self.scenario.city
+        zh = language == "zh"
+        names = {"city": self.scenario.spec.meta.name}
+        names.update(zip(city.district_ids, city.district_names_zh if zh else city.district_names_en, strict=True))
+        names.update(zip(city.street_ids, city.street_names_zh if zh else city.street_names_en, strict=True))
+        return names
+
+
+def _index_frame(n_indicators: int, periods: list, geographies: tuple[tuple[str, str], ...],
+                 period_name: str) -> pd.DataFrame:
+    """Index columns for an array shaped (indicator, period, geography), in C order."""
+    n_periods, n_geo = len(periods), len(geographies)
+    levels = [level for level, _ in geographies]
+    ids = [gid for _, gid in geographies]
+    return pd.DataFrame({
+        "indicator": pd.Categorical.from_codes(np.repeat(np.arange(n_indicators), n_periods * n_geo),
+                                               list(INDICATORS)),
+        period_name: np.tile(np.repeat(np.asarray(periods), n_geo), n_indicators),
+        "level": pd.Categorical(np.tile(levels, n_indicators * n_periods), categories=["city", "district", "street"]),
+        "geography": np.tile(np.asarray(ids, dtype=object), n_indicators * n_periods),
+    })[["level", "geography", "indicator", period_name]]
+
+
+def _tidy(values: np.ndarray, period_name: str, periods: list, geographies: tuple[tuple[str, str], ...]
+          ) -> pd.DataFrame:
+    reps = values.shape[0]
+    index = _index_frame(values.shape[1], periods, geographies, period_name)
+    frame = pd.concat([index] * reps, ignore_index=True)
+    frame.insert(0, "replication", np.repeat(np.arange(reps, dtype=np.int32), len(index)))
+    frame[period_name] = frame[period_name].astype("category")
+    frame["geography"] = frame["geography"].astype("category")
+    frame["value"] = values.ravel()
+    return frame[["replication", period_name, "level", "geography", "indicator", "value"]]

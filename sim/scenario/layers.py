@@ -1,0 +1,117 @@
+"""Layered scenario files: ``extends:`` and ``--set`` overrides.
+
+A file may start with ``extends: base.yaml`` (or a list of files, applied left to right): the base is
+read first and the file's own keys are deep-merged on top, the child winning; bases may extend
+others, and a cycle is refused. ``--set dotted.key=value`` overrides come last. Every value keeps the
+location that set it (``file:line:column`` or ``--set …``), so errors point at the right layer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sim.errors import InputError, Problem, show
+from sim.scenario.yamlio import KeyPath, Locations, read_yaml
+
+PATH_SUFFIX = "_csv"
+
+
+def load_layers(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Locations, list[Path]]:
+    """The merged data of ``path`` and everything it extends, their locations and the files read."""
+    path = path.resolve()
+    if path in _chain:
+        cycle = " → ".join(p.name for p in (*_chain[_chain.index(path):], path))
+        raise InputError([Problem(str(_chain[-1]), f"extends makes a cycle: {cycle}", "extends")])
+    data, locations = read_yaml(path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError([Problem(f"{path}:1:1", f"expected a mapping of sections (meta, horizon, …), "
+                                                 f"got a {type(data).__name__}")])
+    _resolve_paths(data, path.parent, ())
+    bases = data.pop("extends", None)
+    if bases is None:
+        return data, locations, [path]
+    if isinstance(bases, str):
+        bases = [bases]
+    if not isinstance(bases, list) or not all(isinstance(b, str) for b in bases):
+        raise InputError([Problem(locations[("extends",)], f"expected a file name or a list of file names, "
+                                                             f"got {show(bases)}", "extends")])
+    merged: dict[str, Any] = {}
+    merged_locations: Locations = {}
+    files: list[Path] = []
+    for base in bases:
+        base_path = path.parent / base
+        if not base_path.is_file():
+            raise InputError([Problem(locations[("extends",)], f"no such file {base!r} (looked for {base_path})",
+                                      "extends")])
+        base_data, base_locations, base_files = load_layers(base_path, (*_chain, path))
+        merged = deep_merge(merged, base_data)
+        merged_locations.update(base_locations)
+        files += base_files
+    return deep_merge(merged, data), {**merged_locations, **locations}, [*files, path]
+
+
+def deep_merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` on top of ``base``: mappings merge key by key, anything else is replaced."""
+    out = dict(base)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _resolve_paths(node: Any, folder: Path, path: KeyPath) -> None:
+    """Paths to CSV files are relative to the file that names them, whichever file extends it."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str) and key.endswith(PATH_SUFFIX) and isinstance(value, str):
+                node[key] = str((folder / value).resolve())
+            else:
+                _resolve_paths(value, folder, (*path, key))
+
+
+def parse_override(text: str) -> tuple[KeyPath, Any]:
+    """``demography.new_housing.occupancy_share=0.6`` → (key path, value), the value read as YAML."""
+    where = f"--set {text}"
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise InputError([Problem(where, "expected KEY=VALUE, e.g. demography.death_rate_per_1000_per_year=8.0")])
+    keys = tuple(int(part) if part.isdigit() else part for part in key.strip().split("."))
+    if any(part == "" for part in keys):
+        raise InputError([Problem(where, f"empty part in key {key.strip()!r}")])
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError as err:
+        raise InputError([Problem(where, f"the value is not valid YAML: {err}")]) from None
+    return keys, value
+
+
+def apply_overrides(data: dict[str, Any], locations: Locations, overrides: list[str]) -> dict[str, Any]:
+    """``data`` with every ``--set`` applied; their locations are recorded as ``--set …``."""
+    out = deep_merge({}, data)
+    for text in overrides:
+        keys, value = parse_override(text)
+        node = out
+        for depth, part in enumerate(keys[:-1]):
+            child = node.get(part)
+            if child is None:
+                child = node[part] = {}
+            elif not isinstance(child, dict):
+                prefix = ".".join(map(str, keys[: depth + 1]))
+                raise InputError([Problem(f"--set {text}", f"{prefix} is a value, not a section, so it has no "
+                                                           f"key {keys[depth + 1]!r}")])
+            else:
+                child = node[part] = dict(child)
+            node = child
+        if isinstance(keys[-1], str) and keys[-1].endswith(PATH_SUFFIX) and isinstance(value, str):
+            value = str(Path(value).resolve())
+        node[keys[-1]] = value
+        for depth in range(1, len(keys) + 1):
+            locations[keys[:depth]] = f"--set {text}"
+    return out

@@ -1,0 +1,117 @@
+"""The scenario file's schema: every section, key, unit, allowed range and default.
+
+Each key names its unit (``_per_1000_per_year``, ``_months``, ``_share``); each default says where it
+comes from: a published statistic (and its publisher) or the word *assumption*. Unknown keys are errors.
+Later capabilities add their sections here in the same style.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from sim.scenario.months import Month, month_number
+from sim.scenario.params import NonNegative, Share, StrictModel, param
+
+FIRST_YEAR, LAST_YEAR = 1950, 2200
+
+
+def _year_keys(rates: dict[int, object]) -> dict[int, object]:
+    if not rates:
+        raise ValueError("expected at least one year, e.g. {2025: 5.9}")
+    bad = [year for year in rates if not FIRST_YEAR <= year <= LAST_YEAR]
+    if bad:
+        raise ValueError(f"expected years between {FIRST_YEAR} and {LAST_YEAR} as keys, got {bad[0]}")
+    return dict(sorted(rates.items()))
+
+
+def _twelve_weights(weights: list[float]) -> list[float]:
+    if len(weights) != 12:
+        raise ValueError(f"expected 12 weights, January to December, got {len(weights)}")
+    if any(w < 0 for w in weights) or sum(weights) <= 0:
+        raise ValueError("expected non-negative weights that are not all zero")
+    return weights
+
+
+class Meta(StrictModel):
+    name: str = Field(min_length=1, description="Scenario name shown in tables, charts and briefs.")
+    description: str = ""
+    language: Literal["zh", "en"] = Field("zh", description="Language of labels in outputs.")
+
+
+class Horizon(StrictModel):
+    start: Month = Field("2025-01", description="First simulated month (t = 0).")
+    end: Month = Field("2027-12", description="Last simulated month, inclusive.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Horizon:
+        months = month_number(self.end) - month_number(self.start) + 1
+        if months < 1:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        if months > 600:
+            raise ValueError(f"the horizon is {months} months; at most 600 (50 years) are allowed")
+        return self
+
+    @property
+    def months(self) -> int:
+        return month_number(self.end) - month_number(self.start) + 1
+
+
+class GeographyFiles(StrictModel):
+    """CSV files of the city, each path relative to the scenario file that names it."""
+
+    districts_csv: str = Field(description="districts.csv: district_id, name_zh, name_en, kind.")
+    streets_csv: str = Field(
+        description="streets.csv: street_id, district_id, name_zh, name_en, kind (street|town), population.")
+    new_housing_csv: str | None = Field(
+        None, description="new_housing.csv: street_id, month (YYYY-MM completion), residents.")
+
+
+class NewHousing(StrictModel):
+    """Residents moving into newly completed housing (新建住宅小区) listed in new_housing.csv."""
+
+    move_in_lag_months: int = Field(6, ge=0, le=60, description="Assumption: months from completion to move-in.")
+    occupancy_share: Share = Field(0.8, description="Assumption: share of expected residents who move in.")
+    relocated_within_district_share: Share = Field(
+        0.7, description="Assumption: share of movers who come from older housing elsewhere in the same "
+                         "district (they leave those streets); the rest are newcomers to the city.")
+    children_0_3_per_1000_newcomers: NonNegative = Field(
+        25.0, description="Assumption: children under 3 arriving with every 1,000 newcomers.")
+
+
+class Demography(StrictModel):
+    """Births, deaths, migration and new housing (人口)."""
+
+    birth_rate_per_1000_per_year: Annotated[dict[int, NonNegative], AfterValidator(_year_keys)] = Field(
+        default_factory=lambda: {2022: 6.09, 2023: 5.55, 2024: 5.9},
+        description="Crude birth rate by calendar year; a year not listed takes the nearest listed year. "
+                    "Defaults: Hebei 6.09‰ (2022) and 5.9‰ (2024), Hebei statistical communiqués; "
+                    "2023 derived from 41.0万 births / 7,393万 residents. The years before the horizon "
+                    "build the initial children by month of age.")
+    birth_seasonality_by_month: Annotated[list[float], AfterValidator(_twelve_weights)] = Field(
+        default_factory=lambda: [1.0] * 12,
+        description="Assumption: relative weight of births in January … December (no seasonality).")
+    infant_mortality_per_1000_births: param(ge=0, le=1000) = Field(
+        4.0, description="Assumption: deaths before age 1 per 1,000 live births (not in the sourced facts).")
+    child_mortality_per_1000_per_year: param(ge=0, le=1000) = Field(
+        0.3, description="Assumption: yearly deaths per 1,000 children aged 12–35 months.")
+    death_rate_per_1000_per_year: param(ge=0, le=1000) = Field(
+        8.2, description="Crude death rate of all residents: Hebei 2024, 8.2‰ (statistical communiqué).")
+    net_migration_per_1000_per_year: param(ge=-1000, le=1000) = Field(
+        0.27, description="Net in-migration: Hebei 2024, +2万 on 7,378万 residents (statistical communiqué).")
+    net_migration_by_district_per_1000_per_year: dict[str, param(ge=-1000, le=1000)] = Field(
+        default_factory=dict, description="Per-district net migration replacing the city-wide rate.")
+    new_housing: NewHousing = Field(default_factory=NewHousing)
+
+
+class ScenarioSpec(StrictModel):
+    """A whole scenario file after ``extends`` and ``--set`` are applied."""
+
+    meta: Meta
+    horizon: Horizon = Field(default_factory=Horizon)
+    geography: GeographyFiles
+    demography: Demography = Field(default_factory=Demography)
+
+
+SECTIONS = tuple(ScenarioSpec.model_fields)

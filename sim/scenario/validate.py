@@ -1,0 +1,75 @@
+"""Turn pydantic's validation errors into located, one-line problems a researcher can act on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import InputError, Problem, did_you_mean, show
+from sim.scenario.params import LogNormal, Normal, Triangular, Uniform
+from sim.scenario.schema import ScenarioSpec
+from sim.scenario.yamlio import KeyPath, Locations
+
+# Union tags pydantic puts in an error's location; they are not keys the user wrote.
+_TAGS: dict[str, type[BaseModel] | None] = {
+    "number": None, "normal": Normal, "lognormal": LogNormal, "uniform": Uniform, "triangular": Triangular}
+
+
+def validate_spec(data: dict[str, Any], locations: Locations, source: str) -> ScenarioSpec:
+    """The validated scenario, or an :class:`InputError` listing every problem of the data."""
+    try:
+        return ScenarioSpec.model_validate(data)
+    except ValidationError as err:
+        raise InputError(_problems(err, locations, source)) from None
+
+
+def _problems(err: ValidationError, locations: Locations, source: str) -> list[Problem]:
+    problems = []
+    for error in err.errors(include_url=False):
+        raw_loc = tuple(error["loc"])
+        loc = tuple(part for part in raw_loc if not (isinstance(part, str) and part in _TAGS))
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            key = loc[-1]
+            message = f"unknown key {key!r}" + did_you_mean(key, _allowed_keys(raw_loc[:-1]))
+            path = _dotted(loc[:-1])
+        elif kind == "missing":
+            message = f"missing required key {loc[-1]!r}"
+            path = _dotted(loc[:-1])
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+            message = message[0].lower() + message[1:]
+            if "got" not in message and not isinstance(error.get("input"), dict):
+                message += f", got {show(error.get('input'))}"
+            path = _dotted(loc)
+        problems.append(Problem(_locate(loc, locations, source), message, path))
+    return problems
+
+
+def _dotted(loc: KeyPath) -> str:
+    return ".".join(str(part) for part in loc if part != "[key]")
+
+
+def _locate(loc: KeyPath, locations: Locations, source: str) -> str:
+    """The location of the longest prefix of ``loc`` that the user wrote (the section, if a key is missing)."""
+    for end in range(len(loc), 0, -1):
+        where = locations.get(loc[:end])
+        if where is None and isinstance(loc[end - 1], int):
+            where = locations.get((*loc[: end - 1], str(loc[end - 1])))
+        if where is not None:
+            return where
+    return source
+
+
+def _allowed_keys(loc: KeyPath) -> list[str]:
+    """The keys allowed at ``loc`` in the schema (best effort; empty where the schema has a free mapping)."""
+    model: type[BaseModel] | None = ScenarioSpec
+    for part in loc:
+        if isinstance(part, str) and part in _TAGS:
+            model = _TAGS[part]
+            continue
+        field = model.model_fields.get(part) if model is not None and isinstance(part, str) else None
+        annotation = field.annotation if field is not None else None
+        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    return list(model.model_fields) if model is not None else []
