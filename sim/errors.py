@@ -34,10 +34,22 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def in_file_order(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems sorted by file, then line, then column (``file:line:column``)."""
+
+    def key(problem: Problem) -> tuple[str, int, int]:
+        name, _, position = problem.where.partition(":")
+        numbers = [int(part) for part in position.split(":") if part.isdigit()]
+        return (name, *(numbers + [0, 0])[:2])
+
+    return sorted(problems, key=key)
+
+
 def did_you_mean(given: object, options: Iterable[object]) -> str:
     """`` (did you mean 'x'?)`` for the closest option, or an empty string."""
     names = [str(o) for o in options]
-    close = difflib.get_close_matches(str(given), names, n=1, cutoff=0.6)
+    same_but_case = [n for n in names if n.casefold() == str(given).casefold()]
+    close = same_but_case or difflib.get_close_matches(str(given), names, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

@@ -123,7 +123,8 @@ def population_process(env: simpy.Environment, state: Population, spec: Scenario
             np.stack([rng_births.random(n), rng_deaths.random(n), rng_migration.random(n), rng_migration.random(n)]),
             np.stack([residents * birth_rates[t], adults * death_rate,
                       adults * np.abs(migration), under_3 * arriving]))
-        adult_migration = np.sign(migration) * adult_moves
+        adult_deaths = np.minimum(adult_deaths, adults)
+        adult_migration = np.where(migration < 0, -np.minimum(adult_moves, adults - adult_deaths), adult_moves)
 
         child_deaths = sampling.binomial(rng_deaths.random(shape), children, hazard)
         children = children - child_deaths
@@ -138,10 +139,16 @@ def population_process(env: simpy.Environment, state: Population, spec: Scenario
         housing_children = 0.0
         if expected is not None:
             moved_in = sampling.binomial(u_move_in, expected, housing.occupancy_share)
+            # Movers from older housing leave the district's streets in proportion to their residents;
+            # a district cannot send more movers than it has residents.
             movers_from_district = np.round(moved_in * housing.relocated_within_district_share)
+            district_residents = residents @ district
+            wanted = movers_from_district @ district
+            scale = np.divide(district_residents, wanted, out=np.ones_like(wanted), where=wanted > district_residents)
+            movers_from_district = np.floor(movers_from_district * scale[city.street_district])
             newcomers = moved_in - movers_from_district
-            district_share = residents / np.maximum(residents @ district, 1)[city.street_district]
-            relocated = (movers_from_district @ district)[city.street_district] * district_share
+            relocated = ((movers_from_district @ district) / np.maximum(district_residents, 1))[city.street_district] \
+                * residents
             housing_children_total = sampling.poisson(
                 u_with_children, newcomers * housing.children_0_3_per_1000_newcomers / 1000)
             housing_children = _spread_over_ages(housing_children_total, rng_housing)

@@ -7,12 +7,13 @@ saves "CSV". Row numbers in messages are the file's line numbers, the header bei
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from pathlib import Path
 
 import numpy as np
 
-from sim.errors import InputError, Problem, did_you_mean, show
+from sim.errors import InputError, Problem, did_you_mean, in_file_order, show
 from sim.model.city import DISTRICT_KINDS, STREET_KINDS, City
 from sim.scenario.months import parse_month
 from sim.scenario.schema import GeographyFiles
@@ -30,24 +31,30 @@ class _Table:
         self.name = str(path)
         self.problems = problems
         self.rows: list[tuple[int, dict[str, str]]] = []
+        self.readable = False  # header complete: its ids can be checked against
         text = _read_text(path, problems)
         if text is None:
             return
         reader = csv.reader(io.StringIO(text))
         header = [h.strip() for h in next(reader, [])]
         missing = [c for c in required if c not in header]
+        unexpected = [h for h in header if h not in required and h not in optional]
+        explained = set()
         for column in missing:
-            problems.append(Problem(self.name + ":1", f"missing column {column!r}"
-                                    + did_you_mean(column, [h for h in header if h not in required])
-                                    + f"; columns found: {', '.join(header) or 'none'}"))
-        for column in header:
-            if column not in required and column not in optional:
+            typo = difflib.get_close_matches(column, unexpected, n=1, cutoff=0.6)
+            explained.update(typo)
+            hint = f" (is {typo[0]!r} a misspelling of it?)" if typo else ""
+            problems.append(Problem(self.name + ":1", f"missing column {column!r}{hint}; "
+                                    f"columns found: {', '.join(header) or 'none'}"))
+        for column in unexpected:
+            if column not in explained:
                 problems.append(Problem(self.name + ":1", f"unknown column {column!r}"
                                         + did_you_mean(column, [*required, *optional])
                                         + f"; expected {', '.join(required)}"
                                         + (f" and optionally {', '.join(optional)}" if optional else "")))
         if missing:
             return
+        self.readable = True
         for line, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue
@@ -120,7 +127,7 @@ def read_city(files: GeographyFiles) -> City:
     population, children = [], []
     has_children = any("children_0_3" in row for _, row in streets.rows)
     for line, row in streets.rows:
-        if row["district_id"] not in district_lines:
+        if districts.readable and row["district_id"] not in district_lines:
             streets.error(line, "district_id", f"{row['district_id']!r} is not in {districts.name}"
                           + did_you_mean(row["district_id"], district_lines))
         streets.choice(line, row, "kind", STREET_KINDS)
@@ -130,7 +137,7 @@ def read_city(files: GeographyFiles) -> City:
 
     completions = []
     for line, row in housing.rows if housing else ():
-        if row["street_id"] not in street_lines:
+        if streets.readable and row["street_id"] not in street_lines:
             housing.error(line, "street_id", f"{row['street_id']!r} is not in {streets.name}"
                           + did_you_mean(row["street_id"], street_lines))
         try:
@@ -144,7 +151,7 @@ def read_city(files: GeographyFiles) -> City:
     if not streets.rows and not problems:
         problems.append(Problem(streets.name, "no streets: expected at least one data row"))
     if problems:
-        raise InputError(problems)
+        raise InputError(in_file_order(problems))
 
     district_index = {d: i for i, d in enumerate(district_lines)}
     street_index = {s: i for i, s in enumerate(street_lines)}

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.errors import InputError, Problem, did_you_mean
+from pydantic import ValidationError
+
+from sim.errors import InputError, Problem, did_you_mean, in_file_order
 from sim.model.city import City
 from sim.scenario.city_csv import read_city
 from sim.scenario.layers import apply_overrides, load_layers
-from sim.scenario.schema import ScenarioSpec
+from sim.scenario.schema import GeographyFiles, ScenarioSpec
 from sim.scenario.validate import validate_spec
 from sim.scenario.yamlio import Locations
 
@@ -41,22 +43,35 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
         raise InputError([Problem(str(path), "no such scenario file")])
     data, locations, files = load_layers(path)
     data = apply_overrides(data, locations, list(overrides))
-    spec = validate_spec(data, locations, str(path))
-    city = read_city(spec.geography)
-    _check_names(spec, city, locations, str(path))
+    problems: list[Problem] = []
+    spec = city = None
+    try:
+        spec = validate_spec(data, locations, str(path))
+    except InputError as err:
+        problems += err.problems
+    try:
+        # The city's files are checked even when other sections have mistakes: one pass shows all.
+        files_spec = spec.geography if spec else GeographyFiles.model_validate(data.get("geography"))
+        city = read_city(files_spec)
+    except ValidationError:
+        pass  # already reported by the schema
+    except InputError as err:
+        problems += err.problems
+    if city is not None:
+        problems += _check_names(data, city, locations, str(path))
+    if problems or spec is None or city is None:
+        raise InputError(in_file_order(problems))
     inputs = [Path(p) for p in (spec.geography.districts_csv, spec.geography.streets_csv,
                                 spec.geography.new_housing_csv) if p]
     return Scenario(spec=spec, city=city, path=path.resolve(), files=(*files, *inputs), overrides=tuple(overrides))
 
 
-def _check_names(spec: ScenarioSpec, city: City, locations: Locations, source: str) -> None:
+def _check_names(data: dict, city: City, locations: Locations, source: str) -> list[Problem]:
     """Districts named in the scenario must exist in the city's files."""
-    problems = []
     key = ("demography", "net_migration_by_district_per_1000_per_year")
-    for district in spec.demography.net_migration_by_district_per_1000_per_year:
-        if district not in city.district_ids:
-            problems.append(Problem(locations.get((*key, district), source),
-                                    f"unknown district {district!r}" + did_you_mean(district, city.district_ids),
-                                    ".".join(key)))
-    if problems:
-        raise InputError(problems)
+    demography = data.get(key[0])
+    named = demography.get(key[1]) if isinstance(demography, dict) else None
+    return [Problem(locations.get((*key, district), source),
+                    f"unknown district {district!r}" + did_you_mean(district, city.district_ids), ".".join(key))
+            for district in (named if isinstance(named, dict) else {})
+            if district not in city.district_ids]

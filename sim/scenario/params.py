@@ -175,18 +175,20 @@ def _kind(value: Any) -> str | None:
 
 
 def _bounded(ge: float | None, le: float | None):
-    """Validator: a fixed value must lie in [ge, le]; a distribution must be able to draw there."""
+    """Validator: a fixed value must lie in [ge, le]; so must a uniform or triangular distribution's range.
+    A normal or log-normal distribution is truncated to [ge, le] when drawn."""
     low = -math.inf if ge is None else ge
     high = math.inf if le is None else le
 
     def check(value: float | _Distribution) -> float | _Distribution:
         if isinstance(value, _Distribution):
             s_low, s_high = value.support()
-            if s_high < low or s_low > high or (s_low == s_high):
+            bounded = math.isfinite(s_low) and math.isfinite(s_high)
+            if (s_low < low or s_high > high) if bounded else (s_high <= low or s_low >= high):
                 raise PydanticCustomError(
                     "distribution_out_of_range",
-                    "a {dist} distribution here must have values in {range}; its values lie in [{s_low}, {s_high}]",
-                    {"dist": value.dist, "range": _range_text(ge, le), "s_low": s_low, "s_high": s_high})
+                    "expected a distribution with values in {range}; this {dist} gives values in {given}",
+                    {"dist": value.dist, "range": _range_text(ge, le), "given": f"[{s_low:g}, {s_high:g}]"})
             value = value.model_copy()
             value._bounds = (low, high)
             return value

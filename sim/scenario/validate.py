@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import InputError, Problem, did_you_mean, show
+from sim.errors import InputError, Problem, did_you_mean, in_file_order, show
 from sim.scenario.params import LogNormal, Normal, Triangular, Uniform
 from sim.scenario.schema import ScenarioSpec
 from sim.scenario.yamlio import KeyPath, Locations
@@ -44,7 +44,7 @@ def _problems(err: ValidationError, locations: Locations, source: str) -> list[P
                 message += f", got {show(error.get('input'))}"
             path = _dotted(loc)
         problems.append(Problem(_locate(loc, locations, source), message, path))
-    return problems
+    return in_file_order(problems)
 
 
 def _dotted(loc: KeyPath) -> str:
