@@ -37,7 +37,7 @@ SetOption = Annotated[list[str] | None, typer.Option(
     "--set", metavar="KEY=VALUE",
     help="Override a scenario value, e.g. --set demography.death_rate_per_1000_per_year=8.0 "
          "(repeatable; the value is read as YAML).")]
-ScenarioArg = Annotated[Path, typer.Argument(help="Scenario file (YAML).", show_default=False)]
+ScenarioArg = Annotated[Path, typer.Argument(metavar="FILE", help="Scenario file (YAML).", show_default=False)]
 
 SUMMARY_INDICATORS = ("population", "births", "children_0_3", "children_0_3_per_1000", "child_net_migration")
 
@@ -77,7 +77,7 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@app.command()
+@app.command(short_help="Check a scenario and its CSVs; print it resolved.")
 @user_errors
 def validate(file: ScenarioArg, set_: SetOption = None) -> None:
     """Check a scenario file and its CSVs; print the resolved scenario (defaults, extends and --set applied)."""
@@ -94,15 +94,15 @@ def validate(file: ScenarioArg, set_: SetOption = None) -> None:
         + ", ".join(str(p) for p in scenario.files), markup=False, soft_wrap=True)
 
 
-@app.command()
+@app.command(short_help="Run a scenario; write a results folder.")
 @user_errors
 def run(
     file: ScenarioArg,
-    reps: Annotated[int, typer.Option(min=1, help="Monte Carlo replications.")] = 20,
-    seed: Annotated[int, typer.Option(min=0, help="Root random seed.")] = 1,
+    reps: Annotated[int, typer.Option(min=1, metavar="N", help="Monte Carlo replications.")] = 20,
+    seed: Annotated[int, typer.Option(min=0, metavar="S", help="Root random seed.")] = 1,
     set_: SetOption = None,
-    out: Annotated[Path | None, typer.Option(help="Results folder [default: results/<scenario file name>].",
-                                             show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(metavar="DIR", show_default=False,
+                                             help="Results folder [default: results/<scenario file name>].")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the results folder if it exists.")] = False,
 ) -> None:
     """Run a scenario and write a results folder (tables, summary, manifest)."""
@@ -118,9 +118,9 @@ def run(
     out_console.print(f"Results: {out}", markup=False, soft_wrap=True)
 
 
-@app.command()
+@app.command(short_help="List indicators: kind, unit, label.")
 def indicators(
-    language: Annotated[str, typer.Option("--lang", help="zh or en.")] = "en",
+    language: Annotated[str, typer.Option("--lang", metavar="zh|en", help="Language of units and labels.")] = "en",
 ) -> None:
     """List the indicators with their kind (stock, flow, ratio), unit and label."""
     table = Table("name", "kind", "unit", "label")

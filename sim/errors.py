@@ -40,7 +40,7 @@ def in_file_order(problems: Iterable[Problem]) -> list[Problem]:
     def key(problem: Problem) -> tuple[str, int, int]:
         name, _, position = problem.where.partition(":")
         numbers = [int(part) for part in position.split(":") if part.isdigit()]
-        return (name, *(numbers + [0, 0])[:2])
+        return (name, *[*numbers, 0, 0][:2])
 
     return sorted(problems, key=key)
 
@@ -48,8 +48,11 @@ def in_file_order(problems: Iterable[Problem]) -> list[Problem]:
 def did_you_mean(given: object, options: Iterable[object]) -> str:
     """`` (did you mean 'x'?)`` for the closest option, or an empty string."""
     names = [str(o) for o in options]
-    same_but_case = [n for n in names if n.casefold() == str(given).casefold()]
-    close = same_but_case or difflib.get_close_matches(str(given), names, n=1, cutoff=0.6)
+    text = str(given).casefold()
+    same_but_case = [n for n in names if n.casefold() == text]
+    # A key written without its unit (death_rate for death_rate_per_1000_per_year) is a prefix.
+    unit_left_out = sorted((n for n in names if n.casefold().startswith(text + "_")), key=len)
+    close = same_but_case or unit_left_out or difflib.get_close_matches(str(given), names, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

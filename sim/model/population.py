@@ -139,16 +139,18 @@ def population_process(env: simpy.Environment, state: Population, spec: Scenario
         housing_children = 0.0
         if expected is not None:
             moved_in = sampling.binomial(u_move_in, expected, housing.occupancy_share)
-            # Movers from older housing leave the district's streets in proportion to their residents;
-            # a district cannot send more movers than it has residents.
+            # Movers from older housing leave the district's streets in proportion to their residents
+            # over 3 (their young children are not tracked as moving); a district cannot send more.
+            adults_left = adults - adult_deaths + adult_migration
             movers_from_district = np.round(moved_in * housing.relocated_within_district_share)
-            district_residents = residents @ district
+            district_adults = adults_left @ district
             wanted = movers_from_district @ district
-            scale = np.divide(district_residents, wanted, out=np.ones_like(wanted), where=wanted > district_residents)
+            scale = np.divide(district_adults, wanted, out=np.ones_like(wanted), where=wanted > district_adults)
             movers_from_district = np.floor(movers_from_district * scale[city.street_district])
             newcomers = moved_in - movers_from_district
-            relocated = ((movers_from_district @ district) / np.maximum(district_residents, 1))[city.street_district] \
-                * residents
+            leaving_share = np.divide(movers_from_district @ district, district_adults,
+                                      out=np.zeros_like(district_adults), where=district_adults > 0)
+            relocated = np.minimum(leaving_share[city.street_district] * adults_left, adults_left)
             housing_children_total = sampling.poisson(
                 u_with_children, newcomers * housing.children_0_3_per_1000_newcomers / 1000)
             housing_children = _spread_over_ages(housing_children_total, rng_housing)

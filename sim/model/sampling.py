@@ -67,13 +67,13 @@ def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     out = np.zeros(u.shape)
     if not p.any():
         return out
-    with np.errstate(divide="ignore"):  # p = 1 is handled as certain below
-        log_q = np.log1p(-p)  # before broadcasting: p is often one value per age or per street
     n = np.broadcast_to(np.asarray(n, float), u.shape)
-    p = np.broadcast_to(p, u.shape)
-    certain = p >= 1
-    out[certain] = n[certain]
-    todo = (n > 0) & ~certain & (u >= np.exp(n * log_q))
+    with np.errstate(divide="ignore", invalid="ignore"):  # p = 1 is certain: handled apart
+        log_q = np.log1p(-p)  # before broadcasting: p is often one value per age or per street
+        p = np.broadcast_to(p, u.shape)
+        certain = p >= 1
+        out[certain] = n[certain]
+        todo = (n > 0) & ~certain & (u >= np.exp(n * log_q))
     if todo.any():
         uu, nn, pp = u[todo], n[todo], p[todo]
         sd = np.sqrt(nn * pp * (1 - pp))

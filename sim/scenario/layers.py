@@ -112,6 +112,7 @@ def apply_overrides(data: dict[str, Any], locations: Locations, overrides: list[
         if isinstance(keys[-1], str) and keys[-1].endswith(PATH_SUFFIX) and isinstance(value, str):
             value = str(Path(value).resolve())
         node[keys[-1]] = value
-        for depth in range(1, len(keys) + 1):
-            locations[keys[:depth]] = f"--set {text}"
+        locations[keys] = f"--set {text}"
+        for depth in range(1, len(keys)):  # sections the override created; existing ones keep their place
+            locations.setdefault(keys[:depth], f"--set {text}")
     return out

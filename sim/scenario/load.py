@@ -74,4 +74,4 @@ def _check_names(data: dict, city: City, locations: Locations, source: str) -> l
     return [Problem(locations.get((*key, district), source),
                     f"unknown district {district!r}" + did_you_mean(district, city.district_ids), ".".join(key))
             for district in (named if isinstance(named, dict) else {})
-            if district not in city.district_ids]
+            if str(district) not in city.district_ids]

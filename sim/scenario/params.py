@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     PrivateAttr,
@@ -226,5 +227,20 @@ def param(ge: float | None = None, le: float | None = None) -> Any:
     ]
 
 
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_type", "expected a number, got {value} (YAML reads yes/no/on/off as "
+                                                 "true/false)", {"value": value})
+    return value
+
+
+def _text_key(mapping: Any) -> Any:
+    """Ids written as numbers (an administrative code such as 130102) are ids all the same."""
+    return {str(k): v for k, v in mapping.items()} if isinstance(mapping, dict) else mapping
+
+
+Number = Annotated[float, BeforeValidator(_not_bool)]
+WholeNumber = Annotated[int, BeforeValidator(_not_bool)]
+IdKeys = BeforeValidator(_text_key)
 NonNegative = param(ge=0)
 Share = param(ge=0, le=1)

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from sim.scenario.months import Month, month_number
-from sim.scenario.params import NonNegative, Share, StrictModel, param
+from sim.scenario.params import IdKeys, NonNegative, Number, Share, StrictModel, WholeNumber, param
 
 FIRST_YEAR, LAST_YEAR = 1950, 2200
 
@@ -71,7 +71,8 @@ class GeographyFiles(StrictModel):
 class NewHousing(StrictModel):
     """Residents moving into newly completed housing (新建住宅小区) listed in new_housing.csv."""
 
-    move_in_lag_months: int = Field(6, ge=0, le=60, description="Assumption: months from completion to move-in.")
+    move_in_lag_months: WholeNumber = Field(
+        6, ge=0, le=60, description="Assumption: months from completion to move-in.")
     occupancy_share: Share = Field(0.8, description="Assumption: share of expected residents who move in.")
     relocated_within_district_share: Share = Field(
         0.7, description="Assumption: share of movers who come from older housing elsewhere in the same "
@@ -89,7 +90,7 @@ class Demography(StrictModel):
                     "Defaults: Hebei 6.09‰ (2022) and 5.9‰ (2024), Hebei statistical communiqués; "
                     "2023 derived from 41.0万 births / 7,393万 residents. The years before the horizon "
                     "build the initial children by month of age.")
-    birth_seasonality_by_month: Annotated[list[float], AfterValidator(_twelve_weights)] = Field(
+    birth_seasonality_by_month: Annotated[list[Number], AfterValidator(_twelve_weights)] = Field(
         default_factory=lambda: [1.0] * 12,
         description="Assumption: relative weight of births in January … December (no seasonality).")
     infant_mortality_per_1000_births: param(ge=0, le=1000) = Field(
@@ -100,7 +101,7 @@ class Demography(StrictModel):
         8.2, description="Crude death rate of all residents: Hebei 2024, 8.2‰ (statistical communiqué).")
     net_migration_per_1000_per_year: param(ge=-1000, le=1000) = Field(
         0.27, description="Net in-migration: Hebei 2024, +2万 on 7,378万 residents (statistical communiqué).")
-    net_migration_by_district_per_1000_per_year: dict[str, param(ge=-1000, le=1000)] = Field(
+    net_migration_by_district_per_1000_per_year: Annotated[dict[str, param(ge=-1000, le=1000)], IdKeys] = Field(
         default_factory=dict, description="Per-district net migration replacing the city-wide rate.")
     new_housing: NewHousing = Field(default_factory=NewHousing)
 

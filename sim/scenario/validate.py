@@ -27,12 +27,11 @@ def validate_spec(data: dict[str, Any], locations: Locations, source: str) -> Sc
 def _problems(err: ValidationError, locations: Locations, source: str) -> list[Problem]:
     problems = []
     for error in err.errors(include_url=False):
-        raw_loc = tuple(error["loc"])
-        loc = tuple(part for part in raw_loc if not (isinstance(part, str) and part in _TAGS))
+        loc, parent_keys = _user_path(tuple(error["loc"]))
         kind = error["type"]
         if kind == "extra_forbidden":
             key = loc[-1]
-            message = f"unknown key {key!r}" + did_you_mean(key, _allowed_keys(raw_loc[:-1]))
+            message = f"unknown key {key!r}" + did_you_mean(key, parent_keys)
             path = _dotted(loc[:-1])
         elif kind == "missing":
             message = f"missing required key {loc[-1]!r}"
@@ -45,6 +44,24 @@ def _problems(err: ValidationError, locations: Locations, source: str) -> list[P
             path = _dotted(loc)
         problems.append(Problem(_locate(loc, locations, source), message, path))
     return in_file_order(problems)
+
+
+def _user_path(raw_loc: KeyPath) -> tuple[KeyPath, list[str]]:
+    """The key path the user wrote (without the union tags pydantic adds where a number or a distribution
+    is allowed), and the keys the schema allows beside the last one (for "did you mean")."""
+    model: type[BaseModel] | None = ScenarioSpec
+    loc: list = []
+    parent_keys: list[str] = list(ScenarioSpec.model_fields)
+    for part in raw_loc:
+        if model is None and isinstance(part, str) and part in _TAGS:
+            model = _TAGS[part]  # inside a parameter: a tag, not a key
+            continue
+        parent_keys = list(model.model_fields) if model is not None else []
+        loc.append(part)
+        field = model.model_fields.get(part) if model is not None and isinstance(part, str) else None
+        annotation = field.annotation if field is not None else None
+        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    return tuple(loc), parent_keys
 
 
 def _dotted(loc: KeyPath) -> str:
@@ -60,16 +77,3 @@ def _locate(loc: KeyPath, locations: Locations, source: str) -> str:
         if where is not None:
             return where
     return source
-
-
-def _allowed_keys(loc: KeyPath) -> list[str]:
-    """The keys allowed at ``loc`` in the schema (best effort; empty where the schema has a free mapping)."""
-    model: type[BaseModel] | None = ScenarioSpec
-    for part in loc:
-        if isinstance(part, str) and part in _TAGS:
-            model = _TAGS[part]
-            continue
-        field = model.model_fields.get(part) if model is not None and isinstance(part, str) else None
-        annotation = field.annotation if field is not None else None
-        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-    return list(model.model_fields) if model is not None else []

@@ -1,0 +1,37 @@
+"""The example city 示例市: its CSVs are what the generator makes, and it looks like a Hebei city."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import sim
+from tests.conftest import ROOT
+
+CITY = ROOT / "scenarios" / "example_city"
+
+
+def test_generator_reproduces_the_committed_csvs(tmp_path):
+    shutil.copy(CITY / "generate_city.py", tmp_path)
+    subprocess.run([sys.executable, str(tmp_path / "generate_city.py")], check=True, capture_output=True)
+    for name in ("districts.csv", "streets.csv", "new_housing.csv"):
+        assert (tmp_path / name).read_bytes() == (CITY / name).read_bytes(), name
+
+
+def test_example_city_has_the_size_of_a_hebei_prefecture_city(example):
+    city = example.city
+    assert 6.5e6 < city.population.sum() < 7.5e6
+    assert 14 <= city.n_districts <= 18 and 160 <= city.n_streets <= 200
+    assert set(city.street_kinds) == {"street", "town"} and set(city.district_kinds) == {
+        "urban_district", "county_level_city", "county"}
+    assert city.new_housing
+
+
+def test_example_city_births_and_children_are_plausible(example):
+    """≈41,000 births a year at 5.9‰ for 7 M residents; ≈120,000 children under 3 at the start (facts §9)."""
+    result = sim.run(example, reps=5, seed=1)
+    births_2025 = result.values("births")[:, :12].sum(axis=1)
+    assert (births_2025 > 30_000).all() and (births_2025 < 45_000).all()
+    children = result.values("children_0_3")[:, 0]
+    assert ((children > 105_000) & (children < 130_000)).all()

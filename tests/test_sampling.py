@@ -1,0 +1,44 @@
+"""Inverse-transform Poisson and binomial counts: exact quantiles, monotone in the rate."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from sim.model import sampling
+
+uniforms = st.floats(1e-9, 1 - 1e-9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(uniforms, st.floats(0, 5e4)), min_size=1, max_size=20))
+def test_poisson_equals_the_exact_quantile(cells):
+    u, lam = map(np.array, zip(*cells, strict=True))
+    np.testing.assert_array_equal(sampling.poisson(u, lam), stats.poisson.ppf(u, lam))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(uniforms, st.integers(0, 20_000), st.floats(0, 1)), min_size=1, max_size=20))
+def test_binomial_equals_the_exact_quantile(cells):
+    u, n, p = map(np.array, zip(*cells, strict=True))
+    expected = np.where(p >= 1, n, stats.binom.ppf(u, n, p))
+    np.testing.assert_array_equal(sampling.binomial(u, n, p), expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(uniforms, st.floats(0, 1e4), st.floats(0, 1e3))
+def test_same_uniform_higher_rate_never_fewer(u, lam, extra):
+    assert sampling.poisson(np.array([u]), lam + extra)[0] >= sampling.poisson(np.array([u]), lam)[0]
+
+
+def test_counts_have_the_right_mean_and_variance():
+    rng = np.random.default_rng(0)
+    u = rng.random(200_000)
+    draws = sampling.poisson(u, 3.7)
+    # standard error of the mean is sqrt(3.7 / 200,000) ≈ 0.0043
+    assert abs(draws.mean() - 3.7) < 5 * np.sqrt(3.7 / u.size)
+    assert abs(draws.var() - 3.7) < 0.1
+    draws = sampling.binomial(u, 40, 0.25)
+    assert abs(draws.mean() - 10) < 5 * np.sqrt(7.5 / u.size)
