@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -12,19 +12,27 @@ from sim.model import sampling
 uniforms = st.floats(1e-9, 1 - 1e-9)
 
 
+def assert_quantiles(got: np.ndarray, expected: np.ndarray, u: np.ndarray, cdf) -> None:
+    """Equal, except where u sits on a CDF step within rounding (e.g. Binomial(137, 0.5) has CDF(68) = 0.5
+    exactly, which scipy computes as 0.49999999999999967): there either neighbour is right."""
+    tie = (np.abs(got - expected) == 1) & (np.abs(cdf(np.minimum(got, expected)) - u) < 1e-12)
+    assert ((got == expected) | tie).all(), (got, expected)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(uniforms, st.floats(0, 5e4)), min_size=1, max_size=20))
 def test_poisson_equals_the_exact_quantile(cells):
     u, lam = map(np.array, zip(*cells, strict=True))
-    np.testing.assert_array_equal(sampling.poisson(u, lam), stats.poisson.ppf(u, lam))
+    assert_quantiles(sampling.poisson(u, lam), stats.poisson.ppf(u, lam), u, lambda k: stats.poisson.cdf(k, lam))
 
 
 @settings(max_examples=300, deadline=None)
+@example([(0.5, 137, 0.5)])
 @given(st.lists(st.tuples(uniforms, st.integers(0, 20_000), st.floats(0, 1)), min_size=1, max_size=20))
 def test_binomial_equals_the_exact_quantile(cells):
     u, n, p = map(np.array, zip(*cells, strict=True))
     expected = np.where(p >= 1, n, stats.binom.ppf(u, n, p))
-    np.testing.assert_array_equal(sampling.binomial(u, n, p), expected)
+    assert_quantiles(sampling.binomial(u, n, p), expected, u, lambda k: stats.binom.cdf(k, n, p))
 
 
 @settings(max_examples=200, deadline=None)
