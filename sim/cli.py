@@ -115,7 +115,7 @@ def run(
         result = sim.run(scenario, reps=reps, seed=seed, progress=lambda done: progress.update(task, completed=done))
     save(result, out, force, started, command=["tuoyu", *sys.argv[1:]])
     print_summary(result)
-    out_console.print(f"Results: {out}", markup=False, soft_wrap=True)
+    out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
 
 
 @app.command(short_help="List indicators: kind, unit, label.")

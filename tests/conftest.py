@@ -13,6 +13,7 @@ import sim
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "small" / "scenario.yaml"
 EXAMPLE = ROOT / "scenarios" / "example_city.yaml"
+BIRTH_DECLINE = ROOT / "scenarios" / "example_city_birth_decline.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +24,11 @@ def small() -> sim.Scenario:
 @pytest.fixture(scope="session")
 def example() -> sim.Scenario:
     return sim.load_scenario(EXAMPLE)
+
+
+@pytest.fixture(scope="session")
+def birth_decline() -> sim.Scenario:
+    return sim.load_scenario(BIRTH_DECLINE)
 
 
 # CI explores the same examples on every run, so a red build is reproducible; developers' runs keep

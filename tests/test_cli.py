@@ -33,7 +33,7 @@ def test_run_writes_a_complete_results_folder(tmp_path):
     out = tmp_path / "res"
     result = invoke("run", SMALL, "--reps", 3, "--seed", 4, "--out", out, "--set", "horizon.end=2025-12")
     assert result.exit_code == 0, result.output
-    assert f"Results: {out}" in result.output and "children_0_3" in result.output
+    assert f"Results: {out.resolve()}" in result.output and "children_0_3" in result.output
     names = {p.name for p in out.iterdir()}
     assert {"manifest.json", "monthly.parquet", "monthly.csv", "annual.parquet", "annual.csv", "summary.csv",
             "parameters.csv", "geography.csv", "inputs"} <= names

@@ -35,3 +35,19 @@ def test_example_city_births_and_children_are_plausible(example):
     assert (births_2025 > 30_000).all() and (births_2025 < 45_000).all()
     children = result.values("children_0_3")[:, 0]
     assert ((children > 105_000) & (children < 130_000)).all()
+
+
+def test_every_committed_scenario_validates():
+    scenarios = sorted((ROOT / "scenarios").glob("*.yaml"))
+    assert len(scenarios) >= 2
+    for path in scenarios:
+        assert sim.load_scenario(path).city.n_streets > 0, path
+
+
+def test_birth_decline_layers_on_the_baseline(example, birth_decline):
+    assert birth_decline.spec.demography.death_rate_per_1000_per_year == \
+        example.spec.demography.death_rate_per_1000_per_year
+    assert birth_decline.spec.geography == example.spec.geography  # CSV paths resolved against the base file
+    low = sim.run(birth_decline, reps=8, seed=3).values("births").sum()
+    high = sim.run(example, reps=8, seed=3).values("births").sum()
+    assert low < high

@@ -43,9 +43,11 @@ def test_fixed_numbers_accept_numeric_strings_but_not_booleans():
         share.validate_python(True)
 
 
-def test_draws_are_keyed_by_parameter_path_and_replication(example):
+def test_draws_are_keyed_by_parameter_path_and_replication(birth_decline):
+    example = birth_decline
     streams = Streams(42, 0)
     _, draws = draw_parameters(example.spec, lambda path: streams.uniform_for("parameters", path))
+    assert len(draws) == 3
     wider = sim.load_scenario(example.path, overrides=[
         "demography.death_rate_per_1000_per_year={dist: uniform, low: 7.5, high: 8.5}"])
     _, more_draws = draw_parameters(wider.spec, lambda path: streams.uniform_for("parameters", path))

@@ -124,8 +124,8 @@ def test_common_random_numbers_make_births_monotone_in_the_birth_rate():
         assert high_values["births"].sum() > low_values["births"].sum()
 
 
-def test_distributions_are_drawn_once_per_replication_within_their_range(example):
-    result = sim.run(example, reps=12, seed=5)
+def test_distributions_are_drawn_once_per_replication_within_their_range(birth_decline):
+    result = sim.run(birth_decline, reps=12, seed=5)
     draws = result.parameters.pivot(index="replication", columns="parameter", values="value")
     rate_2025 = draws["demography.birth_rate_per_1000_per_year.2025"]
     assert rate_2025.between(4.9, 5.9).all() and rate_2025.nunique() == 12

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.errors import InputError, Problem, did_you_mean, in_file_order, show
+from sim.errors import InputError, Problem, did_you_mean, in_file_order, show, shown_path
 from sim.model.city import DISTRICT_KINDS, STREET_KINDS, City
 from sim.scenario.months import parse_month
 from sim.scenario.schema import GeographyFiles
@@ -28,7 +28,7 @@ class _Table:
     """One CSV file's rows as dicts, and the problems found in it."""
 
     def __init__(self, path: Path, required: tuple[str, ...], optional: tuple[str, ...], problems: list[Problem]):
-        self.name = str(path)
+        self.name = shown_path(path)
         self.problems = problems
         self.rows: list[tuple[int, dict[str, str]]] = []
         self.readable = False  # header complete: its ids can be checked against
@@ -101,14 +101,14 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
     try:
         raw = path.read_bytes()
     except OSError:
-        problems.append(Problem(str(path), "no such file"))
+        problems.append(Problem(shown_path(path), "no such file"))
         return None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    problems.append(Problem(str(path), "expected UTF-8 or GB18030 text"))
+    problems.append(Problem(shown_path(path), "expected UTF-8 or GB18030 text"))
     return None
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from sim.errors import InputError, Problem, show
+from sim.errors import InputError, Problem, show, shown_path
 from sim.scenario.yamlio import KeyPath, Locations, read_yaml
 
 PATH_SUFFIX = "_csv"
@@ -24,7 +24,7 @@ def load_layers(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[str, An
     path = path.resolve()
     if path in _chain:
         cycle = " → ".join(p.name for p in (*_chain[_chain.index(path):], path))
-        raise InputError([Problem(str(_chain[-1]), f"extends makes a cycle: {cycle}", "extends")])
+        raise InputError([Problem(shown_path(_chain[-1]), f"extends makes a cycle: {cycle}", "extends")])
     data, locations = read_yaml(path)
     if data is None:
         data = {}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from sim.errors import InputError, Problem, did_you_mean, in_file_order
+from sim.errors import InputError, Problem, did_you_mean, in_file_order, shown_path
 from sim.model.city import City
 from sim.scenario.city_csv import read_city
 from sim.scenario.layers import apply_overrides, load_layers
@@ -40,13 +40,13 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError([Problem(str(path), "no such scenario file")])
+        raise InputError([Problem(shown_path(path), "no such scenario file")])
     data, locations, files = load_layers(path)
     data = apply_overrides(data, locations, list(overrides))
     problems: list[Problem] = []
     spec = city = None
     try:
-        spec = validate_spec(data, locations, str(path))
+        spec = validate_spec(data, locations, shown_path(path))
     except InputError as err:
         problems += err.problems
     try:
@@ -58,7 +58,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     except InputError as err:
         problems += err.problems
     if city is not None:
-        problems += _check_names(data, city, locations, str(path))
+        problems += _check_names(data, city, locations, shown_path(path))
     if problems or spec is None or city is None:
         raise InputError(in_file_order(problems))
     inputs = [Path(p) for p in (spec.geography.districts_csv, spec.geography.streets_csv,

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from sim.errors import InputError, Problem
+from sim.errors import InputError, Problem, shown_path
 
 KeyPath = tuple[Any, ...]
 Locations = dict[KeyPath, str]
@@ -23,10 +23,10 @@ def read_yaml(path: Path) -> tuple[Any, Locations]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InputError([Problem(str(path), "no such file")]) from None
+        raise InputError([Problem(shown_path(path), "no such file")]) from None
     except UnicodeDecodeError as err:
-        raise InputError([Problem(str(path), f"not UTF-8 text ({err.reason} at byte {err.start})")]) from None
-    return parse_yaml(text, str(path))
+        raise InputError([Problem(shown_path(path), f"not UTF-8 text ({err.reason} at byte {err.start})")]) from None
+    return parse_yaml(text, shown_path(path))
 
 
 def parse_yaml(text: str, name: str) -> tuple[Any, Locations]:
