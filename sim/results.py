@@ -59,7 +59,7 @@ class ReplicationTables:
 def reduce_replication(values: dict[str, np.ndarray], city: City, calendar: Calendar,
                        draws: dict[str, float] | None = None) -> ReplicationTables:
     """Aggregate per-street monthly values (indicator → months × streets) in space and time."""
-    district = city.district_matrix()
+    district = city.district_matrix
     monthly, annual = {}, {}
     for name, indicator in INDICATORS.items():
         if indicator.kind == "ratio":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -53,7 +55,7 @@ def test_children_and_residents_conserved_every_month_and_street(small):
 
 def test_relocations_stay_within_their_district(small):
     _, values, _ = run_streets(small.spec, small.city)
-    district = small.city.district_matrix()
+    district = small.city.district_matrix
     moved_in, relocated = values["new_housing_residents"] @ district, values["relocated_to_new_housing"] @ district
     share = small.spec.demography.new_housing.relocated_within_district_share
     np.testing.assert_allclose(relocated, np.round(moved_in * share), atol=1e-6)
@@ -108,7 +110,7 @@ def test_without_deaths_or_migration_children_only_age():
 
 def test_initial_children_scale_to_the_streets_file_when_given(small):
     city = small.city
-    with_counts = City(**{**city.__dict__, "children_0_3": np.array([900.0, 0, 400, 50, 700, 300])})
+    with_counts = dataclasses.replace(city, children_0_3=np.array([900.0, 0, 400, 50, 700, 300]))
     children = initial_population(small.spec, with_counts).children.sum(axis=1)
     np.testing.assert_allclose(children, [900, 0, 400, 50, 700, 300], atol=AGES)
 

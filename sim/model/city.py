@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -39,6 +40,7 @@ class City:
     def n_districts(self) -> int:
         return len(self.district_ids)
 
+    @cached_property
     def district_matrix(self) -> np.ndarray:
         """streets × districts 0/1 matrix: street values @ it = district totals."""
         matrix = np.zeros((self.n_streets, self.n_districts))

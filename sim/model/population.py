@@ -22,7 +22,7 @@ from sim.model.city import City
 from sim.model.record import MonthlyRecord
 from sim.model.streams import Streams
 from sim.scenario.months import month_number
-from sim.scenario.schema import Demography, ScenarioSpec
+from sim.scenario.schema import Demography, NewHousing, ScenarioSpec
 
 AGES = 36  # months of age 0–35: the 0–3 group (托育 age)
 
@@ -87,6 +87,29 @@ def _completions_by_month(spec: ScenarioSpec, city: City) -> dict[int, np.ndarra
     return by_month
 
 
+def _move_into_new_housing(expected: np.ndarray, u_move_in: np.ndarray, u_with_children: np.ndarray,
+                           adults: np.ndarray, housing: NewHousing, city: City
+                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Residents moving in by street, residents leaving older housing by street, children arriving by street.
+
+    Movers from older housing leave the district's streets in proportion to their residents over 3
+    (their young children are not tracked as moving); a district cannot send more than it has.
+    """
+    district = city.district_matrix
+    moved_in = sampling.binomial(u_move_in, expected, housing.occupancy_share)
+    movers_from_district = np.round(moved_in * housing.relocated_within_district_share)
+    district_adults = adults @ district
+    wanted = movers_from_district @ district
+    scale = np.divide(district_adults, wanted, out=np.ones_like(wanted), where=wanted > district_adults)
+    movers_from_district = np.floor(movers_from_district * scale[city.street_district])
+    leaving_share = np.divide(movers_from_district @ district, district_adults,
+                              out=np.zeros_like(district_adults), where=district_adults > 0)
+    relocated = np.minimum(leaving_share[city.street_district] * adults, adults)
+    newcomers = moved_in - movers_from_district
+    children = sampling.poisson(u_with_children, newcomers * housing.children_0_3_per_1000_newcomers / 1000)
+    return moved_in, relocated, children
+
+
 def _spread_over_ages(counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Arriving children per street → streets × months of age, each child's age uniform over 0–35 months."""
     arrivals = counts.astype(np.intp)
@@ -106,7 +129,6 @@ def population_process(env: simpy.Environment, state: Population, spec: Scenario
     migration = _migration_rates(spec, city)
     arriving, leaving = np.maximum(migration, 0), np.maximum(-migration, 0)
     completions = _completions_by_month(spec, city)
-    district = city.district_matrix()
     rng_births, rng_deaths = streams.get("births"), streams.get("deaths")
     rng_migration, rng_housing = streams.get("migration"), streams.get("new_housing")
     shape = state.children.shape
@@ -133,26 +155,12 @@ def population_process(env: simpy.Environment, state: Population, spec: Scenario
         if leaving.any():
             child_migration -= sampling.binomial(rng_migration.random(shape), children, leaving[:, None])
 
-        expected = completions.get(t)
         u_move_in, u_with_children = rng_housing.random(n), rng_housing.random(n)
         moved_in = relocated = housing_children_total = np.zeros(n)
         housing_children = 0.0
-        if expected is not None:
-            moved_in = sampling.binomial(u_move_in, expected, housing.occupancy_share)
-            # Movers from older housing leave the district's streets in proportion to their residents
-            # over 3 (their young children are not tracked as moving); a district cannot send more.
-            adults_left = adults - adult_deaths + adult_migration
-            movers_from_district = np.round(moved_in * housing.relocated_within_district_share)
-            district_adults = adults_left @ district
-            wanted = movers_from_district @ district
-            scale = np.divide(district_adults, wanted, out=np.ones_like(wanted), where=wanted > district_adults)
-            movers_from_district = np.floor(movers_from_district * scale[city.street_district])
-            newcomers = moved_in - movers_from_district
-            leaving_share = np.divide(movers_from_district @ district, district_adults,
-                                      out=np.zeros_like(district_adults), where=district_adults > 0)
-            relocated = np.minimum(leaving_share[city.street_district] * adults_left, adults_left)
-            housing_children_total = sampling.poisson(
-                u_with_children, newcomers * housing.children_0_3_per_1000_newcomers / 1000)
+        if t in completions:
+            moved_in, relocated, housing_children_total = _move_into_new_housing(
+                completions[t], u_move_in, u_with_children, adults - adult_deaths + adult_migration, housing, city)
             housing_children = _spread_over_ages(housing_children_total, rng_housing)
         children = children + child_migration + housing_children
 
