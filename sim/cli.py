@@ -143,7 +143,7 @@ def print_summary(result: Result) -> None:
     table = Table(title=escape(f"{result.scenario.name}: {result.reps} replications, seed {result.seed}; "
                                f"mean (p5–p95) at each year end"), title_justify="left")
     table.add_column("indicator")
-    for year, month in zip(years, result.calendar.year_end_months, strict=True):
+    for year, month in result.calendar.year_end_months.items():
         table.add_column(str(year) if month.endswith("-12") else month, justify="right")
     for name in SUMMARY_INDICATORS:
         rows = city[city["indicator"] == name].set_index("year")

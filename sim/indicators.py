@@ -50,13 +50,7 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               numerator="children_0_3", denominator="population", scale=1000.0),
 )}
 
-POPULATION_STOCKS = ("population", "children_0_3")
-
-
 def base_indicators() -> list[str]:
     """Stocks and flows, in registry order: what a replication records."""
     return [name for name, ind in INDICATORS.items() if ind.kind != "ratio"]
 
-
-def ratio_indicators() -> list[str]:
-    return [name for name, ind in INDICATORS.items() if ind.kind == "ratio"]

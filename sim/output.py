@@ -23,7 +23,6 @@ import platform
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
@@ -146,11 +145,8 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def save(result: Result, out: Path, force: bool, started: datetime, command: list[str],
-         before_rename: Callable[[Path], None] | None = None) -> Path:
+def save(result: Result, out: Path, force: bool, started: datetime, command: list[str]) -> Path:
     """Write ``result`` to ``out`` atomically; returns ``out``."""
     with staging(out, force) as folder:
         write_result(result, folder, started, command)
-        if before_rename is not None:
-            before_rename(folder)
     return out

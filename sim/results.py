@@ -42,8 +42,9 @@ class Calendar:
         return cls(months, tuple(years), tuple(slices))
 
     @property
-    def year_end_months(self) -> tuple[str, ...]:
-        return tuple(self.months[s.stop - 1] for s in self.year_slices)
+    def year_end_months(self) -> dict[int, str]:
+        """Each year's last simulated month: where its stocks are read."""
+        return {year: self.months[s.stop - 1] for year, s in zip(self.years, self.year_slices, strict=True)}
 
 
 @dataclass
@@ -116,8 +117,7 @@ class Result:
     def annual(self) -> pd.DataFrame:
         """Tidy yearly table for city, districts and streets: stocks at the year's last month, flows summed."""
         table = _tidy(self._annual, "year", list(self.calendar.years), self.annual_geographies)
-        table.insert(2, "month", table["year"].map(dict(zip(self.calendar.years, self.calendar.year_end_months,
-                                                                strict=True))).astype("category"))
+        table.insert(2, "month", table["year"].map(self.calendar.year_end_months).astype("category"))
         return table
 
     @cached_property
@@ -135,7 +135,7 @@ class Result:
         language = self.scenario.spec.meta.language
         frame["name"] = frame["geography"].map(self._names(language))
         frame["unit"] = frame["indicator"].map({n: i.unit(language) for n, i in INDICATORS.items()})
-        frame["month"] = frame["year"].map(dict(zip(self.calendar.years, self.calendar.year_end_months, strict=True)))
+        frame["month"] = frame["year"].map(self.calendar.year_end_months)
         for key, values in stats.items():
             frame[key] = values.ravel().round(3)
         return frame[["level", "geography", "name", "indicator", "unit", "year", "month", *stats]]

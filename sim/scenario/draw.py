@@ -36,7 +36,3 @@ def _draw(value: Any, path: str, uniform: Callable[[str], float], draws: dict[st
     return value
 
 
-def has_distributions(model: BaseModel) -> bool:
-    _, draws = draw_parameters(model, lambda _: 0.5)
-    return bool(draws)
-

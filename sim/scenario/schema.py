@@ -114,5 +114,3 @@ class ScenarioSpec(StrictModel):
     geography: GeographyFiles
     demography: Demography = Field(default_factory=Demography)
 
-
-SECTIONS = tuple(ScenarioSpec.model_fields)
