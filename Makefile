@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(BIN)/tuoyu run scenarios/example_city.yaml --reps $(REPS) --seed $(SEED) --out results/example_city --force
+	$(BIN)/tuoyu run scenarios/example_city/baseline.yaml --reps $(REPS) --seed $(SEED) --force
 
 test: install
 	$(BIN)/ruff check sim tests scenarios

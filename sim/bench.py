@@ -13,7 +13,7 @@ from pathlib import Path
 import sim
 from sim.runner import run_replication
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "example_city.yaml"
+EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "example_city" / "baseline.yaml"
 
 
 def _timed(function, *args) -> float:

@@ -101,14 +101,15 @@ def run(
     reps: Annotated[int, typer.Option(min=1, metavar="N", help="Monte Carlo replications.")] = 20,
     seed: Annotated[int, typer.Option(min=0, metavar="S", help="Root random seed.")] = 1,
     set_: SetOption = None,
-    out: Annotated[Path | None, typer.Option(metavar="DIR", show_default=False,
-                                             help="Results folder [default: results/<scenario file name>].")] = None,
+    out: Annotated[Path | None, typer.Option(
+        metavar="DIR", show_default=False,
+        help="Results folder [default: results/<scenario's folder>/<scenario file name>].")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the results folder if it exists.")] = False,
 ) -> None:
     """Run a scenario and write a results folder (tables, summary, manifest)."""
     started = datetime.now(UTC)
     scenario = sim.load_scenario(file, overrides=set_ or [])
-    out = out or Path("results") / file.stem
+    out = out or Path("results") / file.resolve().parent.name / file.stem
     check_target(out, force)
     with _progress() as progress:
         task = progress.add_task(scenario.name, total=reps)

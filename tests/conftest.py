@@ -12,8 +12,8 @@ import sim
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "small" / "scenario.yaml"
-EXAMPLE = ROOT / "scenarios" / "example_city.yaml"
-BIRTH_DECLINE = ROOT / "scenarios" / "example_city_birth_decline.yaml"
+EXAMPLE = ROOT / "scenarios" / "example_city" / "baseline.yaml"
+BIRTH_DECLINE = ROOT / "scenarios" / "example_city" / "birth_decline.yaml"
 
 
 @pytest.fixture(scope="session")

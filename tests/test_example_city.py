@@ -38,7 +38,7 @@ def test_example_city_births_and_children_are_plausible(example):
 
 
 def test_every_committed_scenario_validates():
-    scenarios = sorted((ROOT / "scenarios").glob("*.yaml"))
+    scenarios = sorted((ROOT / "scenarios").rglob("*.yaml"))
     assert len(scenarios) >= 2
     for path in scenarios:
         assert sim.load_scenario(path).city.n_streets > 0, path
