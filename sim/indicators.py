@@ -10,6 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+SPENDING_LABELS_ZH = {
+    "public_construction": "公办机构建设", "public_expansion": "公办机构改扩建", "construction_subsidy": "普惠托位建设补贴",
+    "community_retrofit": "老旧小区补建托位", "street_centre_capital": "街道托育中心建设",
+    "street_centre_operating": "街道托育中心运营", "kindergarten_conversion": "幼儿园开设托班",
+    "purchased_services": "政府购买服务", "operating_subsidy": "普惠运营补贴", "vouchers": "托育体验券",
+    "publicity": "宣传", "family_points": "家庭托育点补贴", "rent_relief": "房租减免",
+}
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -48,6 +56,61 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("children_0_3_per_1000", "ratio", "per 1,000 residents", "每千人",
               "Children under 3 per 1,000 residents", "每千人口0–3岁婴幼儿数",
               numerator="children_0_3", denominator="population", scale=1000.0),
+    # --- the childcare market ---
+    Indicator("places_licensed", "stock", "places", "个", "Licensed places (open, registered providers)", "托位数"),
+    Indicator("places_usable", "stock", "places", "个", "Usable places", "可用托位数"),
+    Indicator("places_inclusive", "stock", "places", "个", "Inclusive (普惠) places", "普惠托位数"),
+    *(Indicator(f"places_{name}", "stock", "places", "个", f"Places: {en}", f"托位数：{zh}") for name, en, zh in (
+        ("public", "public", "公办"), ("private_inclusive", "private inclusive", "民办普惠"),
+        ("private_market", "private market-rate", "民办市场价"), ("community_centre", "community centres", "社区普惠中心"),
+        ("kindergarten_class", "kindergarten classes", "幼儿园托班"), ("employer", "employer-run", "用人单位办"),
+        ("family_point", "family care points", "家庭托育点"), ("infant", "infant classes 6–12 months", "乳儿班"),
+        ("toddler", "toddler classes 12–24 months", "托小班"), ("older", "older classes 24–36 months", "托大班"),
+        ("mixed", "mixed classes 18–36 months", "混合班"))),
+    Indicator("demand_stated", "stock", "children", "人", "Children whose families want care", "有托育需求的婴幼儿"),
+    Indicator("demand_effective", "stock", "children", "人", "Children who would enrol at today's net fee and access",
+              "有效托育需求"),
+    Indicator("enrolled", "stock", "children", "人", "Children in care (at the provider's street)", "在托婴幼儿数"),
+    Indicator("waitlist", "stock", "children", "人", "Children waiting at month end", "排队等待人数"),
+    Indicator("providers_open", "stock", "institutions", "个", "Institutions open", "运营机构数"),
+    Indicator("streets_with_centre", "stock", "streets", "个", "Urban streets with a community inclusive centre",
+              "有社区普惠托育中心的街道数"),
+    Indicator("urban_streets", "stock", "streets", "个", "Urban streets (街道)", "街道数"),
+    Indicator("childcare_desert", "stock", "streets", "个", "Streets with more than 3 children per place",
+              "托育荒漠街道数（每个托位超过3名婴幼儿）"),
+    Indicator("staff_required", "stock", "carers", "人", "Carers required by the ratios", "按师生比需要的保育人员"),
+    Indicator("joined", "flow", "children", "人", "Children joining the waitlist", "新进入排队人数"),
+    Indicator("placed", "flow", "children", "人", "Children placed in care", "新入托人数"),
+    Indicator("wait_months_placed", "flow", "child-months", "人月", "Months waited by the children placed",
+              "入托者累计等待月数"),
+    Indicator("gave_up", "flow", "children", "人", "Families who stopped waiting", "放弃等待人数"),
+    Indicator("dropouts", "flow", "children", "人", "Children leaving care before 36 months", "中途退托人数"),
+    Indicator("enrolled_aged_out", "flow", "children", "人", "Children leaving care at 36 months", "满3岁离园人数"),
+    Indicator("displaced", "flow", "children", "人", "Children whose provider closed", "因机构关闭退托人数"),
+    Indicator("waiting_aged_out", "flow", "children", "人", "Children reaching 36 months while waiting",
+              "等待至满3岁人数"),
+    Indicator("openings", "flow", "institutions", "个", "Institutions opened", "新开办机构数"),
+    Indicator("closures", "flow", "institutions", "个", "Institutions closed", "关闭机构数"),
+    *(Indicator(f"spend_{item}", "flow", "yuan", "元", f"Spending: {item.replace('_', ' ')}", f"支出：{zh}")
+      for item, zh in SPENDING_LABELS_ZH.items()),
+    Indicator("spend_total", "flow", "yuan", "元", "Public spending on childcare services", "托育服务财政支出合计"),
+    Indicator("transfer_household_subsidy", "flow", "yuan", "元", "Childcare subsidy paid to families (育儿补贴)",
+              "育儿补贴发放额"),
+    Indicator("places_per_1000", "ratio", "per 1,000 residents", "每千人", "Places per 1,000 residents",
+              "每千人口托位数", numerator="places_licensed", denominator="population", scale=1000.0),
+    Indicator("enrolment_rate", "ratio", "share", "比例", "Enrolment rate of children under 3", "入托率",
+              numerator="enrolled", denominator="children_0_3"),
+    Indicator("demand_met_share", "ratio", "share", "比例", "Effective demand met", "有效需求满足率",
+              numerator="enrolled", denominator="demand_effective"),
+    Indicator("occupancy", "ratio", "share", "比例", "Occupancy of usable places", "托位使用率",
+              numerator="enrolled", denominator="places_usable"),
+    Indicator("wait_months_mean", "ratio", "months", "月", "Mean months waited by children placed", "平均等待月数",
+              numerator="wait_months_placed", denominator="placed"),
+    Indicator("streets_with_centre_share", "ratio", "share", "比例",
+              "Share of urban streets with a community inclusive centre", "社区普惠托育中心街道覆盖率",
+              numerator="streets_with_centre", denominator="urban_streets"),
+    Indicator("children_per_place", "ratio", "children per place", "人/托位", "Children under 3 per licensed place",
+              "每托位对应婴幼儿数", numerator="children_0_3", denominator="places_licensed"),
 )}
 
 def base_indicators() -> list[str]:

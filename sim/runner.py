@@ -15,9 +15,9 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> Replicat
     """Replication ``replication`` of ``scenario``; depends only on the scenario, the seed and the index."""
     streams = Streams(seed, replication)
     spec, draws = draw_parameters(scenario.spec, lambda path: streams.uniform_for("parameters", path))
-    values, _ = simulate(spec, scenario.city, streams)
+    simulation = simulate(spec, scenario.city, streams)
     calendar = Calendar.of(spec.horizon.start, spec.horizon.end)
-    return reduce_replication(values, scenario.city, calendar, draws)
+    return reduce_replication(simulation.values, scenario.city, calendar, draws)
 
 
 def run(scenario: Scenario, reps: int = 1, seed: int = 0,

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 import sim
 from sim.model.city import City
 from sim.model.engine import simulate
-from sim.model.population import AGES, birth_rate_per_month, initial_population
+from sim.model.bands import AGES
+from sim.model.population import birth_rate_per_month, initial_population
 from sim.model.streams import Streams
 from sim.runner import run_replication
 from sim.scenario.draw import draw_parameters
@@ -24,8 +25,8 @@ from tests.conftest import SMALL
 def run_streets(scenario_spec: ScenarioSpec, city: City, seed: int = 1, rep: int = 0):
     streams = Streams(seed, rep)
     spec, _ = draw_parameters(scenario_spec, lambda path: streams.uniform_for("parameters", path))
-    values, initial = simulate(spec, city, streams)
-    return spec, values, initial
+    simulation = simulate(spec, city, streams)
+    return spec, simulation.values, simulation.initial
 
 
 def previous(stock: np.ndarray, start: np.ndarray) -> np.ndarray:

@@ -7,6 +7,8 @@ from functools import cached_property
 
 import numpy as np
 
+from sim.model.providers import ProviderSeed
+
 DISTRICT_KINDS = ("urban_district", "county_level_city", "county")
 STREET_KINDS = ("street", "town")
 
@@ -16,7 +18,7 @@ class City:
     """Districts and streets in a fixed order; per-street values are arrays aligned with ``street_ids``.
 
     ``street_district`` holds each street's district index. ``new_housing`` lists completions as
-    ``(street index, month YYYY-MM, expected residents)``.
+    ``(street index, month YYYY-MM, expected residents)``; ``providers`` the existing providers.
     """
 
     district_ids: tuple[str, ...]
@@ -31,6 +33,7 @@ class City:
     population: np.ndarray
     children_0_3: np.ndarray | None = None
     new_housing: tuple[tuple[int, str, int], ...] = field(default_factory=tuple)
+    providers: tuple[ProviderSeed, ...] = field(default_factory=tuple)
 
     @property
     def n_streets(self) -> int:

@@ -1,30 +1,55 @@
 """One replication: a SimPy environment with one process per mechanism, stepping month by month.
 
 The engine takes a scenario whose uncertain parameters have already been drawn, the city and the
-replication's random streams, and returns the monthly values per street. It does no file I/O.
+replication's random streams, and returns monthly values per street. It does no file I/O.
+
+Within a month: lifecycle transitions due that month (openings, completions, evaluations) fire first, then
+the population process, then the market. Levers start before both, so a lever acting in the first month
+is seen by that month's market.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
 
 from sim.indicators import base_indicators
 from sim.model.city import City
+from sim.model.levers import start_levers
+from sim.model.market import Market
 from sim.model.population import initial_population, population_process
 from sim.model.record import MonthlyRecord
+from sim.model.spending import ITEMS, SpendingLog
 from sim.model.streams import Streams
 from sim.scenario.schema import ScenarioSpec
 
 
-def simulate(spec: ScenarioSpec, city: City, streams: Streams) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Run one replication. Returns (monthly values: indicator → months × streets,
-    initial stocks: indicator → streets)."""
+@dataclass
+class Simulation:
+    """One replication's output: ``values[indicator]`` (months × streets), the initial stocks by street, and
+    the spending requests as rows (month, item, street, provider, yuan) when kept."""
+
+    values: dict[str, np.ndarray]
+    initial: dict[str, np.ndarray]
+    ledger: list[tuple[int, str, int, int, float]] = field(default_factory=list)
+
+
+def simulate(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = False) -> Simulation:
     months = spec.horizon.months
     record = MonthlyRecord(base_indicators(), months, city.n_streets)
     population = initial_population(spec, city)
     initial = {"population": population.residents.copy(), "children_0_3": population.children.sum(axis=1)}
+    spending = SpendingLog(months, city.n_streets, keep_rows=keep_ledger)
     env = simpy.Environment()
+    market = Market(env, spec, city, population, streams, record, spending, city.providers)
+    start_levers(market)
     env.process(population_process(env, population, spec, city, streams, record))
+    env.process(market.process())
     env.run(until=months)
-    return record.values, initial
+    for item in ITEMS:
+        record.values[f"spend_{item}"] = spending.by_street[item]
+    record.values["spend_total"] = sum(spending.by_street[item] for item in ITEMS)
+    record.values["transfer_household_subsidy"] = spending.by_street["household_subsidy"]
+    return Simulation(record.values, initial, spending.rows)

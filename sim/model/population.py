@@ -18,13 +18,13 @@ import numpy as np
 import simpy
 
 from sim.model import sampling
+from sim.model.bands import AGES
 from sim.model.city import City
 from sim.model.record import MonthlyRecord
 from sim.model.streams import Streams
 from sim.scenario.months import month_number
 from sim.scenario.schema import Demography, NewHousing, ScenarioSpec
 
-AGES = 36  # months of age 0–35: the 0–3 group (托育 age)
 
 
 @dataclass

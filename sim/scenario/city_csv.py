@@ -14,7 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import InputError, Problem, did_you_mean, in_file_order, show, shown_path
+from sim.model.bands import BANDS
 from sim.model.city import DISTRICT_KINDS, STREET_KINDS, City
+from sim.model.providers import TYPES, ProviderSeed
 from sim.scenario.months import parse_month
 from sim.scenario.schema import GeographyFiles
 
@@ -22,6 +24,10 @@ DISTRICT_COLUMNS = ("district_id", "name_zh", "name_en", "kind")
 STREET_COLUMNS = ("street_id", "district_id", "name_zh", "name_en", "kind", "population")
 STREET_OPTIONAL = ("children_0_3",)
 HOUSING_COLUMNS = ("street_id", "month", "residents")
+PROVIDER_COLUMNS = ("provider_id", "street_id", "type", "inclusive", "fee_yuan_per_month", "infant_classes",
+                    "toddler_classes", "older_classes", "mixed_classes")
+PROVIDER_OPTIONAL = ("name_zh", "name_en", "status")
+PROVIDER_STATUSES = ("open", "building", "registering")
 
 
 class _Table:
@@ -119,6 +125,8 @@ def read_city(files: GeographyFiles) -> City:
     streets = _Table(Path(files.streets_csv), STREET_COLUMNS, STREET_OPTIONAL, problems)
     housing = (_Table(Path(files.new_housing_csv), HOUSING_COLUMNS, (), problems)
                if files.new_housing_csv else None)
+    providers = (_Table(Path(files.providers_csv), PROVIDER_COLUMNS, PROVIDER_OPTIONAL, problems)
+                 if files.providers_csv else None)
 
     district_lines = districts.unique_ids("district_id")
     for line, row in districts.rows:
@@ -148,6 +156,8 @@ def read_city(files: GeographyFiles) -> City:
         residents = housing.count(line, row, "residents")
         completions.append((row["street_id"], month, residents))
 
+    seeds = _provider_seeds(providers, streets, street_lines) if providers else []
+
     if not streets.rows and not problems:
         problems.append(Problem(streets.name, "no streets: expected at least one data row"))
     if problems:
@@ -170,4 +180,30 @@ def read_city(files: GeographyFiles) -> City:
         population=np.array(population, dtype=float),
         children_0_3=np.array(children, dtype=float) if has_children else None,
         new_housing=tuple((street_index[s], m, n) for s, m, n in completions),
+        providers=tuple(ProviderSeed(provider_id=p, street=street_index[s], type=k, inclusive=i,
+                                     fee_yuan_per_month=f, classes=c, status=st) for p, s, k, i, f, c, st in seeds),
     )
+
+
+def _provider_seeds(providers: _Table, streets: _Table, street_lines: dict[str, int]) -> list[tuple]:
+    """Rows of providers.csv as (id, street id, type, inclusive, fee, classes, status), problems recorded."""
+    providers.unique_ids("provider_id")
+    seeds = []
+    for line, row in providers.rows:
+        if streets.readable and row["street_id"] not in street_lines:
+            providers.error(line, "street_id", f"{row['street_id']!r} is not in {streets.name}"
+                            + did_you_mean(row["street_id"], street_lines))
+        providers.choice(line, row, "type", TYPES)
+        if row["inclusive"] not in ("0", "1"):
+            providers.error(line, "inclusive", f"expected 1 (普惠) or 0, got {show(row['inclusive'])}")
+        status = row.get("status") or "open"
+        if status not in PROVIDER_STATUSES:
+            providers.error(line, "status", f"expected one of {', '.join(PROVIDER_STATUSES)}, got {show(status)}"
+                            + did_you_mean(status, PROVIDER_STATUSES))
+        fee = providers.count(line, row, "fee_yuan_per_month")
+        classes = tuple(providers.count(line, row, f"{band}_classes") for band in BANDS)
+        if all(c == 0 for c in classes):
+            providers.error(line, "", "expected at least one class")
+        seeds.append((row["provider_id"], row["street_id"], row["type"], row["inclusive"] == "1", fee, classes,
+                      status))
+    return seeds

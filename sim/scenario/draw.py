@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from sim.scenario.params import LogNormal, Normal, Triangular, Uniform
+from sim.scenario.params import PER_EVENT, LogNormal, Normal, Triangular, Uniform
 
 _DISTRIBUTION_TYPES = (Normal, LogNormal, Uniform, Triangular)
 
@@ -24,7 +24,9 @@ def _draw(value: Any, path: str, uniform: Callable[[str], float], draws: dict[st
         return drawn
     if isinstance(value, BaseModel):
         changes = {}
-        for name in type(value).model_fields:
+        for name, field in type(value).model_fields.items():
+            if field.json_schema_extra == PER_EVENT:
+                continue  # durations of single projects: the model draws one per event
             old = getattr(value, name)
             new = _draw(old, f"{path}.{name}" if path else name, uniform, draws)
             if new is not old:

@@ -61,17 +61,32 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
         problems += _check_names(data, city, locations, shown_path(path))
     if problems or spec is None or city is None:
         raise InputError(in_file_order(problems))
-    inputs = [Path(p) for p in (spec.geography.districts_csv, spec.geography.streets_csv,
-                                spec.geography.new_housing_csv) if p]
+    geography = spec.geography
+    inputs = [Path(p) for p in (geography.districts_csv, geography.streets_csv, geography.new_housing_csv,
+                                geography.providers_csv) if p]
     return Scenario(spec=spec, city=city, path=path.resolve(), files=(*files, *inputs), overrides=tuple(overrides))
 
 
 def _check_names(data: dict, city: City, locations: Locations, source: str) -> list[Problem]:
-    """Districts named in the scenario must exist in the city's files."""
+    """Districts and streets named in the scenario must exist in the city's files."""
     key = ("demography", "net_migration_by_district_per_1000_per_year")
-    demography = data.get(key[0])
-    named = demography.get(key[1]) if isinstance(demography, dict) else None
-    return [Problem(locations.get((*key, district), source),
-                    f"unknown district {district!r}" + did_you_mean(district, city.district_ids), ".".join(key))
-            for district in (named if isinstance(named, dict) else {})
-            if str(district) not in city.district_ids]
+    named = _get(data, key)
+    problems = [Problem(locations.get((*key, district), source),
+                        f"unknown district {district!r}" + did_you_mean(district, city.district_ids), ".".join(key))
+                for district in (named if isinstance(named, dict) else {})
+                if str(district) not in city.district_ids]
+    key = ("policies", "public_build", "projects")
+    projects = _get(data, key)
+    for index, project in enumerate(projects if isinstance(projects, list) else []):
+        street = project.get("street") if isinstance(project, dict) else None
+        if street is not None and str(street) not in city.street_ids:
+            problems.append(Problem(locations.get((*key, index, "street"), source),
+                                    f"unknown street {street!r}" + did_you_mean(street, city.street_ids),
+                                    f"{'.'.join(key)}.{index}.street"))
+    return problems
+
+
+def _get(data: dict, key: tuple[str, ...]):
+    for part in key:
+        data = data.get(part) if isinstance(data, dict) else None
+    return data

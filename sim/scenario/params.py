@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Discriminator,
+    Field,
     PrivateAttr,
     Tag,
     model_validator,
@@ -242,5 +243,18 @@ def _text_key(mapping: Any) -> Any:
 Number = Annotated[float, BeforeValidator(_not_bool)]
 WholeNumber = Annotated[int, BeforeValidator(_not_bool)]
 IdKeys = BeforeValidator(_text_key)
+def draw_value(value: float | _Distribution, u: float) -> float:
+    """A parameter's value: itself if fixed, else the distribution's draw at uniform ``u``."""
+    return value.draw(u) if isinstance(value, _Distribution) else float(value)
+
+
+PER_EVENT = {"per_event": True}
+
+
+def per_event(default: float, description: str = "") -> Any:
+    """A field whose distribution is drawn for each event (a project's build time), not per replication."""
+    return Field(default, description=description, json_schema_extra=PER_EVENT)
+
+
 NonNegative = param(ge=0)
 Share = param(ge=0, le=1)

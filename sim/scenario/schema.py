@@ -11,8 +11,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from sim.scenario.market_schema import Demand, Providers
 from sim.scenario.months import Month, month_number
 from sim.scenario.params import IdKeys, NonNegative, Number, Share, StrictModel, WholeNumber, param
+from sim.scenario.policy_schema import Policies
 
 FIRST_YEAR, LAST_YEAR = 1950, 2200
 
@@ -66,6 +68,9 @@ class GeographyFiles(StrictModel):
         description="streets.csv: street_id, district_id, name_zh, name_en, kind (street|town), population.")
     new_housing_csv: str | None = Field(
         None, description="new_housing.csv: street_id, month (YYYY-MM completion), residents.")
+    providers_csv: str | None = Field(
+        None, description="providers.csv: provider_id, street_id, type, name_zh, inclusive, fee_yuan_per_month, "
+                          "infant_classes, toddler_classes, older_classes, mixed_classes, status.")
 
 
 class NewHousing(StrictModel):
@@ -113,4 +118,7 @@ class ScenarioSpec(StrictModel):
     horizon: Horizon = Field(default_factory=Horizon)
     geography: GeographyFiles
     demography: Demography = Field(default_factory=Demography)
+    demand: Demand = Field(default_factory=Demand)
+    providers: Providers = Field(default_factory=Providers)
+    policies: Policies = Field(default_factory=Policies)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -50,6 +51,7 @@ def _user_path(raw_loc: KeyPath) -> tuple[KeyPath, list[str]]:
     """The key path the user wrote (without the union tags pydantic adds where a number or a distribution
     is allowed), and the keys the schema allows beside the last one (for "did you mean")."""
     model: type[BaseModel] | None = ScenarioSpec
+    item_model: type[BaseModel] | None = None
     loc: list = []
     parent_keys: list[str] = list(ScenarioSpec.model_fields)
     for part in raw_loc:
@@ -58,10 +60,25 @@ def _user_path(raw_loc: KeyPath) -> tuple[KeyPath, list[str]]:
             continue
         parent_keys = list(model.model_fields) if model is not None else []
         loc.append(part)
+        if model is None and isinstance(part, int) and item_model is not None:
+            model, item_model = item_model, None  # an item of a list of sections
+            continue
         field = model.model_fields.get(part) if model is not None and isinstance(part, str) else None
-        annotation = field.annotation if field is not None else None
-        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+        model, item_model = _sections(field.annotation) if field is not None else (None, None)
     return tuple(loc), parent_keys
+
+
+def _sections(annotation: Any) -> tuple[type[BaseModel] | None, type[BaseModel] | None]:
+    """The section model a field holds (through ``| None``), or the model of its list items."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, None
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) is list and args and isinstance(args[0], type) \
+            and issubclass(args[0], BaseModel):
+        return None, args[0]
+    if len(args) == 1 and isinstance(args[0], type) and issubclass(args[0], BaseModel):
+        return args[0], None
+    return None, None
 
 
 def _dotted(loc: KeyPath) -> str:

@@ -1,0 +1,60 @@
+"""Whole-number allocation helpers for matching children to places, vectorised over groups.
+
+Placements must stay whole children and must never exceed the free places they fill, so shares are
+rounded by the largest-remainder method and children are dealt to providers in consecutive runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def take_oldest(counts: np.ndarray, amount: np.ndarray) -> np.ndarray:
+    """From each row of ``counts`` (rows × ages), take ``amount`` children starting with the oldest age."""
+    from_oldest = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]  # children at this age or older
+    older = from_oldest - counts
+    return np.clip(np.asarray(amount, float)[:, None] - older, 0, counts)
+
+
+def apportion(totals: np.ndarray, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Split each group's whole ``totals[g]`` (at most the group's total weight) among its members in
+    proportion to ``weights``, never giving a member more than its weight: each gets the whole part of its
+    share, and the few children left over go to the members with room, in index order."""
+    weights = np.asarray(weights, float)
+    totals = np.asarray(totals, float)
+    group_weight = np.bincount(group, weights, minlength=len(totals))
+    share = np.divide(weights, group_weight[group], out=np.zeros_like(weights), where=group_weight[group] > 0)
+    base = np.minimum(np.floor(totals[group] * share + 1e-9), weights)
+    left = np.maximum(totals - np.bincount(group, base, minlength=len(totals)), 0)
+    if not left.any():
+        return base
+    return base + fill_in_order(left, weights - base, group)
+
+
+def fill_in_order(totals: np.ndarray, room: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Give each group's ``totals[g]`` to its members in index order, each taking up to its ``room``."""
+    order = np.argsort(group, kind="stable")
+    before = np.cumsum(room[order]) - room[order]
+    first = np.concatenate([[0.0], np.cumsum(np.bincount(group, room, minlength=len(totals)))[:-1]])
+    before -= first[group[order]]
+    taken = np.empty_like(room)
+    taken[order] = np.clip(totals[group[order]] - before, 0, room[order])
+    return taken
+
+
+def deal_in_order(children: np.ndarray, counts: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Deal each group's children (groups × ages, oldest dealt first) to its members in index order, member
+    ``m`` receiving ``counts[m]`` children; returns members × ages. Counts must not exceed what the group has."""
+    order = np.argsort(group, kind="stable")
+    sorted_counts = np.asarray(counts, float)[order]
+    ends = np.cumsum(sorted_counts)
+    group_start = np.concatenate([[0.0], np.cumsum(np.bincount(group, counts, minlength=len(children)))[:-1]])
+    ends -= group_start[group[order]]
+    starts = ends - sorted_counts
+    oldest_first = children[:, ::-1]
+    upper = np.cumsum(oldest_first, axis=1)[group[order]]
+    lower = upper - oldest_first[group[order]]
+    dealt = np.clip(np.minimum(upper, ends[:, None]) - np.maximum(lower, starts[:, None]), 0, None)
+    out = np.empty_like(dealt)
+    out[order] = dealt[:, ::-1]
+    return out

@@ -1,0 +1,475 @@
+"""The childcare market, month by month: demand, waitlists, matching, provider economics, exits and entry.
+
+Each month, after the population has aged: enrolled and waiting children age one month (those reaching
+36 months leave); children outgrowing a class band move up where the provider has room; some enrolled
+children drop out; stated and effective demand are computed; families newly wanting care join the
+waitlist; some waiting families give up; waiting children are matched to free places; providers' accounts
+are settled, private providers with sustained losses or low occupancy close (their children wait again)
+and new private providers enter where waitlists and margins are large.
+
+Families who ever expressed demand (``engaged``: enrolled, waiting, gave up or dropped out) are tracked by
+home street and age, so a family that gave up does not queue again. Enrolled children are held by
+provider; a child placed in another street is counted in the provider's street.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import numpy as np
+import simpy
+
+from sim.model import sampling
+from sim.model.allocate import apportion, take_oldest
+from sim.model.bands import AGES, BANDS, CLASS_SIZE, NEXT_BAND, by_age
+from sim.model.city import City
+from sim.model.demand import awareness, district_price, willing_share
+from sim.model.economics import carers_needed, entry_margin, monthly_cost
+from sim.model.lifecycle import develop
+from sim.model.matching import match
+from sim.model.population import Population
+from sim.model.providers import (
+    BUILDING,
+    CLOSED,
+    OPEN,
+    PLANNED,
+    PRIVATE_TYPES,
+    REGISTERING,
+    Providers,
+    ProviderSeed,
+)
+from sim.model.record import MonthlyRecord
+from sim.model.spending import SpendingLog
+from sim.model.streams import Streams
+from sim.scenario.months import month_number
+from sim.scenario.params import draw_value
+from sim.scenario.schema import ScenarioSpec
+
+GRACE_MONTHS = 6  # a new provider is not judged on losses or occupancy before it has had time to fill
+
+# Flows summed per street during a month, recorded at its end.
+FLOWS = ("placed", "wait_months_placed", "gave_up", "dropouts", "enrolled_aged_out", "displaced",
+         "waiting_aged_out", "openings", "closures", "joined")
+
+
+class Market:
+    """State of the market in one replication, and the levers' handles on it."""
+
+    def __init__(self, env: simpy.Environment, spec: ScenarioSpec, city: City, population: Population,
+                 streams: Streams, record: MonthlyRecord, spending: SpendingLog, seeds: tuple[ProviderSeed, ...]):
+        self.env, self.spec, self.city, self.population = env, spec, city, population
+        self.record, self.spending = record, spending
+        self.start = month_number(spec.horizon.start)
+        self.providers = Providers(city.street_district)
+        shape = (city.n_streets, AGES)
+        self.waiting, self.engaged, self.wait_months = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        self.rng_demand, self.rng_providers = streams.get("demand"), streams.get("providers")
+        self.rng_lifecycle, self.rng_levers = streams.get("lifecycle"), streams.get("levers")
+        self.flows = {name: np.zeros(city.n_streets) for name in FLOWS}
+        self.need_share = by_age(spec.demand.stated_need_share.model_dump())
+        self.payment_per_place = np.zeros(0)  # lever payments to operators, yuan per place per month
+        self.payment_item: dict[int, str] = {}
+        self.campaigns: list[tuple[int, float]] = []
+        self.last_effective: np.ndarray | None = None
+        self.voucher_carry = 0.0
+        for seed in seeds:
+            self._add_seed(seed)
+
+    # --- time and randomness ----------------------------------------------------------------------------
+    @property
+    def month(self) -> int:
+        return int(self.env.now)
+
+    def calendar_month(self, t: int | None = None) -> int:
+        return self.start + (self.month if t is None else t)
+
+    def active(self, start: str, end: str | None) -> bool:
+        """Whether a dated lever applies this month."""
+        now = self.calendar_month()
+        return month_number(start) <= now and (end is None or now <= month_number(end))
+
+    def whole_months(self, value) -> int:
+        """A duration in whole months; a distribution is drawn for each event."""
+        return max(0, int(round(draw_value(value, self.rng_lifecycle.random()))))
+
+    # --- providers ----------------------------------------------------------------------------------------
+    def _add_seed(self, seed: ProviderSeed) -> None:
+        status = {"open": OPEN, "building": BUILDING, "registering": REGISTERING}[seed.status]
+        lifecycle = self.spec.providers.lifecycle
+        stages = {OPEN: [], BUILDING: [(BUILDING, self.whole_months(lifecycle.fit_out_months)),
+                                       (REGISTERING, self.whole_months(lifecycle.registration_months))],
+                  REGISTERING: [(REGISTERING, self.whole_months(lifecycle.registration_months))]}[status]
+        if status == OPEN:
+            self.providers.add(seed.street, seed.type, seed.inclusive, seed.fee_yuan_per_month, seed.classes,
+                               "existing", OPEN)
+            self._grow_payments()
+        else:
+            self.new_provider(seed.street, seed.type, seed.inclusive, seed.fee_yuan_per_month, seed.classes,
+                              "existing", stages)
+
+    def new_provider(self, street: int, type_: str, inclusive: bool, fee: float, classes, origin: str,
+                     stages: list[tuple[int, int]], on_open=None, payment_per_place: float = 0.0,
+                     payment_item: str = "") -> int:
+        """Create a provider and start its lifecycle process; returns its index."""
+        i = self.providers.add(street, type_, inclusive, fee, classes, origin)
+        self._grow_payments()
+        self.payment_per_place[i] = payment_per_place
+        if payment_item:
+            self.payment_item[i] = payment_item
+
+        def set_status(status: int) -> None:
+            self.providers.status[i] = status
+
+        def opened() -> None:
+            self.providers.status[i] = OPEN
+            self.providers.opened[i] = self.month
+            self.flows["openings"][street] += 1
+            self._pay_construction_subsidy(i)
+            if on_open is not None:
+                on_open(i)
+
+        self.env.process(develop(self.env, set_status, stages, opened))
+        return i
+
+    def _grow_payments(self) -> None:
+        if len(self.payment_per_place) < self.providers.n:
+            grown = np.zeros(len(self.providers.street))
+            grown[: len(self.payment_per_place)] = self.payment_per_place
+            self.payment_per_place = grown
+
+    def _pay_construction_subsidy(self, i: int) -> None:
+        subsidy = self.spec.policies.construction_subsidy
+        providers = self.providers
+        if subsidy is None or not providers.inclusive[i] or not self.active(subsidy.start, subsidy.end):
+            return
+        places = float(providers.classes[i] @ CLASS_SIZE)
+        self.spending.request(self.month, "construction_subsidy", int(providers.street[i]),
+                              places * subsidy.yuan_per_place, i)
+
+    def places_by_street(self, include_pipeline: bool = False) -> np.ndarray:
+        """Licensed places per street, with places still being built or registered if asked."""
+        providers = self.providers
+        n = providers.n
+        counted = providers.licensed()
+        if include_pipeline:
+            counted |= np.isin(providers.status[:n], (PLANNED, BUILDING, REGISTERING))
+        places = providers.classes[:n] @ CLASS_SIZE * counted
+        return np.bincount(providers.street[:n], places, minlength=self.city.n_streets)
+
+    def unmet_need(self) -> np.ndarray:
+        """Effective demand (last month's, or now's before the first month) not covered by places, built or
+        coming, per street: where levers build first."""
+        effective = self.last_effective if self.last_effective is not None else self._demand()[1]
+        return np.maximum(effective.sum(axis=1) - self.places_by_street(include_pipeline=True), 0)
+
+    def neediest_street(self) -> int:
+        return int(np.argmax(self.unmet_need()))
+
+    def has_centre(self, street: int) -> bool:
+        """Whether the street has a community centre, open or coming."""
+        providers = self.providers
+        n = providers.n
+        return bool(np.any(providers.is_type("community_centre") & (providers.status[:n] != CLOSED)
+                           & (providers.street[:n] == street)))
+
+    def close(self, i: int) -> None:
+        """Close provider ``i``: its children go back to the waitlist of its street."""
+        providers = self.providers
+        street = int(providers.street[i])
+        children = providers.enrolled[i].sum(axis=0)
+        self.waiting[street] += children
+        self.flows["displaced"][street] += children.sum()
+        providers.enrolled[i] = 0
+        providers.status[i] = CLOSED
+        providers.closed[i] = self.month
+        self.flows["closures"][street] += 1
+
+    # --- the monthly process ------------------------------------------------------------------------------
+    def process(self) -> Generator[simpy.Event, None, None]:
+        while True:
+            self._age()
+            self._move_up()
+            self._drop_out()
+            stated, effective, price = self._demand()
+            self.last_effective = effective
+            self._join(effective)
+            self._vouchers(stated)
+            self._give_up()
+            self._match(price)
+            profit = self._settle_accounts()
+            self._close_losers(profit)
+            self._enter(price)
+            self._record(stated, effective)
+            yield self.env.timeout(1)
+
+    def _age(self) -> None:
+        providers = self.providers
+        enrolled = providers.enrolled[: providers.n]
+        street = providers.street[: providers.n]
+        self.flows["enrolled_aged_out"] += np.bincount(street, enrolled[:, :, -1].sum(axis=1),
+                                                       minlength=self.city.n_streets)
+        enrolled[:, :, 1:] = enrolled[:, :, :-1].copy()
+        enrolled[:, :, 0] = 0
+        self.flows["waiting_aged_out"] += self.waiting[:, -1]
+        for array in (self.waiting, self.engaged, self.wait_months):
+            array[:, 1:] = array[:, :-1].copy()
+            array[:, 0] = 0
+        # Children who died or moved away leave the demand they expressed with them.
+        children = self.population.children
+        self.engaged = np.minimum(self.engaged, children)
+        kept = np.minimum(self.waiting, self.engaged)
+        self.wait_months *= np.divide(kept, self.waiting, out=np.zeros_like(kept), where=self.waiting > 0)
+        self.waiting = kept
+
+    def _move_up(self) -> None:
+        """Children who outgrow their class band move to the next band (or a mixed class from 18 months)
+        where the provider has room; otherwise they stay in their class until room frees up."""
+        providers = self.providers
+        enrolled = providers.enrolled[: providers.n]
+        capacity = providers.capacity()
+        mixed = BANDS.index("mixed")
+        for band, successor in NEXT_BAND.items():
+            b, to = BANDS.index(band), BANDS.index(successor)
+            outgrown_from = 12 if band == "infant" else 24
+            for target in (to, mixed):
+                first = max(outgrown_from, 18) if target == mixed else outgrown_from
+                free = np.maximum(capacity[:, target] - enrolled[:, target].sum(axis=1), 0)
+                some = np.flatnonzero((free > 0) & enrolled[:, b, first:].any(axis=1))
+                moving = take_oldest(enrolled[some, b, first:], free[some])
+                enrolled[some, b, first:] -= moving
+                enrolled[some, target, first:] += moving
+
+    def _drop_out(self) -> None:
+        """Enrolled children leave care with a monthly hazard (the number is binomial per provider; the
+        oldest leave first)."""
+        providers = self.providers
+        enrolled = providers.enrolled[: providers.n].reshape(providers.n, -1)
+        totals = enrolled.sum(axis=1)
+        leaving = sampling.binomial(self.rng_demand.random(providers.n), totals,
+                                    self.spec.demand.dropout_per_month_share)
+        some = np.flatnonzero(leaving)
+        enrolled[some] -= take_oldest(enrolled[some], leaving[some])
+        self.flows["dropouts"] += np.bincount(providers.street[some], leaving[some], minlength=self.city.n_streets)
+
+    def _net_fee(self) -> np.ndarray:
+        """Fee families pay after subsidies passed on to them, per provider."""
+        providers, policies = self.providers, self.spec.policies
+        fee = providers.fee[: providers.n].copy()
+        subsidy = policies.operating_subsidy
+        if subsidy is not None and self.active(subsidy.start, subsidy.end):
+            fee -= providers.inclusive[: providers.n] * subsidy.yuan_per_child_per_month \
+                * subsidy.fee_pass_through_share
+        household = policies.household_subsidy
+        if household is not None and self.active(household.start, household.end):
+            fee -= household.yuan_per_child_per_year / 12 * household.fee_effect_share
+        return np.maximum(fee, 0.0)
+
+    def _demand(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Stated and effective demand by street and age, and each provider's net fee."""
+        demand, providers, city = self.spec.demand, self.providers, self.city
+        children = self.population.children
+        publicity = self.spec.policies.publicity
+        uplift = awareness(self.month, self.campaigns, publicity.half_life_months) if publicity else 0.0
+        stated = np.minimum(children * self.need_share * (1 + uplift), children)
+        net_fee = self._net_fee()
+        capacity = providers.capacity()
+        price = district_price(capacity, net_fee, providers.inclusive[: providers.n], providers.district,
+                               city.n_districts, self.spec.providers.entry.inclusive_fee_yuan_per_month)
+        willing = willing_share(price, demand.willingness_to_pay_median_yuan_per_month,
+                                demand.willingness_to_pay_sigma)[city.street_district]
+        has_places = np.bincount(providers.street[: providers.n], capacity.sum(axis=1),
+                                 minlength=city.n_streets) > 0
+        access = np.where(has_places, 1.0, demand.other_street_acceptance_share)
+        return stated, stated * (willing * access)[:, None], net_fee
+
+    def _join(self, effective: np.ndarray) -> None:
+        joining = np.floor(np.maximum(effective - self.engaged, 0) + 1e-9)
+        self.waiting += joining
+        self.engaged += joining
+        self.flows["joined"] += joining.sum(axis=1)
+
+    def _vouchers(self, stated: np.ndarray) -> None:
+        """二(二) Experience vouchers: the month's vouchers give trial months to families who want care but are
+        priced out or far from places (spread in proportion to them); the retained share join the waitlist."""
+        vouchers = self.spec.policies.vouchers
+        if vouchers is None or not self.active(vouchers.start, vouchers.end):
+            return
+        undecided = np.maximum(stated - self.engaged, 0)
+        total = undecided.sum()
+        if total <= 0:
+            return
+        trials = vouchers.vouchers_per_year / 12 * vouchers.trial_share
+        self.spending.request_many(self.month, "vouchers", np.arange(self.city.n_streets),
+                                   undecided.sum(axis=1) / total * trials * vouchers.value_yuan)
+        self.voucher_carry += trials * vouchers.retention_share
+        joining = min(np.floor(self.voucher_carry), np.floor(total))
+        self.voucher_carry -= joining
+        cells = apportion(np.array([joining]), undecided.ravel(), np.zeros(undecided.size, np.intp))
+        cells = np.minimum(cells.reshape(undecided.shape), np.floor(undecided))
+        self.waiting += cells
+        self.engaged += cells
+        self.flows["joined"] += cells.sum(axis=1)
+
+    def _give_up(self) -> None:
+        u = self.rng_demand.random(self.waiting.shape)
+        leaving = sampling.binomial(u, self.waiting, self.spec.demand.give_up_per_month_share)
+        self.wait_months -= np.divide(self.wait_months * leaving, self.waiting, out=np.zeros_like(leaving),
+                                      where=self.waiting > 0)
+        self.waiting -= leaving
+        self.flows["gave_up"] += leaving.sum(axis=1)
+
+    def _match(self, net_fee: np.ndarray) -> None:
+        providers, city, demand = self.providers, self.city, self.spec.demand
+        n = providers.n
+        free = np.maximum(providers.capacity() - providers.enrolled_by_band(), 0)
+        free[providers.status[:n] != OPEN] = 0  # rectifying providers admit no one
+        market = ~providers.inclusive[:n]
+        price = district_price(providers.capacity(), net_fee, providers.inclusive[:n], providers.district,
+                               city.n_districts, self.spec.providers.entry.inclusive_fee_yuan_per_month)
+        median, sigma = demand.willingness_to_pay_median_yuan_per_month, demand.willingness_to_pay_sigma
+        market_places = providers.capacity().sum(axis=1) * market
+        market_fee = np.bincount(providers.district, market_places * net_fee, minlength=city.n_districts) / \
+            np.maximum(np.bincount(providers.district, market_places, minlength=city.n_districts), 1e-9)
+        market_acceptance = np.clip(willing_share(market_fee, median, sigma) /
+                                    np.maximum(willing_share(price, median, sigma), 1e-9), 0, 1)
+        has_places = np.bincount(providers.street[:n], providers.capacity().sum(axis=1),
+                                 minlength=city.n_streets) > 0
+        other_street = np.where(has_places, demand.other_street_acceptance_share, 1.0)
+        placement = match(self.waiting, free, providers.street[:n], market, city.district_matrix,
+                          market_acceptance[city.street_district], other_street)
+        providers.enrolled[:n] += placement.by_provider
+        taken = placement.by_home
+        waited = np.divide(self.wait_months * taken, self.waiting, out=np.zeros_like(taken), where=self.waiting > 0)
+        self.wait_months -= waited
+        self.waiting -= taken
+        self.wait_months += self.waiting  # those still waiting waited another month
+        self.flows["placed"] += np.bincount(providers.street[:n], placement.by_provider.sum(axis=(1, 2)),
+                                            minlength=city.n_streets)
+        self.flows["wait_months_placed"] += waited.sum(axis=1)
+
+    def _settle_accounts(self) -> np.ndarray:
+        """Revenue − cost per provider this month; operators' per-place payments and subsidies are requested."""
+        providers, policies, t = self.providers, self.spec.policies, self.month
+        n = providers.n
+        licensed = providers.licensed()
+        enrolled = providers.enrolled_by_band()
+        children = enrolled.sum(axis=1)
+        places = providers.capacity().sum(axis=1)
+        street = providers.street[:n]
+        revenue = self._net_fee() * children
+        subsidy = policies.operating_subsidy
+        if subsidy is not None and self.active(subsidy.start, subsidy.end):
+            paid = children * providers.inclusive[:n] * subsidy.yuan_per_child_per_month
+            revenue += paid
+            self.spending.request_many(t, "operating_subsidy", street, paid, np.arange(n))
+        operator_payment = self.payment_per_place[:n] * places
+        revenue += operator_payment
+        for i, item in self.payment_item.items():
+            self.spending.request(t, item, int(street[i]), float(operator_payment[i]), i)
+        relief = policies.rent_relief
+        relief_per_place = relief.yuan_per_place_per_month if relief and self.active(relief.start, relief.end) else 0.0
+        if relief_per_place:
+            eligible = licensed & ~providers.is_type("public")
+            self.spending.request_many(t, "rent_relief", street, places * relief_per_place * eligible, np.arange(n))
+        cost = monthly_cost(enrolled, places, self.spec.providers.economics, relief_per_place) * licensed
+        household = policies.household_subsidy
+        if household is not None and self.active(household.start, household.end):
+            self.spending.request_many(t, "household_subsidy", np.arange(self.city.n_streets),
+                                       self.population.children.sum(axis=1) * household.yuan_per_child_per_year / 12)
+        return revenue - cost
+
+    def _close_losers(self, profit: np.ndarray) -> None:
+        providers, rules = self.providers, self.spec.providers.exit
+        n = providers.n
+        judged = (providers.status[:n] == OPEN) & providers.is_type(*PRIVATE_TYPES) \
+            & (self.month - np.where(providers.opened[:n] < 0, -GRACE_MONTHS, providers.opened[:n]) >= GRACE_MONTHS)
+        places = providers.capacity().sum(axis=1)
+        occupancy = np.divide(providers.enrolled_by_band().sum(axis=1), places, out=np.zeros(n), where=places > 0)
+        providers.loss_months[:n] = np.where(judged & (profit < 0), providers.loss_months[:n] + 1, 0)
+        providers.low_months[:n] = np.where(judged & (occupancy < rules.low_occupancy_share),
+                                            providers.low_months[:n] + 1, 0)
+        closing = judged & ((providers.loss_months[:n] >= rules.loss_months_to_close)
+                            | (providers.low_months[:n] >= rules.low_occupancy_months_to_close))
+        for i in np.flatnonzero(closing):
+            self.close(int(i))
+
+    def _enter(self, net_fee: np.ndarray) -> None:
+        """New private providers by district: Poisson with rate max × W / (W + W½) × exp(β × margin)."""
+        spec, city, providers = self.spec, self.city, self.providers
+        entry, economics = spec.providers.entry, spec.providers.economics
+        waiting = np.bincount(city.street_district, self.waiting.sum(axis=1), minlength=city.n_districts)
+        places = providers.capacity().sum(axis=1)
+        private = providers.is_type(*PRIVATE_TYPES) & providers.licensed()
+        occupied = np.bincount(providers.district, providers.enrolled_by_band().sum(axis=1) * private,
+                               minlength=city.n_districts)
+        capacity = np.bincount(providers.district, places * private, minlength=city.n_districts)
+        occupancy = np.where(capacity > 0, occupied / np.maximum(capacity, 1), 0.5)
+        policies = spec.policies
+        subsidy = policies.construction_subsidy
+        per_place = subsidy.yuan_per_place if subsidy is not None and self.active(subsidy.start, subsidy.end) else 0
+        operating = policies.operating_subsidy
+        per_child = operating.yuan_per_child_per_month if operating is not None and \
+            self.active(operating.start, operating.end) else 0.0
+        relief = policies.rent_relief
+        relief_per_place = relief.yuan_per_place_per_month if relief and self.active(relief.start, relief.end) else 0.0
+        u_count, u_kind = self.rng_providers.random(city.n_districts), self.rng_providers.random(city.n_districts)
+        margin_inclusive = entry_margin(entry.inclusive_fee_yuan_per_month, occupancy, per_child, per_place,
+                                        economics, entry, relief_per_place)
+        margin_market = entry_margin(entry.market_fee_yuan_per_month, occupancy, 0.0, 0.0, economics, entry,
+                                     relief_per_place)
+        best = np.clip(np.maximum(margin_inclusive, margin_market), -1, 1)
+        rates = entry.max_entries_per_district_per_year / 12 * waiting / (
+            waiting + entry.waitlist_half_saturation_children + 1e-9) * np.exp(entry.margin_sensitivity * best)
+        inclusive_share = 1 / (1 + np.exp(-entry.inclusive_choice_sensitivity * (margin_inclusive - margin_market)))
+        entrants = sampling.poisson(u_count, rates)
+        lifecycle = spec.providers.lifecycle
+        for d in np.flatnonzero(entrants):
+            streets = np.flatnonzero(city.street_district == d)
+            street = int(streets[np.argmax(self.waiting[streets].sum(axis=1))])
+            inclusive = bool(u_kind[d] < inclusive_share[d])
+            for _ in range(int(entrants[d])):
+                self.new_provider(
+                    street, "private_inclusive" if inclusive else "private_market", inclusive,
+                    entry.inclusive_fee_yuan_per_month if inclusive else entry.market_fee_yuan_per_month,
+                    entry.classes.as_list(), "private_entry",
+                    [(BUILDING, self.whole_months(lifecycle.fit_out_months)),
+                     (REGISTERING, self.whole_months(lifecycle.registration_months))])
+
+    def _record(self, stated: np.ndarray, effective: np.ndarray) -> None:
+        providers, city = self.providers, self.city
+        n = providers.n
+        street = providers.street[:n]
+        capacity = providers.capacity()
+        places = capacity.sum(axis=1)
+
+        def by_street(values: np.ndarray) -> np.ndarray:
+            return np.bincount(street, values, minlength=city.n_streets)
+
+        licensed = by_street(places)
+        children = self.population.children.sum(axis=1)
+        centres = by_street(providers.licensed() * providers.is_type("community_centre")) > 0
+        urban = np.array([kind == "street" for kind in city.street_kinds], dtype=float)
+        values = {
+            "places_licensed": licensed,
+            "places_usable": licensed,
+            "places_inclusive": by_street(places * providers.inclusive[:n]),
+            "demand_stated": stated.sum(axis=1),
+            "demand_effective": effective.sum(axis=1),
+            "enrolled": by_street(providers.enrolled_by_band().sum(axis=1)),
+            "waitlist": self.waiting.sum(axis=1),
+            "providers_open": by_street(providers.licensed().astype(float)),
+            "streets_with_centre": centres * urban,
+            "urban_streets": urban,
+            "childcare_desert": ((children > 3 * licensed) & (children > 0)).astype(float),
+            "staff_required": by_street(carers_needed(providers.enrolled_by_band(),
+                                                      self.spec.providers.economics.min_staff_per_class)),
+        }
+        for t, name in enumerate(("public", "private_inclusive", "private_market", "community_centre",
+                                  "kindergarten_class", "employer", "family_point")):
+            values[f"places_{name}"] = by_street(places * (providers.type[:n] == t))
+        for b, band in enumerate(BANDS):
+            values[f"places_{band}"] = by_street(capacity[:, b])
+        values.update(self.flows)
+        self.record.add(self.month, **values)
+        for flow in self.flows.values():  # next month's flows start now: openings come before the market step
+            flow[:] = 0

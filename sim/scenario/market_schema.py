@@ -1,0 +1,114 @@
+"""Scenario sections of the childcare market: who wants care (``demand``) and who offers it (``providers``).
+
+Behavioural parameters are not published; every default below is marked as an assumption, anchored
+where possible on a sourced figure, and is a natural candidate for calibration and sensitivity sweeps.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sim.scenario.params import NonNegative, Share, StrictModel, WholeNumber, param, per_event
+
+
+class ClassCounts(StrictModel):
+    """Classes by age band (national standard: 乳儿班 ≤10, 托小班 ≤15, 托大班 ≤20, mixed ≤18 children)."""
+
+    infant: WholeNumber = Field(0, ge=0, le=50)
+    toddler: WholeNumber = Field(0, ge=0, le=50)
+    older: WholeNumber = Field(0, ge=0, le=50)
+    mixed: WholeNumber = Field(0, ge=0, le=50)
+
+    def as_list(self) -> list[int]:
+        return [self.infant, self.toddler, self.older, self.mixed]
+
+
+class StatedNeedShares(StrictModel):
+    """Share of children whose families want formal care, by age. Assumption: chosen so that about one third
+    of families want care overall (NHC surveys: about one third in 2021, >1/3 in 2023), rising with age as in
+    Germany's survey quotas (1-year-olds ≈62%, 2-year-olds ≈79%, DJI)."""
+
+    under_6_months: Share = 0.02
+    infant_6_11_months: Share = 0.15
+    toddler_12_23_months: Share = 0.35
+    older_24_35_months: Share = 0.52
+
+
+class Demand(StrictModel):
+    """Demand for places (需求): stated need → effective demand (price, access) → waitlist → enrolment."""
+
+    stated_need_share: StatedNeedShares = Field(default_factory=StatedNeedShares)
+    willingness_to_pay_median_yuan_per_month: NonNegative = Field(
+        1300.0, description="Assumption: median monthly fee families would pay; >70% of parents accept at most "
+                            "2,000 yuan/month (survey, 2025).")
+    willingness_to_pay_sigma: param(ge=0.05, le=3) = Field(
+        0.55, description="Assumption: spread (log-normal sigma) of willingness to pay.")
+    other_street_acceptance_share: Share = Field(
+        0.5, description="Assumption: families who accept a place in another street of their district "
+                         "(>90% accept a centre within 3 km, survey 2025; streets are larger).")
+    give_up_per_month_share: Share = Field(0.08, description="Assumption: waiting families who stop waiting, per month.")
+    dropout_per_month_share: Share = Field(0.01, description="Assumption: enrolled children who leave care, per month.")
+
+
+class Lifecycle(StrictModel):
+    """Durations of a provider's lifecycle planned → building → registering (备案) → open → rectifying → closed."""
+
+    fit_out_months: param(ge=0, le=60) = per_event(4.0, description="Assumption: private fit-out before registering.")
+    registration_months: param(ge=0, le=24) = per_event(
+        3.0, description="Assumption: months to register (备案); departmental coordination shortens it.")
+    rectification_months: param(ge=1, le=24) = per_event(
+        3.0, description="Assumption: months a provider that failed evaluation rectifies, capacity frozen.")
+
+
+class Economics(StrictModel):
+    """Monthly costs of providers (rent + labour >75% of costs: State Council report to the NPCSC, 2024)."""
+
+    carer_wage_yuan_per_month: NonNegative = Field(
+        4500.0, description="Assumption (carer wages not found): monthly cost of one carer incl. social insurance.")
+    min_staff_per_class: NonNegative = Field(
+        2.0, description="Assumption: a class open for any child needs a lead and an assistant carer.")
+    rent_yuan_per_place_per_month: NonNegative = Field(
+        250.0, description="Assumption: about 7 m² per place (Shenzhen ≥6–8 m²) at about 35 yuan/m² a month, "
+                           "below the 80–150 of tier-1/2 cities (survey estimate).")
+    fixed_cost_yuan_per_month: NonNegative = Field(
+        12000.0, description="Assumption: director, health worker, food, utilities, insurance.")
+
+
+class Exit(StrictModel):
+    """Private providers close after sustained losses or low occupancy."""
+
+    loss_months_to_close: WholeNumber = Field(12, ge=1, le=120, description="Assumption: consecutive loss months.")
+    low_occupancy_share: Share = Field(0.2, description="Assumption: occupancy counted as too low.")
+    low_occupancy_months_to_close: WholeNumber = Field(
+        9, ge=1, le=120, description="Assumption: consecutive months of low occupancy before closing.")
+
+
+class Entry(StrictModel):
+    """Private entry by district: rate = max rate × W / (W + W½) × exp(sensitivity × margin), W the district's
+    waitlist, margin the expected monthly profit per place over cost per place, including the construction
+    subsidy spread over the payback period."""
+
+    max_entries_per_district_per_year: NonNegative = Field(4.0, description="Assumption.")
+    waitlist_half_saturation_children: NonNegative = Field(150.0, description="Assumption: W½.")
+    margin_sensitivity: NonNegative = Field(3.0, description="Assumption.")
+    inclusive_choice_sensitivity: NonNegative = Field(
+        6.0, description="Assumption: an entrant is inclusive with probability logistic(sensitivity × "
+                         "(inclusive margin − market margin)).")
+    payback_months: NonNegative = Field(60.0, description="Assumption: horizon over which fit-out is recovered.")
+    fit_out_cost_yuan_per_place: NonNegative = Field(
+        15000.0, description="Fit-out 2,000–3,000 yuan/m² × 6–8 m² ≈ 12–24k per place (survey estimate).")
+    classes: ClassCounts = Field(default_factory=lambda: ClassCounts(infant=0, toddler=2, older=2),
+                                 description="Assumption: classes of a new private centre.")
+    market_fee_yuan_per_month: NonNegative = Field(
+        2400.0, description="Assumption: average full-day fee ≈1,900 yuan/month in 2025 (think tank); "
+                            "market-rate above it.")
+    inclusive_fee_yuan_per_month: NonNegative = Field(1400.0, description="Assumption: inclusive price cap.")
+
+
+class Providers(StrictModel):
+    """Providers (托育机构): lifecycle, economics, exit and entry."""
+
+    lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    economics: Economics = Field(default_factory=Economics)
+    exit: Exit = Field(default_factory=Exit)
+    entry: Entry = Field(default_factory=Entry)

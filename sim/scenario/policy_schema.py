@@ -1,0 +1,223 @@
+"""The ``policies:`` section: the levers of the source speech, each off unless written in the scenario.
+
+Every lever adds places or demand and produces spending requests (item, amount, month, district,
+provider or project). Speech sections are given as 二(一), 三(一)一 … so a reader can trace each lever.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, model_validator
+
+from sim.scenario.market_schema import ClassCounts
+from sim.scenario.months import Month
+from sim.scenario.params import NonNegative, Share, StrictModel, WholeNumber, param, per_event
+
+
+def _years(counts: dict[int, object]) -> dict[int, object]:
+    bad = [year for year in counts if not 1950 <= year <= 2200]
+    if bad:
+        raise ValueError(f"expected calendar years as keys, got {bad[0]}")
+    return dict(sorted(counts.items()))
+
+
+PerYear = Annotated[dict[int, WholeNumber], AfterValidator(_years)]
+Months = param(ge=0, le=120)
+
+
+class Dated(StrictModel):
+    start: Month = Field("2025-01", description="First month the lever applies.")
+    end: Month | None = Field(None, description="Last month it applies (open-ended if absent).")
+
+
+class PublicProject(StrictModel):
+    street: str
+    start: Month
+    classes: ClassCounts | None = None
+
+
+class PublicBuild(StrictModel):
+    """三(一)一 New public institutions (新建公办托育机构): budget approval → construction → 备案 → open.
+    Counts per year start at even intervals through the year, each in the street of greatest unmet need."""
+
+    projects_per_year: PerYear = Field(default_factory=dict)
+    projects: list[PublicProject] = Field(default_factory=list, description="Projects at named streets.")
+    classes: ClassCounts = Field(default_factory=lambda: ClassCounts(infant=1, toddler=2, older=2),
+                                 description="Assumption: classes of a new public institution.")
+    cost_yuan_per_place: NonNegative = Field(
+        30000.0, description="Assumption: fit-out 12–24k per place (survey estimate) plus building works.")
+    build_months: Months = per_event(12.0, description="Assumption: construction time; a distribution is drawn "
+                                                   "per project.")
+    fee_yuan_per_month: NonNegative = Field(1200.0, description="Assumption: public inclusive fee.")
+
+
+class PublicExpansion(StrictModel):
+    """三(一)一 Renovation and expansion of public institutions (改扩建): classes added to existing public
+    providers with the longest waitlists in their street."""
+
+    classes_per_year: PerYear = Field(default_factory=dict)
+    band: str = Field("toddler", pattern="^(infant|toddler|older|mixed)$")
+    cost_yuan_per_place: NonNegative = Field(15000.0, description="Assumption.")
+    build_months: Months = per_event(6.0, description="Assumption.")
+
+
+class ConstructionSubsidy(Dated):
+    """三(一)一 One-time construction subsidy per new inclusive place (每个普惠托位一次性建设补贴), paid when the
+    place opens; raises private inclusive entry. Central 10,000 yuan per place (普惠托育服务专项行动,
+    unverified)."""
+
+    yuan_per_place: NonNegative = 10000.0
+
+
+class NewHousingQuota(StrictModel):
+    """三(一)二 New residential areas provide ≥10 places per 1,000 residents (新建小区配建), opened as community
+    inclusive centres some months after the residents move in, for the complying share of developments."""
+
+    places_per_1000_residents: NonNegative = 10.0
+    compliance_share: Share = Field(0.6, description="Assumption: developments that deliver the places.")
+    lag_months: Months = per_event(12.0, description="Assumption: from completion to the facility opening.")
+    start: Month = Field("2025-01", description="Completions from this month on are covered.")
+    fee_yuan_per_month: NonNegative = Field(1200.0, description="Assumption: inclusive fee.")
+
+
+class ExistingAreaQuota(StrictModel):
+    """三(一)二 Existing areas reach ≥5 places per 1,000 residents (老旧小区补建) by purchase, swap or lease,
+    the streets furthest below first, up to a delivery capacity per year."""
+
+    places_per_1000_residents: NonNegative = 5.0
+    places_per_year: PerYear = Field(default_factory=dict, description="Places the programme can deliver.")
+    purchase_share: Share = Field(0.3, description="Assumption: places bought (one-off cost).")
+    swap_share: Share = Field(0.2, description="Assumption: places obtained by swapping premises (one-off).")
+    purchase_yuan_per_place: NonNegative = Field(40000.0, description="Assumption.")
+    swap_yuan_per_place: NonNegative = Field(15000.0, description="Assumption: fit-out only.")
+    lease_yuan_per_place_per_month: NonNegative = Field(250.0, description="Assumption: as private rent.")
+    build_months: Months = per_event(6.0, description="Assumption.")
+    fee_yuan_per_month: NonNegative = Field(1200.0, description="Assumption: inclusive fee.")
+
+    @model_validator(mode="after")
+    def _shares(self) -> ExistingAreaQuota:
+        if isinstance(self.purchase_share, float) and isinstance(self.swap_share, float) \
+                and self.purchase_share + self.swap_share > 1:
+            raise ValueError("purchase_share + swap_share must be at most 1 (the rest is leased)")
+        return self
+
+
+class StreetCentres(StrictModel):
+    """三(一)二 Every urban street (街道; towns excluded) has at least one community inclusive centre
+    (社区普惠托育中心) by the deadline: streets without one are scheduled, largest need first, as fast as
+    the yearly capacity allows."""
+
+    deadline: Month = "2027-12"
+    start: Month = "2025-01"
+    centres_per_year: NonNegative = Field(30.0, description="Capacity: centres that can be started per year.")
+    classes: ClassCounts = Field(default_factory=lambda: ClassCounts(toddler=1, older=1, mixed=1),
+                                 description="Assumption: classes of a street centre.")
+    build_months: Months = per_event(6.0, description="Assumption: renovation of community premises.")
+    capital_yuan_per_place: NonNegative = Field(20000.0, description="Assumption.")
+    operating_yuan_per_place_per_month: NonNegative = Field(
+        200.0, description="Assumption: payment to the contracted operator per place.")
+    fee_yuan_per_month: NonNegative = Field(1200.0, description="Assumption: inclusive fee.")
+
+
+class KindergartenClasses(StrictModel):
+    """二(三) Kindergartens open 托班 in idle classrooms (24–36 months only) as births fall."""
+
+    classes_per_year: PerYear = Field(default_factory=dict)
+    conversion_months: Months = per_event(3.0, description="Assumption.")
+    conversion_yuan_per_class: NonNegative = Field(50000.0, description="Assumption.")
+    fee_yuan_per_month: NonNegative = Field(1000.0, description="Assumption: kindergarten 托班 fee.")
+
+
+class PurchasedServices(StrictModel):
+    """二(三) Government purchase of services (政府购买服务): community points run by contracted providers."""
+
+    points_per_year: PerYear = Field(default_factory=dict)
+    classes: ClassCounts = Field(default_factory=lambda: ClassCounts(mixed=1), description="Assumption.")
+    payment_yuan_per_place_per_month: NonNegative = Field(300.0, description="Assumption.")
+    setup_months: Months = per_event(3.0, description="Assumption.")
+    fee_yuan_per_month: NonNegative = Field(1000.0, description="Assumption.")
+
+
+class QualityEvaluation(StrictModel):
+    """三(二)二 Yearly quality evaluation (质量评估; NHC standard in force 2024-04-01): a failing provider
+    rectifies with capacity frozen, or closes with a probability."""
+
+    month_of_year: WholeNumber = Field(10, ge=1, le=12)
+    fail_share: Share = Field(0.05, description="Assumption.")
+    close_share_if_failed: Share = Field(0.2, description="Assumption.")
+
+
+class Vouchers(Dated):
+    """二(二) Experience vouchers (体验券): families priced out try care for a month; some stay."""
+
+    vouchers_per_year: NonNegative = 0.0
+    value_yuan: NonNegative = Field(200.0, description="Jiangxi 200-yuan childcare vouchers (2025).")
+    trial_share: Share = Field(0.3, description="Assumption: vouchers that lead to a trial month.")
+    retention_share: Share = Field(0.4, description="Assumption: trial families who stay.")
+
+
+class Campaign(StrictModel):
+    month: Month
+    awareness_uplift_share: param(ge=0, le=2) = 0.1
+    cost_yuan: NonNegative = 0.0
+
+
+class Publicity(StrictModel):
+    """二(二), 三(四) Publicity, open days, parenting guidance: stated need rises by the uplift, decaying."""
+
+    campaigns: list[Campaign] = Field(default_factory=list)
+    half_life_months: param(ge=0.5, le=120) = Field(6.0, description="Assumption.")
+
+
+class FamilyPoints(StrictModel):
+    """三(四) Family care points (家庭托育点): small home-based providers."""
+
+    points_per_year: PerYear = Field(default_factory=dict)
+    classes: ClassCounts = Field(default_factory=lambda: ClassCounts(mixed=1))
+    setup_months: Months = per_event(2.0, description="Assumption.")
+    subsidy_yuan_per_point: NonNegative = Field(0.0)
+    fee_yuan_per_month: NonNegative = Field(1500.0, description="Assumption.")
+
+
+class OperatingSubsidy(Dated):
+    """三(三) Operating subsidy per enrolled child-month in inclusive places (e.g. Sichuan 200 yuan, Shanxi
+    500 yuan per child per month, 2025); part may be passed on to fees."""
+
+    yuan_per_child_per_month: NonNegative = 200.0
+    fee_pass_through_share: Share = Field(0.0, description="Assumption: share that lowers families' fees.")
+
+
+class RentRelief(Dated):
+    """三(三)二 Preferential policies (rent and utility relief): lower providers' monthly costs."""
+
+    yuan_per_place_per_month: NonNegative = 100.0
+
+
+class HouseholdSubsidy(Dated):
+    """National childcare subsidy (育儿补贴): 3,600 yuan per child under 3 per year from 2025-01-01. A transfer
+    to families, reported apart from spending on services."""
+
+    yuan_per_child_per_year: NonNegative = 3600.0
+    fee_effect_share: Share = Field(
+        0.0, description="Assumption: share of the subsidy families count against the fee (0 = no effect).")
+
+
+class Policies(StrictModel):
+    """The policy package. A lever not written here is off."""
+
+    public_build: PublicBuild | None = None
+    public_expansion: PublicExpansion | None = None
+    construction_subsidy: ConstructionSubsidy | None = None
+    new_housing_quota: NewHousingQuota | None = None
+    existing_area_quota: ExistingAreaQuota | None = None
+    street_centres: StreetCentres | None = None
+    kindergarten_classes: KindergartenClasses | None = None
+    purchased_services: PurchasedServices | None = None
+    quality_evaluation: QualityEvaluation | None = None
+    vouchers: Vouchers | None = None
+    publicity: Publicity | None = None
+    family_points: FamilyPoints | None = None
+    operating_subsidy: OperatingSubsidy | None = None
+    rent_relief: RentRelief | None = None
+    household_subsidy: HouseholdSubsidy | None = None
