@@ -42,7 +42,8 @@ def test_run_writes_a_complete_results_folder(tmp_path):
     assert manifest["resolved_scenario"]["horizon"]["end"] == "2025-12"
     assert manifest["versions"]["numpy"] and manifest["started"] <= manifest["finished"]
     assert {f["copy"] for f in manifest["input_files"]} == {"inputs/scenario.yaml", "inputs/districts.csv",
-                                                            "inputs/streets.csv", "inputs/new_housing.csv"}
+                                                            "inputs/streets.csv", "inputs/new_housing.csv",
+                                                            "inputs/providers.csv"}
     assert (out / "summary.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads Chinese
     monthly = pd.read_parquet(out / "monthly.parquet")
     assert list(monthly.columns) == ["replication", "month", "level", "geography", "indicator", "value"]

@@ -11,9 +11,14 @@ import numpy as np
 
 def take_oldest(counts: np.ndarray, amount: np.ndarray) -> np.ndarray:
     """From each row of ``counts`` (rows × ages), take ``amount`` children starting with the oldest age."""
-    from_oldest = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]  # children at this age or older
-    older = from_oldest - counts
-    return np.clip(np.asarray(amount, float)[:, None] - older, 0, counts)
+    amount = np.asarray(amount, float)
+    taken = np.zeros_like(counts)
+    rows = np.flatnonzero(amount > 0)
+    if len(rows):
+        some = counts[rows]
+        older = np.cumsum(some[:, ::-1], axis=1)[:, ::-1] - some  # children older than this age
+        taken[rows] = np.clip(amount[rows, None] - older, 0, some)
+    return taken
 
 
 def apportion(totals: np.ndarray, weights: np.ndarray, group: np.ndarray) -> np.ndarray:

@@ -74,6 +74,8 @@ class Market:
         self.voucher_carry = 0.0
         for seed in seeds:
             self._add_seed(seed)
+        self.capacity = self.providers.capacity()  # places by provider and band, refreshed each month
+        self.enrolled_bands = self.providers.enrolled_by_band()
 
     # --- time and randomness ----------------------------------------------------------------------------
     @property
@@ -187,6 +189,7 @@ class Market:
     # --- the monthly process ------------------------------------------------------------------------------
     def process(self) -> Generator[simpy.Event, None, None]:
         while True:
+            self.capacity = self.providers.capacity()  # lifecycle events since last month may have changed it
             self._age()
             self._move_up()
             self._drop_out()
@@ -196,9 +199,12 @@ class Market:
             self._vouchers(stated)
             self._give_up()
             self._match(price)
+            self.enrolled_bands = self.providers.enrolled_by_band()
             profit = self._settle_accounts()
             self._close_losers(profit)
+            self.capacity = self.providers.capacity()
             self._enter(price)
+            self.capacity, self.enrolled_bands = self.providers.capacity(), self.providers.enrolled_by_band()
             self._record(stated, effective)
             yield self.env.timeout(1)
 
@@ -226,7 +232,7 @@ class Market:
         where the provider has room; otherwise they stay in their class until room frees up."""
         providers = self.providers
         enrolled = providers.enrolled[: providers.n]
-        capacity = providers.capacity()
+        capacity = self.capacity
         mixed = BANDS.index("mixed")
         for band, successor in NEXT_BAND.items():
             b, to = BANDS.index(band), BANDS.index(successor)
@@ -243,7 +249,7 @@ class Market:
         """Enrolled children leave care with a monthly hazard (the number is binomial per provider; the
         oldest leave first)."""
         providers = self.providers
-        enrolled = providers.enrolled[: providers.n].reshape(providers.n, -1)
+        enrolled = providers.enrolled[: providers.n].reshape(providers.n, len(BANDS) * AGES)
         totals = enrolled.sum(axis=1)
         leaving = sampling.binomial(self.rng_demand.random(providers.n), totals,
                                     self.spec.demand.dropout_per_month_share)
@@ -272,7 +278,7 @@ class Market:
         uplift = awareness(self.month, self.campaigns, publicity.half_life_months) if publicity else 0.0
         stated = np.minimum(children * self.need_share * (1 + uplift), children)
         net_fee = self._net_fee()
-        capacity = providers.capacity()
+        capacity = self.capacity
         price = district_price(capacity, net_fee, providers.inclusive[: providers.n], providers.district,
                                city.n_districts, self.spec.providers.entry.inclusive_fee_yuan_per_month)
         willing = willing_share(price, demand.willingness_to_pay_median_yuan_per_month,
@@ -283,7 +289,9 @@ class Market:
         return stated, stated * (willing * access)[:, None], net_fee
 
     def _join(self, effective: np.ndarray) -> None:
-        joining = np.floor(np.maximum(effective - self.engaged, 0) + 1e-9)
+        # Random rounding keeps small cells (a street's children of one month of age) unbiased.
+        gap = np.maximum(effective - self.engaged, 0)
+        joining = np.floor(gap + self.rng_demand.random(gap.shape))
         self.waiting += joining
         self.engaged += joining
         self.flows["joined"] += joining.sum(axis=1)
@@ -321,22 +329,23 @@ class Market:
     def _match(self, net_fee: np.ndarray) -> None:
         providers, city, demand = self.providers, self.city, self.spec.demand
         n = providers.n
-        free = np.maximum(providers.capacity() - providers.enrolled_by_band(), 0)
+        free = np.maximum(self.capacity - providers.enrolled_by_band(), 0)
         free[providers.status[:n] != OPEN] = 0  # rectifying providers admit no one
         market = ~providers.inclusive[:n]
-        price = district_price(providers.capacity(), net_fee, providers.inclusive[:n], providers.district,
+        price = district_price(self.capacity, net_fee, providers.inclusive[:n], providers.district,
                                city.n_districts, self.spec.providers.entry.inclusive_fee_yuan_per_month)
         median, sigma = demand.willingness_to_pay_median_yuan_per_month, demand.willingness_to_pay_sigma
-        market_places = providers.capacity().sum(axis=1) * market
+        market_places = self.capacity.sum(axis=1) * market
         market_fee = np.bincount(providers.district, market_places * net_fee, minlength=city.n_districts) / \
             np.maximum(np.bincount(providers.district, market_places, minlength=city.n_districts), 1e-9)
         market_acceptance = np.clip(willing_share(market_fee, median, sigma) /
                                     np.maximum(willing_share(price, median, sigma), 1e-9), 0, 1)
-        has_places = np.bincount(providers.street[:n], providers.capacity().sum(axis=1),
+        has_places = np.bincount(providers.street[:n], self.capacity.sum(axis=1),
                                  minlength=city.n_streets) > 0
         other_street = np.where(has_places, demand.other_street_acceptance_share, 1.0)
         placement = match(self.waiting, free, providers.street[:n], market, city.district_matrix,
-                          market_acceptance[city.street_district], other_street)
+                          market_acceptance[city.street_district], other_street, demand.market_preference_share,
+                          self.rng_demand.random(self.waiting.shape))
         providers.enrolled[:n] += placement.by_provider
         taken = placement.by_home
         waited = np.divide(self.wait_months * taken, self.waiting, out=np.zeros_like(taken), where=self.waiting > 0)
@@ -352,9 +361,9 @@ class Market:
         providers, policies, t = self.providers, self.spec.policies, self.month
         n = providers.n
         licensed = providers.licensed()
-        enrolled = providers.enrolled_by_band()
+        enrolled = self.enrolled_bands
         children = enrolled.sum(axis=1)
-        places = providers.capacity().sum(axis=1)
+        places = self.capacity.sum(axis=1)
         street = providers.street[:n]
         revenue = self._net_fee() * children
         subsidy = policies.operating_subsidy
@@ -383,13 +392,14 @@ class Market:
         n = providers.n
         judged = (providers.status[:n] == OPEN) & providers.is_type(*PRIVATE_TYPES) \
             & (self.month - np.where(providers.opened[:n] < 0, -GRACE_MONTHS, providers.opened[:n]) >= GRACE_MONTHS)
-        places = providers.capacity().sum(axis=1)
-        occupancy = np.divide(providers.enrolled_by_band().sum(axis=1), places, out=np.zeros(n), where=places > 0)
+        places = self.capacity.sum(axis=1)
+        occupancy = np.divide(self.enrolled_bands.sum(axis=1), places, out=np.zeros(n), where=places > 0)
         providers.loss_months[:n] = np.where(judged & (profit < 0), providers.loss_months[:n] + 1, 0)
         providers.low_months[:n] = np.where(judged & (occupancy < rules.low_occupancy_share),
                                             providers.low_months[:n] + 1, 0)
-        closing = judged & ((providers.loss_months[:n] >= rules.loss_months_to_close)
+        failing = judged & ((providers.loss_months[:n] >= rules.loss_months_to_close)
                             | (providers.low_months[:n] >= rules.low_occupancy_months_to_close))
+        closing = failing & (self.rng_providers.random(n) < rules.closure_per_month_share)
         for i in np.flatnonzero(closing):
             self.close(int(i))
 
@@ -398,9 +408,9 @@ class Market:
         spec, city, providers = self.spec, self.city, self.providers
         entry, economics = spec.providers.entry, spec.providers.economics
         waiting = np.bincount(city.street_district, self.waiting.sum(axis=1), minlength=city.n_districts)
-        places = providers.capacity().sum(axis=1)
+        places = self.capacity.sum(axis=1)
         private = providers.is_type(*PRIVATE_TYPES) & providers.licensed()
-        occupied = np.bincount(providers.district, providers.enrolled_by_band().sum(axis=1) * private,
+        occupied = np.bincount(providers.district, self.enrolled_bands.sum(axis=1) * private,
                                minlength=city.n_districts)
         capacity = np.bincount(providers.district, places * private, minlength=city.n_districts)
         occupancy = np.where(capacity > 0, occupied / np.maximum(capacity, 1), 0.5)
@@ -439,7 +449,7 @@ class Market:
         providers, city = self.providers, self.city
         n = providers.n
         street = providers.street[:n]
-        capacity = providers.capacity()
+        capacity = self.capacity
         places = capacity.sum(axis=1)
 
         def by_street(values: np.ndarray) -> np.ndarray:
@@ -455,13 +465,13 @@ class Market:
             "places_inclusive": by_street(places * providers.inclusive[:n]),
             "demand_stated": stated.sum(axis=1),
             "demand_effective": effective.sum(axis=1),
-            "enrolled": by_street(providers.enrolled_by_band().sum(axis=1)),
+            "enrolled": by_street(self.enrolled_bands.sum(axis=1)),
             "waitlist": self.waiting.sum(axis=1),
             "providers_open": by_street(providers.licensed().astype(float)),
             "streets_with_centre": centres * urban,
             "urban_streets": urban,
             "childcare_desert": ((children > 3 * licensed) & (children > 0)).astype(float),
-            "staff_required": by_street(carers_needed(providers.enrolled_by_band(),
+            "staff_required": by_street(carers_needed(self.enrolled_bands,
                                                       self.spec.providers.economics.min_staff_per_class)),
         }
         for t, name in enumerate(("public", "private_inclusive", "private_market", "community_centre",

@@ -39,10 +39,13 @@ class Demand(StrictModel):
 
     stated_need_share: StatedNeedShares = Field(default_factory=StatedNeedShares)
     willingness_to_pay_median_yuan_per_month: NonNegative = Field(
-        1300.0, description="Assumption: median monthly fee families would pay; >70% of parents accept at most "
-                            "2,000 yuan/month (survey, 2025).")
+        1200.0, description="Assumption: median monthly fee families would pay. With sigma 0.8, 74% of families "
+                            "would pay at most 2,000 yuan/month (>70% of parents accept ≤2,000: survey, 2025).")
     willingness_to_pay_sigma: param(ge=0.05, le=3) = Field(
-        0.55, description="Assumption: spread (log-normal sigma) of willingness to pay.")
+        0.8, description="Assumption: spread (log-normal sigma) of willingness to pay.")
+    market_preference_share: Share = Field(
+        0.8, description="Assumption: families able to pay the market fee who look for a market-rate place "
+                         "before an inclusive one (hours, quality, brand).")
     other_street_acceptance_share: Share = Field(
         0.5, description="Assumption: families who accept a place in another street of their district "
                          "(>90% accept a centre within 3 km, survey 2025; streets are larger).")
@@ -64,23 +67,27 @@ class Economics(StrictModel):
     """Monthly costs of providers (rent + labour >75% of costs: State Council report to the NPCSC, 2024)."""
 
     carer_wage_yuan_per_month: NonNegative = Field(
-        4500.0, description="Assumption (carer wages not found): monthly cost of one carer incl. social insurance.")
+        3500.0, description="Assumption (carer wages not found): monthly cost of one carer in a Hebei prefecture "
+                            "city, incl. social insurance.")
     min_staff_per_class: NonNegative = Field(
-        2.0, description="Assumption: a class open for any child needs a lead and an assistant carer.")
+        1.5, description="Assumption: a class open for any child needs a lead carer and half an assistant.")
     rent_yuan_per_place_per_month: NonNegative = Field(
-        250.0, description="Assumption: about 7 m² per place (Shenzhen ≥6–8 m²) at about 35 yuan/m² a month, "
+        200.0, description="Assumption: about 7 m² per place (Shenzhen ≥6–8 m²) at about 30 yuan/m² a month, "
                            "below the 80–150 of tier-1/2 cities (survey estimate).")
     fixed_cost_yuan_per_month: NonNegative = Field(
-        12000.0, description="Assumption: director, health worker, food, utilities, insurance.")
+        8000.0, description="Assumption: director, health worker, food, utilities, insurance.")
 
 
 class Exit(StrictModel):
-    """Private providers close after sustained losses or low occupancy."""
+    """Private providers that have made losses, or had low occupancy, for long enough close with a monthly
+    probability (most private institutions make long-run losses, survey 2025, yet places kept growing)."""
 
     loss_months_to_close: WholeNumber = Field(12, ge=1, le=120, description="Assumption: consecutive loss months.")
     low_occupancy_share: Share = Field(0.2, description="Assumption: occupancy counted as too low.")
     low_occupancy_months_to_close: WholeNumber = Field(
         9, ge=1, le=120, description="Assumption: consecutive months of low occupancy before closing.")
+    closure_per_month_share: Share = Field(
+        0.04, description="Assumption: monthly probability that a provider past either threshold closes.")
 
 
 class Entry(StrictModel):
