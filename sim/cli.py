@@ -116,6 +116,8 @@ def run(
         result = sim.run(scenario, reps=reps, seed=seed, progress=lambda done: progress.update(task, completed=done))
     save(result, out, force, started, command=["tuoyu", *sys.argv[1:]])
     print_summary(result)
+    for note in result.notes():
+        out_console.print(f"note: {note}", markup=False, soft_wrap=True)
     out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 SPENDING_LABELS_ZH = {
-    "public_construction": "公办机构建设", "public_expansion": "公办机构改扩建", "construction_subsidy": "普惠托位建设补贴",
+    "public_construction": "公办机构建设", "public_expansion": "公办机构改扩建",
+    "construction_subsidy": "普惠托位建设补贴",
     "community_retrofit": "老旧小区补建托位", "street_centre_capital": "街道托育中心建设",
     "street_centre_operating": "街道托育中心运营", "kindergarten_conversion": "幼儿园开设托班",
     "purchased_services": "政府购买服务", "operating_subsidy": "普惠运营补贴", "vouchers": "托育体验券",
@@ -62,7 +63,8 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("places_inclusive", "stock", "places", "个", "Inclusive (普惠) places", "普惠托位数"),
     *(Indicator(f"places_{name}", "stock", "places", "个", f"Places: {en}", f"托位数：{zh}") for name, en, zh in (
         ("public", "public", "公办"), ("private_inclusive", "private inclusive", "民办普惠"),
-        ("private_market", "private market-rate", "民办市场价"), ("community_centre", "community centres", "社区普惠中心"),
+        ("private_market", "private market-rate", "民办市场价"),
+        ("community_centre", "community centres", "社区普惠中心"),
         ("kindergarten_class", "kindergarten classes", "幼儿园托班"), ("employer", "employer-run", "用人单位办"),
         ("family_point", "family care points", "家庭托育点"), ("infant", "infant classes 6–12 months", "乳儿班"),
         ("toddler", "toddler classes 12–24 months", "托小班"), ("older", "older classes 24–36 months", "托大班"),

@@ -100,6 +100,7 @@ def write_result(result: Result, folder: Path, started: datetime, command: list[
         "versions": versions(),
         "git": git_commit(),
         "input_files": files,
+        "notes": result.notes(),
         "resolved_scenario": result.scenario.spec.model_dump(mode="json"),
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -140,6 +140,27 @@ class Result:
             frame[key] = values.ravel().round(3)
         return frame[["level", "geography", "name", "indicator", "unit", "year", "month", *stats]]
 
+    def notes(self) -> list[str]:
+        """Plain-language warnings about the run, e.g. a lever that misses its deadline."""
+        notes = []
+        centres = self.scenario.spec.policies.street_centres
+        if centres is not None:
+            deadline = centres.deadline
+            if deadline not in self.calendar.months:
+                notes.append(f"street centres: the deadline {deadline} lies outside the horizon; coverage at "
+                             f"{self.calendar.months[-1]} is in streets_with_centre_share")
+            else:
+                month = self.calendar.months.index(deadline)
+                covered = self._monthly[:, list(INDICATORS).index("streets_with_centre"), month, 0]
+                streets = self._monthly[0, list(INDICATORS).index("urban_streets"), month, 0]
+                missed = covered < streets
+                if missed.any():
+                    notes.append(
+                        f"street centres: by {deadline} {missed.mean():.0%} of replications leave urban streets "
+                        f"without a community inclusive centre (on average {np.mean(streets - covered):.1f} of "
+                        f"{streets:.0f}; capacity {centres.centres_per_year:g} centres a year)")
+        return notes
+
     def _names(self, language: str) -> dict[str, str]:
         city = self.scenario.city
         zh = language == "zh"

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
+from sim.model.bands import AGES
 from sim.model.city import City
 from sim.model.engine import simulate
-from sim.model.bands import AGES
 from sim.model.population import birth_rate_per_month, initial_population
 from sim.model.streams import Streams
 from sim.runner import run_replication

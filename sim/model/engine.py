@@ -36,7 +36,9 @@ class Simulation:
     ledger: list[tuple[int, str, int, int, float]] = field(default_factory=list)
 
 
-def simulate(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = False) -> Simulation:
+def build(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = False
+          ) -> tuple[simpy.Environment, Market, MonthlyRecord, SpendingLog, dict[str, np.ndarray]]:
+    """The environment with every process started, ready to run (tests add observers before running)."""
     months = spec.horizon.months
     record = MonthlyRecord(base_indicators(), months, city.n_streets)
     population = initial_population(spec, city)
@@ -47,7 +49,13 @@ def simulate(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool
     start_levers(market)
     env.process(population_process(env, population, spec, city, streams, record))
     env.process(market.process())
-    env.run(until=months)
+    return env, market, record, spending, initial
+
+
+def simulate(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = False) -> Simulation:
+    """Run one replication to the horizon."""
+    env, _, record, spending, initial = build(spec, city, streams, keep_ledger)
+    env.run(until=spec.horizon.months)
     for item in ITEMS:
         record.values[f"spend_{item}"] = spending.by_street[item]
     record.values["spend_total"] = sum(spending.by_street[item] for item in ITEMS)

@@ -72,8 +72,9 @@ def _places(classes: ClassCounts | np.ndarray) -> float:
 def _build(market: Market, street: int, type_: str, fee: float, classes: list[int], origin: str,
            build_months, item: str = "", cost: float = 0.0, **kwargs) -> int:
     """Start a publicly supported provider: construction (paid in instalments) → 备案 → open."""
-    building = market.whole_months(build_months)
-    registration = market.whole_months(market.spec.providers.lifecycle.registration_months)
+    key = market.event(origin)
+    building = market.whole_months(build_months, *key, "build")
+    registration = market.whole_months(market.spec.providers.lifecycle.registration_months, *key, "registration")
     i = market.new_provider(street, type_, True, fee, classes, origin,
                             [(BUILDING, building), (REGISTERING, registration)], **kwargs)
     if item and cost > 0:
@@ -82,7 +83,7 @@ def _build(market: Market, street: int, type_: str, fee: float, classes: list[in
 
 
 def _mixed_classes(places: float) -> list[int]:
-    mixed = max(1, int(round(places / CLASS_SIZE[BANDS.index("mixed")])))
+    mixed = max(1, round(places / CLASS_SIZE[BANDS.index("mixed")]))
     return [0, 0, 0, mixed]
 
 
@@ -117,7 +118,7 @@ def _public_expansion(market: Market, settings) -> Iterator[Process]:
             return
         need = market.unmet_need()[providers.street[public]]
         i = int(public[np.argmax(need)])
-        months = market.whole_months(settings.build_months)
+        months = market.whole_months(settings.build_months, *market.event("public_expansion"))
         cost = CLASS_SIZE[band] * settings.cost_yuan_per_place
         market.env.process(_pay_over(market, "public_expansion", int(providers.street[i]), cost, months, i))
 
@@ -135,18 +136,19 @@ def _new_housing_quota(market: Market, settings) -> Iterator[Process]:
     move-in and a lag, for the complying share of developments (provided by developers: no public cost)."""
     lag_in = market.spec.demography.new_housing.move_in_lag_months
     first = month_number(settings.start)
-    for street, completed, residents in market.city.new_housing:
+    for index, (street, completed, residents) in enumerate(market.city.new_housing):
         month = month_number(completed)
         if month < first:
             continue
         places = residents * settings.places_per_1000_residents / 1000
-        complies = market.rng_levers.random() < settings.compliance_share
+        complies = market.streams.uniform_for("new_housing_quota", index) < settings.compliance_share
         if not complies or places < 1:
             continue
-        due = month - market.start + lag_in + market.whole_months(settings.lag_months)
+        due = month - market.start + lag_in + market.whole_months(settings.lag_months, "new_housing_quota", index)
 
-        def deliver(s=street, p=places) -> None:
-            registration = market.whole_months(market.spec.providers.lifecycle.registration_months)
+        def deliver(s=street, p=places, i=index) -> None:
+            registration = market.whole_months(market.spec.providers.lifecycle.registration_months,
+                                               "new_housing_quota", i, "registration")
             market.new_provider(s, "community_centre", True, settings.fee_yuan_per_month, _mixed_classes(p),
                                 "new_housing_quota", [(REGISTERING, registration)])
 
@@ -214,7 +216,7 @@ def _kindergarten_classes(market: Market, settings) -> Iterator[Process]:
         providers = market.providers
         existing = np.flatnonzero(providers.is_type("kindergarten_class") & providers.licensed()
                                   & (providers.street[: providers.n] == street))
-        months = market.whole_months(settings.conversion_months)
+        months = market.whole_months(settings.conversion_months, *market.event("kindergarten_classes"))
         if len(existing):
             i = int(existing[0])
 
@@ -237,7 +239,8 @@ def _purchased_services(market: Market, settings) -> Iterator[Process]:
     def open_point() -> None:
         street = market.neediest_street()
         market.new_provider(street, "community_centre", True, settings.fee_yuan_per_month, settings.classes.as_list(),
-                            "purchased_services", [(BUILDING, market.whole_months(settings.setup_months))],
+                            "purchased_services",
+                            [(BUILDING, market.whole_months(settings.setup_months, *market.event("purchased")))],
                             payment_per_place=settings.payment_yuan_per_place_per_month,
                             payment_item="purchased_services")
 
@@ -251,7 +254,8 @@ def _family_points(market: Market, settings) -> Iterator[Process]:
         street = market.neediest_street()
         i = market.new_provider(street, "family_point", False, settings.fee_yuan_per_month,
                                 settings.classes.as_list(), "family_points",
-                                [(REGISTERING, market.whole_months(settings.setup_months))])
+                                [(REGISTERING, market.whole_months(settings.setup_months,
+                                                                   *market.event("family_points")))])
         market.spending.request(market.month, "family_points", street, settings.subsidy_yuan_per_point, i)
 
     for month in _spread(market, settings.points_per_year):
@@ -264,7 +268,7 @@ def _quality_evaluation(market: Market, settings) -> Iterator[Process]:
     def evaluate() -> None:
         providers = market.providers
         n = providers.n
-        u_fail, u_close = market.rng_levers.random(n), market.rng_levers.random(n)
+        u_fail, u_close = market.uniforms("evaluation", (2, n))
         evaluated = providers.status[:n] == OPEN
         failed = evaluated & (u_fail < settings.fail_share)
         closing = failed & providers.is_type(*PRIVATE_TYPES) & (u_close < settings.close_share_if_failed)
@@ -272,7 +276,8 @@ def _quality_evaluation(market: Market, settings) -> Iterator[Process]:
             market.close(int(i))
         for i in np.flatnonzero(failed & ~closing):
             providers.status[i] = RECTIFYING
-            months = max(market.whole_months(market.spec.providers.lifecycle.rectification_months), 1)
+            months = max(market.whole_months(market.spec.providers.lifecycle.rectification_months,
+                                             "rectification", market.month, int(i)), 1)
             market.env.process(after(market.env, months, lambda i=int(i): _reopen(market, i)))
 
     first = month_number(market.spec.horizon.start) // 12

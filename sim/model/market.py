@@ -63,8 +63,8 @@ class Market:
         self.providers = Providers(city.street_district)
         shape = (city.n_streets, AGES)
         self.waiting, self.engaged, self.wait_months = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-        self.rng_demand, self.rng_providers = streams.get("demand"), streams.get("providers")
-        self.rng_lifecycle, self.rng_levers = streams.get("lifecycle"), streams.get("levers")
+        self.streams = streams
+        self.events: dict[tuple[str, int], int] = {}
         self.flows = {name: np.zeros(city.n_streets) for name in FLOWS}
         self.need_share = by_age(spec.demand.stated_need_share.model_dump())
         self.payment_per_place = np.zeros(0)  # lever payments to operators, yuan per place per month
@@ -90,17 +90,28 @@ class Market:
         now = self.calendar_month()
         return month_number(start) <= now and (end is None or now <= month_number(end))
 
-    def whole_months(self, value) -> int:
-        """A duration in whole months; a distribution is drawn for each event."""
-        return max(0, int(round(draw_value(value, self.rng_lifecycle.random()))))
+    def uniforms(self, name: str, size) -> np.ndarray:
+        """This month's uniform numbers for mechanism ``name`` (common to scenarios for the same seed)."""
+        return self.streams.generator_for(name, self.month).random(size)
+
+    def event(self, origin: str) -> tuple[str, int, int]:
+        """A key naming the next event of ``origin`` this month, for its own random draws."""
+        count = self.events.get((origin, self.month), 0)
+        self.events[(origin, self.month)] = count + 1
+        return origin, self.month, count
+
+    def whole_months(self, value, *key: object) -> int:
+        """A duration in whole months; a distribution is drawn for each event, named by ``key``."""
+        return max(0, round(draw_value(value, self.streams.uniform_for("duration", *key))))
 
     # --- providers ----------------------------------------------------------------------------------------
     def _add_seed(self, seed: ProviderSeed) -> None:
         status = {"open": OPEN, "building": BUILDING, "registering": REGISTERING}[seed.status]
         lifecycle = self.spec.providers.lifecycle
-        stages = {OPEN: [], BUILDING: [(BUILDING, self.whole_months(lifecycle.fit_out_months)),
-                                       (REGISTERING, self.whole_months(lifecycle.registration_months))],
-                  REGISTERING: [(REGISTERING, self.whole_months(lifecycle.registration_months))]}[status]
+        fit_out = self.whole_months(lifecycle.fit_out_months, seed.provider_id, "fit_out")
+        registration = self.whole_months(lifecycle.registration_months, seed.provider_id, "registration")
+        stages = {OPEN: [], BUILDING: [(BUILDING, fit_out), (REGISTERING, registration)],
+                  REGISTERING: [(REGISTERING, registration)]}[status]
         if status == OPEN:
             self.providers.add(seed.street, seed.type, seed.inclusive, seed.fee_yuan_per_month, seed.classes,
                                "existing", OPEN)
@@ -161,7 +172,8 @@ class Market:
     def unmet_need(self) -> np.ndarray:
         """Effective demand (last month's, or now's before the first month) not covered by places, built or
         coming, per street: where levers build first."""
-        effective = self.last_effective if self.last_effective is not None else self._demand()[1]
+        effective = self.last_effective if self.last_effective is not None else \
+            self._demand(self.providers.capacity())[1]
         return np.maximum(effective.sum(axis=1) - self.places_by_street(include_pipeline=True), 0)
 
     def neediest_street(self) -> int:
@@ -175,11 +187,20 @@ class Market:
                            & (providers.street[:n] == street)))
 
     def close(self, i: int) -> None:
-        """Close provider ``i``: its children go back to the waitlist of its street."""
+        """Close provider ``i``: its children wait again, in their home streets. Homes are not tracked per child,
+        so they are spread over the district's streets in proportion to the families there who are engaged but
+        not waiting (in care or gone), age by age."""
         providers = self.providers
         street = int(providers.street[i])
         children = providers.enrolled[i].sum(axis=0)
-        self.waiting[street] += children
+        homes = np.flatnonzero(self.city.street_district == self.city.street_district[street])
+        room = np.maximum(self.engaged[homes] - self.waiting[homes], 0)
+        ages = np.broadcast_to(np.arange(AGES), room.shape).ravel()
+        back = apportion(children, room.ravel(), ages).reshape(room.shape)
+        self.waiting[homes] += back
+        left = children - back.sum(axis=0)  # more children than engaged families: keep them in this street
+        self.waiting[street] = np.minimum(self.waiting[street] + left, self.population.children[street])
+        self.engaged[street] = np.maximum(self.engaged[street], self.waiting[street])
         self.flows["displaced"][street] += children.sum()
         providers.enrolled[i] = 0
         providers.status[i] = CLOSED
@@ -251,7 +272,7 @@ class Market:
         providers = self.providers
         enrolled = providers.enrolled[: providers.n].reshape(providers.n, len(BANDS) * AGES)
         totals = enrolled.sum(axis=1)
-        leaving = sampling.binomial(self.rng_demand.random(providers.n), totals,
+        leaving = sampling.binomial(self.uniforms("dropouts", providers.n), totals,
                                     self.spec.demand.dropout_per_month_share)
         some = np.flatnonzero(leaving)
         enrolled[some] -= take_oldest(enrolled[some], leaving[some])
@@ -270,15 +291,15 @@ class Market:
             fee -= household.yuan_per_child_per_year / 12 * household.fee_effect_share
         return np.maximum(fee, 0.0)
 
-    def _demand(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _demand(self, capacity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Stated and effective demand by street and age, and each provider's net fee."""
         demand, providers, city = self.spec.demand, self.providers, self.city
+        capacity = self.capacity if capacity is None else capacity
         children = self.population.children
         publicity = self.spec.policies.publicity
         uplift = awareness(self.month, self.campaigns, publicity.half_life_months) if publicity else 0.0
         stated = np.minimum(children * self.need_share * (1 + uplift), children)
         net_fee = self._net_fee()
-        capacity = self.capacity
         price = district_price(capacity, net_fee, providers.inclusive[: providers.n], providers.district,
                                city.n_districts, self.spec.providers.entry.inclusive_fee_yuan_per_month)
         willing = willing_share(price, demand.willingness_to_pay_median_yuan_per_month,
@@ -291,7 +312,7 @@ class Market:
     def _join(self, effective: np.ndarray) -> None:
         # Random rounding keeps small cells (a street's children of one month of age) unbiased.
         gap = np.maximum(effective - self.engaged, 0)
-        joining = np.floor(gap + self.rng_demand.random(gap.shape))
+        joining = np.floor(gap + self.uniforms("joining", gap.shape))
         self.waiting += joining
         self.engaged += joining
         self.flows["joined"] += joining.sum(axis=1)
@@ -302,7 +323,7 @@ class Market:
         vouchers = self.spec.policies.vouchers
         if vouchers is None or not self.active(vouchers.start, vouchers.end):
             return
-        undecided = np.maximum(stated - self.engaged, 0)
+        undecided = np.floor(np.maximum(stated - self.engaged, 0))
         total = undecided.sum()
         if total <= 0:
             return
@@ -310,16 +331,16 @@ class Market:
         self.spending.request_many(self.month, "vouchers", np.arange(self.city.n_streets),
                                    undecided.sum(axis=1) / total * trials * vouchers.value_yuan)
         self.voucher_carry += trials * vouchers.retention_share
-        joining = min(np.floor(self.voucher_carry), np.floor(total))
+        joining = min(np.floor(self.voucher_carry), total)
         self.voucher_carry -= joining
         cells = apportion(np.array([joining]), undecided.ravel(), np.zeros(undecided.size, np.intp))
-        cells = np.minimum(cells.reshape(undecided.shape), np.floor(undecided))
+        cells = cells.reshape(undecided.shape)
         self.waiting += cells
         self.engaged += cells
         self.flows["joined"] += cells.sum(axis=1)
 
     def _give_up(self) -> None:
-        u = self.rng_demand.random(self.waiting.shape)
+        u = self.uniforms("give_up", self.waiting.shape)
         leaving = sampling.binomial(u, self.waiting, self.spec.demand.give_up_per_month_share)
         self.wait_months -= np.divide(self.wait_months * leaving, self.waiting, out=np.zeros_like(leaving),
                                       where=self.waiting > 0)
@@ -345,7 +366,7 @@ class Market:
         other_street = np.where(has_places, demand.other_street_acceptance_share, 1.0)
         placement = match(self.waiting, free, providers.street[:n], market, city.district_matrix,
                           market_acceptance[city.street_district], other_street, demand.market_preference_share,
-                          self.rng_demand.random(self.waiting.shape))
+                          self.uniforms("matching", self.waiting.shape))
         providers.enrolled[:n] += placement.by_provider
         taken = placement.by_home
         waited = np.divide(self.wait_months * taken, self.waiting, out=np.zeros_like(taken), where=self.waiting > 0)
@@ -399,12 +420,14 @@ class Market:
                                             providers.low_months[:n] + 1, 0)
         failing = judged & ((providers.loss_months[:n] >= rules.loss_months_to_close)
                             | (providers.low_months[:n] >= rules.low_occupancy_months_to_close))
-        closing = failing & (self.rng_providers.random(n) < rules.closure_per_month_share)
+        closing = failing & (self.uniforms("closures", n) < rules.closure_per_month_share)
         for i in np.flatnonzero(closing):
             self.close(int(i))
 
     def _enter(self, net_fee: np.ndarray) -> None:
-        """New private providers by district: Poisson with rate max × W / (W + W½) × exp(β × margin)."""
+        """New private providers by district: Poisson with rate max × W / (W + W½) × pull, where the pull is the
+        mean of exp(β × margin) over inclusive and market-rate centres; an entrant is inclusive with probability
+        logistic(γ × (inclusive margin − market margin))."""
         spec, city, providers = self.spec, self.city, self.providers
         entry, economics = spec.providers.entry, spec.providers.economics
         waiting = np.bincount(city.street_district, self.waiting.sum(axis=1), minlength=city.n_districts)
@@ -422,14 +445,16 @@ class Market:
             self.active(operating.start, operating.end) else 0.0
         relief = policies.rent_relief
         relief_per_place = relief.yuan_per_place_per_month if relief and self.active(relief.start, relief.end) else 0.0
-        u_count, u_kind = self.rng_providers.random(city.n_districts), self.rng_providers.random(city.n_districts)
+        u_count, u_kind = self.uniforms("entry", (2, city.n_districts))
         margin_inclusive = entry_margin(entry.inclusive_fee_yuan_per_month, occupancy, per_child, per_place,
                                         economics, entry, relief_per_place)
         margin_market = entry_margin(entry.market_fee_yuan_per_month, occupancy, 0.0, 0.0, economics, entry,
                                      relief_per_place)
-        best = np.clip(np.maximum(margin_inclusive, margin_market), -1, 1)
+        # Both kinds of centre attract investors: the pull is the mean of their exp(sensitivity × margin).
+        pull = (np.exp(entry.margin_sensitivity * np.clip(margin_inclusive, -1, 1))
+                + np.exp(entry.margin_sensitivity * np.clip(margin_market, -1, 1))) / 2
         rates = entry.max_entries_per_district_per_year / 12 * waiting / (
-            waiting + entry.waitlist_half_saturation_children + 1e-9) * np.exp(entry.margin_sensitivity * best)
+            waiting + entry.waitlist_half_saturation_children + 1e-9) * pull
         inclusive_share = 1 / (1 + np.exp(-entry.inclusive_choice_sensitivity * (margin_inclusive - margin_market)))
         entrants = sampling.poisson(u_count, rates)
         lifecycle = spec.providers.lifecycle
@@ -438,12 +463,13 @@ class Market:
             street = int(streets[np.argmax(self.waiting[streets].sum(axis=1))])
             inclusive = bool(u_kind[d] < inclusive_share[d])
             for _ in range(int(entrants[d])):
+                key = self.event(f"entry {d}")
                 self.new_provider(
                     street, "private_inclusive" if inclusive else "private_market", inclusive,
                     entry.inclusive_fee_yuan_per_month if inclusive else entry.market_fee_yuan_per_month,
                     entry.classes.as_list(), "private_entry",
-                    [(BUILDING, self.whole_months(lifecycle.fit_out_months)),
-                     (REGISTERING, self.whole_months(lifecycle.registration_months))])
+                    [(BUILDING, self.whole_months(lifecycle.fit_out_months, *key, "fit_out")),
+                     (REGISTERING, self.whole_months(lifecycle.registration_months, *key, "registration"))])
 
     def _record(self, stated: np.ndarray, effective: np.ndarray) -> None:
         providers, city = self.providers, self.city

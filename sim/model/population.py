@@ -26,7 +26,6 @@ from sim.scenario.months import month_number
 from sim.scenario.schema import Demography, NewHousing, ScenarioSpec
 
 
-
 @dataclass
 class Population:
     """Residents per street and children per street and month of age (mutable state)."""

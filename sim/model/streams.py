@@ -37,7 +37,13 @@ class Streams:
             generator = self._generators[name] = np.random.Generator(np.random.PCG64(self.seed_sequence(name)))
         return generator
 
-    def uniform_for(self, *names: str) -> float:
-        """One uniform number in (0, 1) for a named draw, e.g. a parameter's key path."""
-        u = np.random.Generator(np.random.PCG64(self.seed_sequence(*names))).random()
+    def uniform_for(self, *names: object) -> float:
+        """One uniform number in (0, 1) for a named draw, e.g. a parameter's key path or an event."""
+        u = self.generator_for(*names).random()
         return min(max(u, 1e-12), 1 - 1e-12)
+
+    def generator_for(self, *names: object) -> np.random.Generator:
+        """A fresh generator for one named draw, e.g. (mechanism, month): its first k numbers are the same
+        however many are asked for, so two scenarios with different numbers of providers still share the
+        draws of the providers they have in common."""
+        return np.random.Generator(np.random.PCG64(self.seed_sequence(*(str(n) for n in names))))

@@ -39,7 +39,7 @@ class Demand(StrictModel):
 
     stated_need_share: StatedNeedShares = Field(default_factory=StatedNeedShares)
     willingness_to_pay_median_yuan_per_month: NonNegative = Field(
-        1200.0, description="Assumption: median monthly fee families would pay. With sigma 0.8, 74% of families "
+        1100.0, description="Assumption: median monthly fee families would pay. With sigma 0.8, 78% of families "
                             "would pay at most 2,000 yuan/month (>70% of parents accept ≤2,000: survey, 2025).")
     willingness_to_pay_sigma: param(ge=0.05, le=3) = Field(
         0.8, description="Assumption: spread (log-normal sigma) of willingness to pay.")
@@ -49,8 +49,10 @@ class Demand(StrictModel):
     other_street_acceptance_share: Share = Field(
         0.5, description="Assumption: families who accept a place in another street of their district "
                          "(>90% accept a centre within 3 km, survey 2025; streets are larger).")
-    give_up_per_month_share: Share = Field(0.08, description="Assumption: waiting families who stop waiting, per month.")
-    dropout_per_month_share: Share = Field(0.01, description="Assumption: enrolled children who leave care, per month.")
+    give_up_per_month_share: Share = Field(
+        0.08, description="Assumption: waiting families who stop waiting, per month.")
+    dropout_per_month_share: Share = Field(
+        0.01, description="Assumption: enrolled children who leave care, per month.")
 
 
 class Lifecycle(StrictModel):
@@ -91,9 +93,10 @@ class Exit(StrictModel):
 
 
 class Entry(StrictModel):
-    """Private entry by district: rate = max rate × W / (W + W½) × exp(sensitivity × margin), W the district's
-    waitlist, margin the expected monthly profit per place over cost per place, including the construction
-    subsidy spread over the payback period."""
+    """Private entry by district: rate = max rate × W / (W + W½) × (exp(β m_inclusive) + exp(β m_market)) / 2,
+    W the district's waitlist, m the expected monthly profit per place over cost per place of an inclusive or
+    a market-rate centre at the district's private occupancy, the fit-out cost net of the construction subsidy
+    spread over the payback period; β is the margin sensitivity."""
 
     max_entries_per_district_per_year: NonNegative = Field(4.0, description="Assumption.")
     waitlist_half_saturation_children: NonNegative = Field(150.0, description="Assumption: W½.")

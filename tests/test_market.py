@@ -1,0 +1,171 @@
+"""The childcare market: capacity and lifecycle invariants, conservation of enrolled children, exits, the
+street-centre lever, and monotone responses under common random numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import sim
+from sim.model.bands import ADMITS, CLASS_SIZE
+from sim.model.engine import build, simulate
+from sim.model.providers import OPEN, RECTIFYING, TYPES
+from sim.model.streams import Streams
+from sim.scenario.draw import draw_parameters
+from tests.conftest import EXAMPLE, SMALL
+
+
+def drawn(scenario: sim.Scenario, seed: int = 1, rep: int = 0):
+    streams = Streams(seed, rep)
+    spec, _ = draw_parameters(scenario.spec, lambda path: streams.uniform_for("parameters", path))
+    return spec, streams
+
+
+def run_checked(scenario: sim.Scenario, seed: int = 1, rep: int = 0) -> list[str]:
+    """Run one replication, checking the providers' invariants at the end of every month; returns failures."""
+    spec, streams = drawn(scenario, seed, rep)
+    env, market, _, _, _ = build(spec, scenario.city, streams)
+    failures: list[str] = []
+
+    def check():
+        while True:
+            providers = market.providers
+            n = providers.n
+            enrolled = providers.enrolled[:n]
+            by_band = enrolled.sum(axis=2)
+            licensed = np.isin(providers.status[:n], (OPEN, RECTIFYING))
+            capacity = providers.classes[:n] * CLASS_SIZE
+            if (by_band > capacity + 1e-9).any():
+                failures.append(f"month {env.now}: a band holds more children than its classes allow")
+            if enrolled[~licensed].sum() > 0:
+                failures.append(f"month {env.now}: children enrolled at a provider that is not open")
+            if (enrolled < 0).any() or (market.waiting < 0).any():
+                failures.append(f"month {env.now}: negative children")
+            if (market.waiting > market.engaged + 1e-9).any() or (market.engaged > market.population.children
+                                                                   + 1e-9).any():
+                failures.append(f"month {env.now}: waiting > engaged > children broken")
+            yield env.timeout(1)
+
+    env.process(check())
+    env.run(until=spec.horizon.months)
+    return failures
+
+
+@pytest.mark.parametrize("scenario_file", ["baseline.yaml", "three_year_plan.yaml", "affordability.yaml"])
+def test_capacity_lifecycle_and_stock_invariants_hold_every_month(scenario_file):
+    scenario = sim.load_scenario(EXAMPLE.parent / scenario_file, overrides=["horizon.end=2026-06"])
+    assert run_checked(scenario) == []
+
+
+def test_classes_only_take_children_of_their_entry_ages(small):
+    spec, streams = drawn(small)
+    env, market, _, _, _ = build(spec, small.city, streams)
+    env.run(until=1)  # first month: every child in care was just placed at its entry age
+    enrolled = market.providers.enrolled[: market.providers.n]
+    assert enrolled.sum() > 0
+    assert (enrolled * ~ADMITS[None, :, :]).sum() == 0
+
+
+def test_enrolled_children_are_conserved_every_month(small):
+    spec, streams = drawn(small)
+    values = simulate(spec, small.city, streams).values
+    enrolled = values["enrolled"].sum(axis=1)
+    change = np.diff(np.concatenate([[0.0], enrolled]))
+    flows = (values["placed"] - values["dropouts"] - values["enrolled_aged_out"] - values["displaced"]).sum(axis=1)
+    np.testing.assert_allclose(change, flows, atol=1e-9)
+    assert values["placed"].sum() > 0 and values["dropouts"].sum() > 0 and values["enrolled_aged_out"].sum() > 0
+
+
+def test_enrolled_never_exceeds_licensed_places(small):
+    result = sim.run(small, reps=3, seed=2)
+    enrolled, places = result.values("enrolled", "district"), result.values("places_licensed", "district")
+    assert (enrolled <= places + 1e-9).all()
+    assert (result.values("enrolled") > 0).all()
+
+
+def test_waitlist_and_demand_are_consistent(example):
+    result = sim.run(example, reps=2, seed=3)
+    stated, effective = result.values("demand_stated"), result.values("demand_effective")
+    assert (effective <= stated + 1e-9).all() and (result.values("enrolled") <= stated).all()
+    summary = result.summary().query("level == 'city' and year == 2025").set_index("indicator")["mean"]
+    # Figures at the start match the facts: ≈4.0 places per 1,000, about half inclusive, occupancy 40–60%,
+    # enrolment 8–12% of children under 3 (with a little room for the first year's growth).
+    first = result.monthly.query("level == 'city' and month == '2025-01' and replication == 0").set_index(
+        "indicator")["value"]
+    assert 3.8 <= first["places_per_1000"] <= 4.2
+    assert 0.45 <= first["places_inclusive"] / first["places_licensed"] <= 0.55
+    assert 0.4 <= summary["occupancy"] <= 0.6
+    assert 0.08 <= summary["enrolment_rate"] <= 0.13
+
+
+def test_private_providers_close_after_sustained_losses():
+    """No one wants care: every private provider loses money; with a closure probability of one they all
+    close once the loss months are reached, while public and funded providers stay."""
+    scenario = sim.load_scenario(SMALL, overrides=[
+        "demand.stated_need_share={under_6_months: 0, infant_6_11_months: 0, toddler_12_23_months: 0, "
+        "older_24_35_months: 0}",
+        "providers.exit.closure_per_month_share=1", "providers.exit.loss_months_to_close=4",
+        "providers.entry.max_entries_per_district_per_year=0"])
+    spec, streams = drawn(scenario)
+    env, market, _, _, _ = build(spec, scenario.city, streams)
+    env.run(until=spec.horizon.months)
+    providers = market.providers
+    private = np.isin(providers.type[: providers.n], [TYPES.index(t) for t in ("private_inclusive",
+                                                                               "private_market", "family_point")])
+    closed, opened = providers.closed[: providers.n], providers.opened[: providers.n]
+    # Existing providers are judged from the first month, new ones after 6 months' grace: 4 loss months later
+    # (the fourth included) they close.
+    expected = np.where(opened < 0, 3, opened + 6 + 3)
+    assert (closed[private] == expected[private]).all()
+    assert (opened[private] > 0).any()  # the provider still being built at the start is covered too
+    assert (closed[~private] < 0).all()
+
+
+def test_street_centres_cover_every_urban_street_when_capacity_allows(example):
+    ample = sim.load_scenario(EXAMPLE.parent / "three_year_plan.yaml",
+                              overrides=["policies.street_centres.centres_per_year=200"])
+    share = sim.run(ample, reps=2, seed=1).values("streets_with_centre_share")
+    months = ample.spec.horizon.months
+    assert (share[:, months - 1] == 1.0).all()
+    assert not any("street centres" in note for note in sim.run(ample, reps=1, seed=1).notes())
+
+
+def test_street_centres_report_the_miss_when_capacity_is_short():
+    short = sim.load_scenario(EXAMPLE.parent / "three_year_plan.yaml",
+                              overrides=["policies.street_centres.centres_per_year=6"])
+    result = sim.run(short, reps=2, seed=1)
+    assert (result.values("streets_with_centre_share")[:, -1] < 1.0).all()
+    notes = result.notes()
+    assert any("street centres" in note and "2027-12" in note for note in notes), notes
+
+
+def test_larger_construction_subsidy_never_yields_fewer_places():
+    """Common random numbers: the same seed, a larger subsidy. In every replication at least as many providers
+    have opened by every month, and the horizon has at least as many places. (Month to month, more entrants
+    can crowd out a competitor a little earlier: that dip is the model's competition, not noise.)"""
+    low, high = (sim.load_scenario(EXAMPLE, overrides=["horizon.end=2026-06",
+                                                       f"policies.construction_subsidy.yuan_per_place={v}"])
+                 for v in (0, 30000))
+    for seed in (5, 6):
+        result_low, result_high = sim.run(low, reps=3, seed=seed), sim.run(high, reps=3, seed=seed)
+        opened_low = result_low.values("openings").cumsum(axis=1)
+        opened_high = result_high.values("openings").cumsum(axis=1)
+        assert (opened_high >= opened_low).all()
+        places_low, places_high = result_low.values("places_licensed"), result_high.values("places_licensed")
+        assert (places_high[:, -1] >= places_low[:, -1]).all()
+        assert places_high[:, -1].sum() > places_low[:, -1].sum()
+
+
+def test_higher_fees_never_yield_more_enrolment(example):
+    dearer_city = dataclasses.replace(example.city, providers=tuple(
+        dataclasses.replace(p, fee_yuan_per_month=p.fee_yuan_per_month * 1.3) for p in example.city.providers))
+    dearer = dataclasses.replace(example, city=dearer_city)
+    short = ["horizon.end=2026-06", "providers.entry.max_entries_per_district_per_year=0"]
+    base = sim.load_scenario(EXAMPLE, overrides=short)
+    dearer = dataclasses.replace(base, city=dearer_city)
+    enrolled_base = sim.run(base, reps=3, seed=7).values("enrolled")
+    enrolled_dearer = sim.run(dearer, reps=3, seed=7).values("enrolled")
+    assert (enrolled_dearer <= enrolled_base + 1e-9).all()
+    assert enrolled_dearer.sum() < enrolled_base.sum()
