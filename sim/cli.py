@@ -39,7 +39,8 @@ SetOption = Annotated[list[str] | None, typer.Option(
          "(repeatable; the value is read as YAML).")]
 ScenarioArg = Annotated[Path, typer.Argument(metavar="FILE", help="Scenario file (YAML).", show_default=False)]
 
-SUMMARY_INDICATORS = ("population", "births", "children_0_3", "children_0_3_per_1000", "child_net_migration")
+SUMMARY_INDICATORS = ("children_0_3", "places_licensed", "places_per_1000", "places_inclusive", "enrolled",
+                      "enrolment_rate", "occupancy", "waitlist", "streets_with_centre_share", "spend_total")
 
 
 def _version(value: bool) -> None:
@@ -137,6 +138,15 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err_console)
 
 
+def _number(value: float, indicator: str) -> str:
+    unit = INDICATORS[indicator].unit_en
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit == "yuan":
+        return f"{value / 1e4:,.0f}万"
+    return f"{value:,.1f}" if INDICATORS[indicator].kind == "ratio" else f"{value:,.0f}"
+
+
 def print_summary(result: Result) -> None:
     """Key city indicators per year: mean and the 90% interval across replications."""
     language = result.scenario.spec.meta.language
@@ -150,8 +160,7 @@ def print_summary(result: Result) -> None:
         table.add_column(str(year) if month.endswith("-12") else month, justify="right")
     for name in SUMMARY_INDICATORS:
         rows = city[city["indicator"] == name].set_index("year")
-        decimals = 1 if INDICATORS[name].kind == "ratio" else 0
-        cells = [f"{rows.at[y, 'mean']:,.{decimals}f} "
-                 f"({rows.at[y, 'p5']:,.{decimals}f}–{rows.at[y, 'p95']:,.{decimals}f})" for y in years]
+        cells = [f"{_number(rows.at[y, 'mean'], name)} ({_number(rows.at[y, 'p5'], name)}–"
+                 f"{_number(rows.at[y, 'p95'], name)})" for y in years]
         table.add_row(escape(f"{name} {INDICATORS[name].label(language)}"), *cells)
     out_console.print(table)

@@ -11,6 +11,8 @@ Layout::
     annual.parquet      tidy yearly table (city, districts, streets); annual.csv likewise
     summary.csv         mean, p5, p50, p95 across replications per indicator, geography and year
     parameters.csv      the value each uncertain parameter took in each replication
+    spending.parquet    every spending request of replication 0 (month, item, district, street, provider, yuan);
+                        spending.csv likewise. All replications' totals are the spend_* indicators
     geography.csv       ids, names and kinds of the districts and streets
     inputs/             copies of the scenario files and CSVs the run read
 """
@@ -78,6 +80,7 @@ def write_result(result: Result, folder: Path, started: datetime, command: list[
     write_table(result.annual, folder, "annual")
     write_table(result.summary(), folder, "summary", parquet=False)
     write_table(result.parameters, folder, "parameters", parquet=False)
+    write_table(result.spending, folder, "spending")
     write_table(geography_table(result), folder, "geography", parquet=False)
     inputs = folder / "inputs"
     inputs.mkdir()

@@ -55,6 +55,7 @@ class ReplicationTables:
     monthly: np.ndarray
     annual: np.ndarray
     draws: dict[str, float] = field(default_factory=dict)
+    ledger: list[tuple[int, str, int, int, float]] = field(default_factory=list)
 
 
 def reduce_replication(values: dict[str, np.ndarray], city: City, calendar: Calendar,
@@ -99,6 +100,7 @@ class Result:
         self._monthly = np.stack([r.monthly for r in replications])
         self._annual = np.stack([r.annual for r in replications])
         self._draws = [r.draws for r in replications]
+        self._ledgers = [r.ledger for r in replications]
         city = scenario.city
         self.monthly_geographies = (("city", "city"), *(("district", d) for d in city.district_ids))
         self.annual_geographies = (*self.monthly_geographies, *(("street", s) for s in city.street_ids))
@@ -125,6 +127,19 @@ class Result:
         """The value each uncertain parameter took in each replication (empty if none is uncertain)."""
         rows = [(rep, path, value) for rep, draws in enumerate(self._draws) for path, value in draws.items()]
         return pd.DataFrame(rows, columns=["replication", "parameter", "value"])
+
+    @cached_property
+    def spending(self) -> pd.DataFrame:
+        """Every spending request (transfers to families included) of the replications that keep them: month,
+        item, district, street, provider (empty for programme-level requests) and yuan."""
+        city = self.scenario.city
+        rows = [(rep, self.calendar.months[month], item, city.district_ids[city.street_district[street]],
+                 city.street_ids[street], provider, amount)
+                for rep, ledger in enumerate(self._ledgers) for month, item, street, provider, amount in ledger]
+        frame = pd.DataFrame(rows, columns=["replication", "month", "item", "district", "street", "provider",
+                                            "amount_yuan"])
+        frame["provider"] = frame["provider"].astype("Int64").where(frame["provider"] >= 0)
+        return frame
 
     def summary(self) -> pd.DataFrame:
         """Per level, geography, indicator and year: mean, p5, p50, p95 across replications."""

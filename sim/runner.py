@@ -11,13 +11,18 @@ from sim.scenario.draw import draw_parameters
 from sim.scenario.load import Scenario
 
 
+LEDGER_REPLICATIONS = 1  # spending requests are kept row by row for the first replication(s) only
+
+
 def run_replication(scenario: Scenario, seed: int, replication: int) -> ReplicationTables:
     """Replication ``replication`` of ``scenario``; depends only on the scenario, the seed and the index."""
     streams = Streams(seed, replication)
     spec, draws = draw_parameters(scenario.spec, lambda path: streams.uniform_for("parameters", path))
-    simulation = simulate(spec, scenario.city, streams)
+    simulation = simulate(spec, scenario.city, streams, keep_ledger=replication < LEDGER_REPLICATIONS)
     calendar = Calendar.of(spec.horizon.start, spec.horizon.end)
-    return reduce_replication(simulation.values, scenario.city, calendar, draws)
+    tables = reduce_replication(simulation.values, scenario.city, calendar, draws)
+    tables.ledger = simulation.ledger
+    return tables
 
 
 def run(scenario: Scenario, reps: int = 1, seed: int = 0,
