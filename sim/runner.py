@@ -10,7 +10,6 @@ from sim.results import Calendar, ReplicationTables, Result, reduce_replication
 from sim.scenario.draw import draw_parameters
 from sim.scenario.load import Scenario
 
-
 LEDGER_REPLICATIONS = 1  # spending requests are kept row by row for the first replication(s) only
 
 

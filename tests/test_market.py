@@ -7,14 +7,17 @@ import dataclasses
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import sim
 from sim.model.bands import ADMITS, CLASS_SIZE
 from sim.model.engine import build, simulate
-from sim.model.providers import OPEN, RECTIFYING, TYPES
+from sim.model.providers import OPEN, RECTIFYING, TYPES, ProviderSeed
 from sim.model.streams import Streams
 from sim.scenario.draw import draw_parameters
 from tests.conftest import EXAMPLE, SMALL
+from tests.test_population import cities_and_specs
 
 
 def drawn(scenario: sim.Scenario, seed: int = 1, rep: int = 0):
@@ -169,3 +172,36 @@ def test_higher_fees_never_yield_more_enrolment(example):
     enrolled_dearer = sim.run(dearer, reps=3, seed=7).values("enrolled")
     assert (enrolled_dearer <= enrolled_base + 1e-9).all()
     assert enrolled_dearer.sum() < enrolled_base.sum()
+
+
+# --- invariants on generated cities with providers (hypothesis) -----------------------------------------
+
+@st.composite
+def markets(draw):
+    spec, city = draw(cities_and_specs())
+    seeds = tuple(ProviderSeed(
+        provider_id=f"P{i}", street=draw(st.integers(0, city.n_streets - 1)), type=draw(st.sampled_from(TYPES)),
+        inclusive=draw(st.booleans()), fee_yuan_per_month=draw(st.floats(300, 5000)),
+        classes=tuple(draw(st.integers(0, 3)) for _ in range(4)), status=draw(st.sampled_from(
+            ("open", "open", "building", "registering")))) for i in range(draw(st.integers(0, 8))))
+    policies = {"public_build": {"projects_per_year": {2025: draw(st.integers(0, 3))}},
+                "street_centres": {"centres_per_year": draw(st.floats(1, 20))},
+                "quality_evaluation": {"fail_share": draw(st.floats(0, 0.5))}}
+    spec = spec.model_validate({**spec.model_dump(), "policies": policies,
+                                "demand": {"give_up_per_month_share": draw(st.floats(0, 0.5)),
+                                           "dropout_per_month_share": draw(st.floats(0, 0.2))}})
+    return spec, dataclasses.replace(city, providers=seeds)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets(), st.integers(0, 2**32 - 1))
+def test_generated_markets_keep_capacity_conservation_and_lifecycle(case, seed):
+    spec, city = case
+    scenario = sim.Scenario(spec=spec, city=city, path=SMALL, files=())
+    assert run_checked(scenario, seed) == []
+    drawn_spec, streams = drawn(scenario, seed)
+    values = simulate(drawn_spec, city, streams).values
+    enrolled = values["enrolled"].sum(axis=1)
+    flows = (values["placed"] - values["dropouts"] - values["enrolled_aged_out"] - values["displaced"]).sum(axis=1)
+    np.testing.assert_allclose(np.diff(np.concatenate([[0.0], enrolled])), flows, atol=1e-9)
+    assert (values["enrolled"].sum(axis=1) <= values["places_licensed"].sum(axis=1) + 1e-9).all()
