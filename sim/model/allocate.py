@@ -1,7 +1,7 @@
-"""Whole-number allocation helpers for matching children to places, vectorised over groups.
+"""Whole-number allocation helpers, vectorised over groups.
 
-Placements must stay whole children and must never exceed the free places they fill, so shares are
-rounded by the largest-remainder method and children are dealt to providers in consecutive runs.
+Children must stay whole and an allocation must never exceed the room it fills: shares are rounded down
+and the few children left over go to members with room, in index order.
 """
 
 from __future__ import annotations
@@ -46,20 +46,3 @@ def fill_in_order(totals: np.ndarray, room: np.ndarray, group: np.ndarray) -> np
     taken[order] = np.clip(totals[group[order]] - before, 0, room[order])
     return taken
 
-
-def deal_in_order(children: np.ndarray, counts: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Deal each group's children (groups × ages, oldest dealt first) to its members in index order, member
-    ``m`` receiving ``counts[m]`` children; returns members × ages. Counts must not exceed what the group has."""
-    order = np.argsort(group, kind="stable")
-    sorted_counts = np.asarray(counts, float)[order]
-    ends = np.cumsum(sorted_counts)
-    group_start = np.concatenate([[0.0], np.cumsum(np.bincount(group, counts, minlength=len(children)))[:-1]])
-    ends -= group_start[group[order]]
-    starts = ends - sorted_counts
-    oldest_first = children[:, ::-1]
-    upper = np.cumsum(oldest_first, axis=1)[group[order]]
-    lower = upper - oldest_first[group[order]]
-    dealt = np.clip(np.minimum(upper, ends[:, None]) - np.maximum(lower, starts[:, None]), 0, None)
-    out = np.empty_like(dealt)
-    out[order] = dealt[:, ::-1]
-    return out
