@@ -12,6 +12,8 @@ from collections.abc import Callable, Generator, Iterator
 import numpy as np
 import simpy
 
+from sim.model import sampling
+from sim.model.allocate import apportion
 from sim.model.bands import BANDS, CLASS_SIZE
 from sim.model.lifecycle import StartOfMonth, after
 from sim.model.market import Market
@@ -30,7 +32,7 @@ def start_levers(market: Market) -> None:
         "new_housing_quota": _new_housing_quota, "existing_area_quota": _existing_area_quota,
         "street_centres": _street_centres, "kindergarten_classes": _kindergarten_classes,
         "purchased_services": _purchased_services, "quality_evaluation": _quality_evaluation,
-        "publicity": _publicity, "family_points": _family_points,
+        "publicity": _publicity, "family_points": _family_points, "training": _training,
     }
     for name, starter in starters.items():
         settings = getattr(policies, name)
@@ -303,3 +305,49 @@ def _publicity(market: Market, settings) -> Iterator[Process]:
                 market.spending.request(market.month, "publicity", 0, cost)
 
             yield _at(month, pay, market)
+
+
+# --- workforce levers -----------------------------------------------------------------------------------
+
+def _training(market: Market, settings) -> Iterator[Process]:
+    """三(二)一 Training cohorts: each year's places (人次) start in equal cohorts in the given months, split
+    between uncertified carers (upskilling, in proportion to each district's uncertified carers) and new
+    entrants (in proportion to residents); after the course those who pass are certified."""
+    workforce = market.workforce
+    city = market.city
+
+    def start(size: float) -> None:
+        providers = market.providers
+        uncertified = np.bincount(providers.district, providers.uncertified[: providers.n],
+                                  minlength=city.n_districts)
+        free_to_train = np.maximum(uncertified - workforce.trainees_upskill, 0)
+        upskill = apportion(np.array([min(np.floor(size * settings.upskilling_share), free_to_train.sum())]),
+                            free_to_train, np.zeros(city.n_districts, np.intp))
+        residents = city.population @ city.district_matrix
+        new = apportion(np.array([np.floor(size) - upskill.sum()]), residents, np.zeros(city.n_districts, np.intp))
+        workforce.trainees_upskill += upskill
+        workforce.trainees_new += new
+        workforce.flows["staff_training_started"] += workforce._pro_rata(upskill + new)
+        workforce.flows["staff_training_entrants"] += workforce._pro_rata(new)
+        market.spending.request_many(market.month, "training", np.arange(city.n_streets),
+                                     workforce._pro_rata(upskill + new) * settings.cost_yuan_per_trainee)
+        key = market.event("training")
+        months = max(market.whole_months(settings.duration_months, *key), 1)
+        market.env.process(after(market.env, months, lambda: finish(upskill, new, key)))
+
+    def finish(upskill: np.ndarray, new: np.ndarray, key) -> None:
+        u_up, u_new = market.streams.generator_for("training exam", *key).random((2, city.n_districts))
+        passed_upskill = sampling.binomial(u_up, upskill, settings.pass_share)
+        passed_new = sampling.binomial(u_new, new, settings.pass_share)
+        workforce.trainees_upskill -= upskill
+        workforce.trainees_new -= new
+        workforce.certify_uncertified(passed_upskill)
+        workforce.job_seekers += passed_new
+        workforce.flows["staff_certified_new"] += workforce._pro_rata(passed_new)
+        workforce.flows["staff_training_failed"] += workforce._pro_rata(new - passed_new)
+
+    for year, places in settings.trainees_per_year.items():
+        for month_of_year in settings.start_months_of_year:
+            month = month_number(f"{year}-{month_of_year:02d}") - market.start
+            if 0 <= month < market.spec.horizon.months and places > 0:
+                yield _at(month, lambda p=places: start(p / len(settings.start_months_of_year)), market)

@@ -23,12 +23,15 @@ class StartOfMonth(simpy.events.Event):
 
 
 def develop(env: simpy.Environment, set_status: Callable[[int], None], stages: list[tuple[int, int]],
-            on_open: Callable[[], None]) -> Generator[simpy.Event, None, None]:
-    """Take a provider through ``stages`` (status, whole months), then call ``on_open``."""
+            staffed: Callable[[], bool], on_open: Callable[[], None]) -> Generator[simpy.Event, None, None]:
+    """Take a provider through ``stages`` (status, whole months); it opens (``on_open``) in the first month
+    after them in which it has the carers it needs (``staffed``)."""
     for status, months in stages:
         set_status(status)
         if months > 0:
             yield StartOfMonth(env, months)
+    while not staffed():
+        yield StartOfMonth(env, 1)
     on_open()
 
 

@@ -24,7 +24,7 @@ from sim.model.allocate import apportion, take_oldest
 from sim.model.bands import AGES, BANDS, CLASS_SIZE, NEXT_BAND, by_age
 from sim.model.city import City
 from sim.model.demand import awareness, district_price, willing_share
-from sim.model.economics import carers_needed, entry_margin, monthly_cost
+from sim.model.economics import entry_margin, monthly_cost
 from sim.model.lifecycle import develop
 from sim.model.matching import match
 from sim.model.population import Population
@@ -41,6 +41,7 @@ from sim.model.providers import (
 from sim.model.record import MonthlyRecord
 from sim.model.spending import SpendingLog
 from sim.model.streams import Streams
+from sim.model.workforce import Workforce, counted, staff_for
 from sim.scenario.months import month_number
 from sim.scenario.params import draw_value
 from sim.scenario.schema import ScenarioSpec
@@ -49,7 +50,7 @@ GRACE_MONTHS = 6  # a new provider is not judged on losses or occupancy before i
 
 # Flows summed per street during a month, recorded at its end.
 FLOWS = ("placed", "wait_months_placed", "gave_up", "dropouts", "enrolled_aged_out", "displaced",
-         "waiting_aged_out", "openings", "closures", "joined")
+         "waiting_aged_out", "openings", "closures", "joined", "private_entries")
 
 
 class Market:
@@ -76,6 +77,9 @@ class Market:
             self._add_seed(seed)
         self.capacity = self.providers.capacity()  # places by provider and band, refreshed each month
         self.enrolled_bands = self.providers.enrolled_by_band()
+        self.workforce = Workforce(self)
+        self.workforce.staff_initial()
+        self.usable = self.capacity.copy()  # places the counted carers cover, by provider and band
 
     # --- time and randomness ----------------------------------------------------------------------------
     @property
@@ -133,6 +137,9 @@ class Market:
         def set_status(status: int) -> None:
             self.providers.status[i] = status
 
+        def staffed() -> bool:
+            return self.workforce.staff_to_open(i)
+
         def opened() -> None:
             self.providers.status[i] = OPEN
             self.providers.opened[i] = self.month
@@ -141,7 +148,7 @@ class Market:
             if on_open is not None:
                 on_open(i)
 
-        self.env.process(develop(self.env, set_status, stages, opened))
+        self.env.process(develop(self.env, set_status, stages, staffed, opened))
         return i
 
     def _grow_payments(self) -> None:
@@ -187,12 +194,22 @@ class Market:
                            & (providers.street[:n] == street)))
 
     def close(self, i: int) -> None:
-        """Close provider ``i``: its children wait again, in their home streets. Homes are not tracked per child,
-        so they are spread over the district's streets in proportion to the families there who are engaged but
-        not waiting (in care or gone), age by age."""
+        """Close provider ``i``: its children wait again, its carers look for work."""
         providers = self.providers
         street = int(providers.street[i])
         children = providers.enrolled[i].sum(axis=0)
+        self.return_to_waitlist(street, children)
+        self.flows["displaced"][street] += children.sum()
+        providers.enrolled[i] = 0
+        providers.status[i] = CLOSED
+        providers.closed[i] = self.month
+        self.flows["closures"][street] += 1
+        self.workforce.release(i)
+
+    def return_to_waitlist(self, street: int, children: np.ndarray) -> None:
+        """Children (by age) who lost their place at a provider in ``street`` wait again in their home streets.
+        Homes are not tracked per child, so they are spread over the district's streets in proportion to the
+        families there who are engaged but not waiting (in care or gone), age by age."""
         homes = np.flatnonzero(self.city.street_district == self.city.street_district[street])
         room = np.maximum(self.engaged[homes] - self.waiting[homes], 0)
         ages = np.broadcast_to(np.arange(AGES), room.shape).ravel()
@@ -201,11 +218,6 @@ class Market:
         left = children - back.sum(axis=0)  # more children than engaged families: keep them in this street
         self.waiting[street] = np.minimum(self.waiting[street] + left, self.population.children[street])
         self.engaged[street] = np.maximum(self.engaged[street], self.waiting[street])
-        self.flows["displaced"][street] += children.sum()
-        providers.enrolled[i] = 0
-        providers.status[i] = CLOSED
-        providers.closed[i] = self.month
-        self.flows["closures"][street] += 1
 
     # --- the monthly process ------------------------------------------------------------------------------
     def process(self) -> Generator[simpy.Event, None, None]:
@@ -214,6 +226,10 @@ class Market:
             self._age()
             self._move_up()
             self._drop_out()
+            self.workforce.leave()
+            self.workforce.graduate()
+            self.workforce.hire_all()
+            self.usable = self.workforce.usable()
             stated, effective, price = self._demand()
             self.last_effective = effective
             self._join(effective)
@@ -350,7 +366,7 @@ class Market:
     def _match(self, net_fee: np.ndarray) -> None:
         providers, city, demand = self.providers, self.city, self.spec.demand
         n = providers.n
-        free = np.maximum(self.capacity - providers.enrolled_by_band(), 0)
+        free = np.maximum(self.usable - providers.enrolled_by_band(), 0)
         free[providers.status[:n] != OPEN] = 0  # rectifying providers admit no one
         market = ~providers.inclusive[:n]
         price = district_price(self.capacity, net_fee, providers.inclusive[:n], providers.district,
@@ -401,7 +417,9 @@ class Market:
         if relief_per_place:
             eligible = licensed & ~providers.is_type("public")
             self.spending.request_many(t, "rent_relief", street, places * relief_per_place * eligible, np.arange(n))
-        cost = monthly_cost(enrolled, places, self.spec.providers.economics, relief_per_place) * licensed
+        staff = providers.certified[:n] + providers.uncertified[:n]
+        cost = monthly_cost(staff, places, self.spec.providers.economics,
+                            self.spec.workforce.carer_wage_yuan_per_month, relief_per_place) * licensed
         household = policies.household_subsidy
         if household is not None and self.active(household.start, household.end):
             self.spending.request_many(t, "household_subsidy", np.arange(self.city.n_streets),
@@ -447,9 +465,9 @@ class Market:
         relief_per_place = relief.yuan_per_place_per_month if relief and self.active(relief.start, relief.end) else 0.0
         u_count, u_kind = self.uniforms("entry", (2, city.n_districts))
         margin_inclusive = entry_margin(entry.inclusive_fee_yuan_per_month, occupancy, per_child, per_place,
-                                        economics, entry, relief_per_place)
+                                        economics, entry, spec.workforce, relief_per_place)
         margin_market = entry_margin(entry.market_fee_yuan_per_month, occupancy, 0.0, 0.0, economics, entry,
-                                     relief_per_place)
+                                     spec.workforce, relief_per_place)
         # Both kinds of centre attract investors: the pull is the mean of their exp(sensitivity × margin).
         pull = (np.exp(entry.margin_sensitivity * np.clip(margin_inclusive, -1, 1))
                 + np.exp(entry.margin_sensitivity * np.clip(margin_market, -1, 1))) / 2
@@ -462,6 +480,7 @@ class Market:
             streets = np.flatnonzero(city.street_district == d)
             street = int(streets[np.argmax(self.waiting[streets].sum(axis=1))])
             inclusive = bool(u_kind[d] < inclusive_share[d])
+            self.flows["private_entries"][street] += entrants[d]
             for _ in range(int(entrants[d])):
                 key = self.event(f"entry {d}")
                 self.new_provider(
@@ -477,6 +496,8 @@ class Market:
         street = providers.street[:n]
         capacity = self.capacity
         places = capacity.sum(axis=1)
+        usable = np.zeros_like(capacity)
+        usable[: len(self.usable)] = self.usable[: len(capacity)]  # providers that entered this month have none
 
         def by_street(values: np.ndarray) -> np.ndarray:
             return np.bincount(street, values, minlength=city.n_streets)
@@ -487,7 +508,7 @@ class Market:
         urban = np.array([kind == "street" for kind in city.street_kinds], dtype=float)
         values = {
             "places_licensed": licensed,
-            "places_usable": licensed,
+            "places_usable": by_street(usable.sum(axis=1)),
             "places_inclusive": by_street(places * providers.inclusive[:n]),
             "demand_stated": stated.sum(axis=1),
             "demand_effective": effective.sum(axis=1),
@@ -497,8 +518,6 @@ class Market:
             "streets_with_centre": centres * urban,
             "urban_streets": urban,
             "childcare_desert": ((children > 3 * licensed) & (children > 0)).astype(float),
-            "staff_required": by_street(carers_needed(self.enrolled_bands,
-                                                      self.spec.providers.economics.min_staff_per_class)),
         }
         for t, name in enumerate(("public", "private_inclusive", "private_market", "community_centre",
                                   "kindergarten_class", "employer", "family_point")):
@@ -506,6 +525,11 @@ class Market:
         for b, band in enumerate(BANDS):
             values[f"places_{band}"] = by_street(capacity[:, b])
         values.update(self.flows)
+        workforce = self.spec.workforce
+        needed = staff_for(self.enrolled_bands, workforce.min_carers_per_open_class)
+        counting = counted(providers.certified[:n], providers.uncertified[:n], self.workforce.required_share())
+        wanted = np.minimum(capacity, self.enrolled_bands + workforce.hiring_headroom_share * capacity).sum(axis=1)
+        values.update(self.workforce.record(needed, counting * providers.licensed(), usable.sum(axis=1), wanted))
         self.record.add(self.month, **values)
         for flow in self.flows.values():  # next month's flows start now: openings come before the market step
             flow[:] = 0

@@ -60,9 +60,11 @@ class Providers:
         self.loss_months = np.zeros(capacity, dtype=np.intp)
         self.low_months = np.zeros(capacity, dtype=np.intp)
         self.enrolled = np.zeros((capacity, len(BANDS), AGES))
+        self.certified = np.zeros(capacity)  # carers employed, by certificate (持证)
+        self.uncertified = np.zeros(capacity)
 
     _ARRAYS = ("street", "type", "origin", "inclusive", "fee", "classes", "status", "opened", "closed",
-               "loss_months", "low_months", "enrolled")
+               "loss_months", "low_months", "enrolled", "certified", "uncertified")
 
     def add(self, street: int, type_: str, inclusive: bool, fee: float, classes: list[int] | tuple[int, ...],
             origin: str, status: int = PLANNED) -> int:

@@ -66,13 +66,9 @@ class Lifecycle(StrictModel):
 
 
 class Economics(StrictModel):
-    """Monthly costs of providers (rent + labour >75% of costs: State Council report to the NPCSC, 2024)."""
+    """Monthly costs of providers besides carers' wages (``workforce``): rent + labour >75% of costs (State
+    Council report to the NPCSC, 2024)."""
 
-    carer_wage_yuan_per_month: NonNegative = Field(
-        3500.0, description="Assumption (carer wages not found): monthly cost of one carer in a Hebei prefecture "
-                            "city, incl. social insurance.")
-    min_staff_per_class: NonNegative = Field(
-        1.5, description="Assumption: a class open for any child needs a lead carer and half an assistant.")
     rent_yuan_per_place_per_month: NonNegative = Field(
         200.0, description="Assumption: about 7 m² per place (Shenzhen ≥6–8 m²) at about 30 yuan/m² a month, "
                            "below the 80–150 of tier-1/2 cities (survey estimate).")
@@ -98,7 +94,7 @@ class Entry(StrictModel):
     a market-rate centre at the district's private occupancy, the fit-out cost net of the construction subsidy
     spread over the payback period; β is the margin sensitivity."""
 
-    max_entries_per_district_per_year: NonNegative = Field(4.0, description="Assumption.")
+    max_entries_per_district_per_year: NonNegative = Field(6.0, description="Assumption.")
     waitlist_half_saturation_children: NonNegative = Field(150.0, description="Assumption: W½.")
     margin_sensitivity: NonNegative = Field(3.0, description="Assumption.")
     inclusive_choice_sensitivity: NonNegative = Field(

@@ -13,6 +13,7 @@ from pydantic import AfterValidator, Field, model_validator
 from sim.scenario.market_schema import ClassCounts
 from sim.scenario.months import Month
 from sim.scenario.params import NonNegative, Share, StrictModel, WholeNumber, param, per_event
+from sim.scenario.workforce_schema import CertificationMandate, Training
 
 
 def _years(counts: dict[int, object]) -> dict[int, object]:
@@ -221,3 +222,5 @@ class Policies(StrictModel):
     operating_subsidy: OperatingSubsidy | None = None
     rent_relief: RentRelief | None = None
     household_subsidy: HouseholdSubsidy | None = None
+    training: Training | None = None
+    certification_mandate: CertificationMandate | None = None

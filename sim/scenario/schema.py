@@ -15,6 +15,7 @@ from sim.scenario.market_schema import Demand, Providers
 from sim.scenario.months import Month, month_number
 from sim.scenario.params import IdKeys, NonNegative, Number, Share, StrictModel, WholeNumber, param
 from sim.scenario.policy_schema import Policies
+from sim.scenario.workforce_schema import Workforce
 
 FIRST_YEAR, LAST_YEAR = 1950, 2200
 
@@ -120,5 +121,6 @@ class ScenarioSpec(StrictModel):
     demography: Demography = Field(default_factory=Demography)
     demand: Demand = Field(default_factory=Demand)
     providers: Providers = Field(default_factory=Providers)
+    workforce: Workforce = Field(default_factory=Workforce)
     policies: Policies = Field(default_factory=Policies)
 

@@ -1,0 +1,253 @@
+"""The workforce (托育从业人员): carers by provider and certificate, certified job-seekers and trainees by
+district, and the places their number allows.
+
+Each month: carers leave at a rate that falls with the wage (attrition = rate × (wage / reference)^−ε);
+some uncertified carers certify on their own; job-seekers drift away; providers hire certified job-seekers
+of their district, then uncertified carers while those still count; the carers that count toward the ratios
+(all of them, or only the certified ones once the mandate requires it) set each provider's usable places;
+a provider short of carers for its children closes classes and those children wait again. Graduates join
+the job-seekers each September; training cohorts (a lever) certify uncertified carers and new entrants.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model import sampling
+from sim.model.allocate import apportion, take_oldest
+from sim.model.bands import CHILDREN_PER_CARER, CLASS_SIZE
+from sim.model.providers import CLOSED
+
+if TYPE_CHECKING:
+    from sim.model.market import Market
+
+CHILDREN_PER_HEALTH_WORKER = 100  # ≥1 full-time health worker per 100 children (NHC 2019)
+
+FLOWS = ("staff_graduates", "staff_hired_certified", "staff_hired_uncertified", "staff_attrition", "staff_laid_off",
+         "staff_job_seeker_exits", "staff_certified_new", "staff_training_started", "staff_training_entrants",
+         "staff_training_failed", "children_displaced_by_staff")
+
+
+def staff_for(children_by_band: np.ndarray, min_carers_per_open_class: float) -> np.ndarray:
+    """Staff providers need for these children (providers × bands): carers by the ratios (1:3, 1:5, 1:7,
+    mixed 1:6), at least the minimum per open class, plus one health worker per 100 children."""
+    open_classes = np.ceil(children_by_band / CLASS_SIZE - 1e-9)
+    carers = np.maximum(open_classes * min_carers_per_open_class,
+                        np.ceil(children_by_band / CHILDREN_PER_CARER - 1e-9)).sum(axis=1)
+    return carers + np.ceil(children_by_band.sum(axis=1) / CHILDREN_PER_HEALTH_WORKER - 1e-9)
+
+
+def counted(certified: np.ndarray, uncertified: np.ndarray, required_share: float) -> np.ndarray:
+    """Carers who count toward the ratios when ``required_share`` of them must be certified."""
+    if required_share <= 0:
+        return certified + uncertified
+    return np.minimum(certified + uncertified, certified / required_share)
+
+
+def coverable(enrolled: np.ndarray, capacity: np.ndarray, counting: np.ndarray, min_carers_per_open_class: float
+              ) -> np.ndarray:
+    """Places by provider and band that ``counting`` staff can cover: the children enrolled plus free places
+    in proportion to what is free, as many as the spare staff allow by the same rule as ``staff_for``."""
+    spare = np.maximum(counting - staff_for(enrolled, min_carers_per_open_class), 0)
+    free = np.maximum(capacity - enrolled, 0)
+    total_free = free.sum(axis=1, keepdims=True)
+    weights = np.divide(free, total_free, out=np.zeros_like(free), where=total_free > 0)
+    extra = np.minimum(free, np.floor(spare[:, None] * weights * CHILDREN_PER_CARER))
+    for _ in range(30):  # classes and health workers cost staff too: shrink the extra until it is covered
+        over = np.flatnonzero(staff_for(enrolled + extra, min_carers_per_open_class) > counting + 1e-9)
+        if len(over) == 0:
+            break
+        extra[over] = np.floor(extra[over] * 0.8)
+    return np.minimum(enrolled + extra, capacity)
+
+
+class Workforce:
+    """District pools and monthly flows of one replication; carers employed are held on ``Providers``."""
+
+    def __init__(self, market: Market):
+        self.market = market
+        districts = market.city.n_districts
+        self.job_seekers = np.zeros(districts)
+        self.trainees_new = np.zeros(districts)  # new entrants in training (not employed)
+        self.trainees_upskill = np.zeros(districts)  # uncertified carers in training (employed meanwhile)
+        self.flows = {name: np.zeros(market.city.n_streets) for name in FLOWS}
+        self.share = market.city.population / np.maximum(
+            (market.city.population @ market.city.district_matrix)[market.city.street_district], 1)
+
+    @property
+    def settings(self):
+        return self.market.spec.workforce
+
+    def required_share(self) -> float:
+        mandate = self.market.spec.policies.certification_mandate
+        return mandate.required_share(self.market.calendar_month()) if mandate is not None else 0.0
+
+    def staff_initial(self) -> None:
+        """Carers for the initial staffed share of every open provider's places; job-seekers in proportion."""
+        providers, settings = self.market.providers, self.settings
+        n = providers.n
+        staff = staff_for(self.market.capacity * settings.initial_staffed_share_of_places,
+                          settings.min_carers_per_open_class)
+        providers.certified[:n] = np.round(staff * settings.initial_certified_share)
+        providers.uncertified[:n] = staff - providers.certified[:n]
+        employed = np.bincount(providers.district, staff, minlength=len(self.job_seekers))
+        self.job_seekers = np.round(employed * settings.initial_job_seekers_share)
+
+    def _by_street(self, provider_values: np.ndarray) -> np.ndarray:
+        providers = self.market.providers
+        return np.bincount(providers.street[: providers.n], provider_values, minlength=self.market.city.n_streets)
+
+    def _pro_rata(self, district_values: np.ndarray) -> np.ndarray:
+        """District values shown in its streets in proportion to residents (sums are exact)."""
+        return district_values[self.market.city.street_district] * self.share
+
+    def leave(self) -> None:
+        """Attrition, certification on one's own and job-seekers drifting away."""
+        market, settings, providers = self.market, self.settings, self.market.providers
+        n = providers.n
+        wage_factor = (settings.carer_wage_yuan_per_month / max(settings.reference_wage_yuan_per_month, 1e-9)) \
+            ** -settings.attrition_wage_elasticity
+        u = market.uniforms("attrition", (3, n))
+        leaving_certified = sampling.binomial(u[0], providers.certified[:n],
+                                              min(settings.certified_attrition_per_month_share * wage_factor, 1))
+        leaving_uncertified = sampling.binomial(u[1], providers.uncertified[:n],
+                                                min(settings.uncertified_attrition_per_month_share * wage_factor, 1))
+        providers.certified[:n] -= leaving_certified
+        providers.uncertified[:n] -= leaving_uncertified
+        self.flows["staff_attrition"] += self._by_street(leaving_certified + leaving_uncertified)
+        certifying = sampling.binomial(u[2], providers.uncertified[:n], settings.self_certification_per_month_share)
+        providers.uncertified[:n] -= certifying
+        providers.certified[:n] += certifying
+        self.flows["staff_certified_new"] += self._by_street(certifying)
+        drifting = sampling.binomial(market.uniforms("job_seekers", len(self.job_seekers)), self.job_seekers,
+                                     settings.job_seeker_exit_per_month_share)
+        self.job_seekers -= drifting
+        self.flows["staff_job_seeker_exits"] += self._pro_rata(drifting)
+
+    def graduate(self) -> None:
+        """Each September the certified graduates who enter childcare join the job-seekers."""
+        market, settings = self.market, self.settings
+        if market.calendar_month() % 12 != 8:
+            return
+        expected = settings.graduates_per_year * settings.graduates_entering_share * settings.graduates_certified_share
+        city = market.city
+        by_district = city.population @ city.district_matrix / max(city.population.sum(), 1)
+        graduates = sampling.poisson(market.uniforms("graduates", len(by_district)), expected * by_district)
+        self.job_seekers += graduates
+        self.flows["staff_graduates"] += self._pro_rata(graduates)
+
+    def target(self, providers_index: np.ndarray | None = None, share: float | None = None) -> np.ndarray:
+        """Staff each provider wants: for its children plus headroom (or for ``share`` of its places)."""
+        market, settings, providers = self.market, self.settings, self.market.providers
+        capacity = market.capacity if providers_index is None else \
+            providers.classes[providers_index] * CLASS_SIZE
+        enrolled = providers.enrolled_by_band() if providers_index is None else \
+            providers.enrolled[providers_index].sum(axis=-1)
+        planned = capacity * share if share is not None else \
+            np.minimum(capacity, enrolled + settings.hiring_headroom_share * capacity)
+        return staff_for(planned, settings.min_carers_per_open_class)
+
+    def hire(self, who: np.ndarray, wanted: np.ndarray) -> None:
+        """Fill providers' vacancies (``wanted`` staff for providers ``who``): certified job-seekers of the
+        district first, then uncertified carers for part of what is left while they still count."""
+        market, settings, providers = self.market, self.settings, self.market.providers
+        vacancies = np.maximum(wanted - providers.certified[who] - providers.uncertified[who], 0)
+        if not vacancies.any():
+            return
+        district = market.city.street_district[providers.street[who]]
+        available = np.minimum(self.job_seekers, np.bincount(district, vacancies, minlength=len(self.job_seekers)))
+        certified = apportion(available, vacancies, district)
+        self.job_seekers -= np.bincount(district, certified, minlength=len(self.job_seekers))
+        providers.certified[who] += certified
+        rest = (vacancies - certified) * settings.uncertified_hiring_share * (1 - self.required_share())
+        uncertified = np.floor(rest + market.uniforms("hiring", len(who)))
+        providers.uncertified[who] += uncertified
+        street = providers.street[who]
+        self.flows["staff_hired_certified"] += np.bincount(street, certified, minlength=market.city.n_streets)
+        self.flows["staff_hired_uncertified"] += np.bincount(street, uncertified, minlength=market.city.n_streets)
+
+    def hire_all(self) -> None:
+        providers = self.market.providers
+        who = np.flatnonzero(providers.licensed())
+        self.hire(who, self.target()[who])
+
+    def usable(self) -> np.ndarray:
+        """Usable places by provider and band from the carers who count. A provider short of carers for its
+        children closes classes: the children beyond what its carers cover wait again."""
+        market, providers, settings = self.market, self.providers, self.settings
+        n = providers.n
+        enrolled = providers.enrolled_by_band()
+        counting = counted(providers.certified[:n], providers.uncertified[:n], self.required_share())
+        needed = staff_for(enrolled, settings.min_carers_per_open_class)
+        short = np.flatnonzero((counting < needed - 1e-9) & (enrolled.sum(axis=1) > 0))
+        for i in short:
+            keep = np.floor(enrolled[i] * counting[i] / needed[i])
+            while staff_for(keep[None, :], settings.min_carers_per_open_class)[0] > counting[i] + 1e-9 and keep.any():
+                keep[np.argmax(keep)] -= 1
+            leaving = np.zeros((len(keep), providers.enrolled.shape[2]))
+            for band in range(len(keep)):
+                leaving[band] = take_oldest(providers.enrolled[i, band][None, :],
+                                            np.array([enrolled[i, band] - keep[band]]))[0]
+            providers.enrolled[i] -= leaving
+            market.return_to_waitlist(int(providers.street[i]), leaving.sum(axis=0))
+            self.flows["children_displaced_by_staff"][providers.street[i]] += leaving.sum()
+        return coverable(providers.enrolled_by_band(), market.capacity, counting, settings.min_carers_per_open_class)
+
+    @property
+    def providers(self):
+        return self.market.providers
+
+    def certify_uncertified(self, passed: np.ndarray) -> None:
+        """Upskilled carers who passed (by district) become certified where uncertified carers work."""
+        providers = self.providers
+        n = providers.n
+        district = self.market.city.street_district[providers.street[:n]]
+        passed = np.minimum(passed, np.bincount(district, providers.uncertified[:n], minlength=len(passed)))
+        certified = apportion(passed, providers.uncertified[:n], district)
+        providers.uncertified[:n] -= certified
+        providers.certified[:n] += certified
+        self.flows["staff_certified_new"] += self._by_street(certified)
+
+    def release(self, i: int) -> None:
+        """A closing provider's certified carers look for work in the district; the uncertified leave."""
+        providers = self.providers
+        district = self.market.city.street_district[providers.street[i]]
+        self.job_seekers[district] += providers.certified[i]
+        self.flows["staff_laid_off"][providers.street[i]] += providers.uncertified[i]
+        providers.certified[i] = providers.uncertified[i] = 0
+
+    def staff_to_open(self, i: int) -> bool:
+        """Hire for a provider about to open; whether it has the carers it needs to open."""
+        settings = self.settings
+        wanted = self.target(np.array([i]), settings.opening_staffed_share)
+        self.hire(np.array([i]), wanted)
+        providers = self.providers
+        counting = counted(providers.certified[i:i + 1], providers.uncertified[i:i + 1], self.required_share())
+        return bool(counting[0] >= wanted[0] - 1e-9)
+
+    def record(self, needed: np.ndarray, counting: np.ndarray, usable: np.ndarray, wanted_places: np.ndarray
+               ) -> dict[str, np.ndarray]:
+        providers = self.providers
+        n = providers.n
+        alive = providers.status[:n] != CLOSED
+        values = {
+            "staff_required": self._by_street(needed),
+            "staff_certified": self._by_street(providers.certified[:n] * alive),
+            "staff_uncertified": self._by_street(providers.uncertified[:n] * alive),
+            "staff_employed": self._by_street((providers.certified[:n] + providers.uncertified[:n]) * alive),
+            "staff_counted": self._by_street(counting),
+            "staff_shortage": self._by_street(np.maximum(needed - counting, 0)),
+            "staff_trainees": self._pro_rata(self.trainees_new + self.trainees_upskill),
+            "staff_trainees_upskilling": self._pro_rata(self.trainees_upskill),
+            "staff_trainees_entrants": self._pro_rata(self.trainees_new),
+            "staff_job_seekers": self._pro_rata(self.job_seekers),
+            "staff_vacancies": self._by_street(np.maximum(
+                self.target() - providers.certified[:n] - providers.uncertified[:n], 0) * providers.licensed()),
+            "places_lost_to_staff_shortage": self._by_street(np.maximum(wanted_places - usable, 0)),
+        }
+        values.update({name: flow.copy() for name, flow in self.flows.items()})
+        for flow in self.flows.values():
+            flow[:] = 0
+        return values

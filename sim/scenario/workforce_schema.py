@@ -1,0 +1,99 @@
+"""Scenario sections of the workforce (托育从业人员): stocks, flows, wages, training and the certification
+mandate (持证上岗).
+
+The number of carers, their certification rate and turnover are not published (facts: ≈500,000 certified
+childcare workers nationally in 2025; turnover "high", no rate): defaults are assumptions and natural
+candidates for calibration and sensitivity sweeps.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from sim.scenario.months import Month, month_number
+from sim.scenario.params import NonNegative, Share, StrictModel, WholeNumber, param, per_event
+
+
+class Workforce(StrictModel):
+    """Carers by provider (certified / uncertified), certified job-seekers and trainees by district."""
+
+    initial_staffed_share_of_places: Share = Field(
+        0.55, description="Assumption: at the start providers employ the carers for this share of their places "
+                          "(about their occupancy, 40–60%: survey estimate).")
+    initial_certified_share: Share = Field(0.6, description="Assumption: certification rate at the start "
+                                                            "(not found in the sourced facts).")
+    initial_job_seekers_share: Share = Field(
+        0.05, description="Assumption: certified carers looking for work, as a share of those employed.")
+    carer_wage_yuan_per_month: NonNegative = Field(
+        3500.0, description="Assumption (carer wages not found): monthly cost of a carer in a Hebei prefecture "
+                            "city, incl. social insurance.")
+    reference_wage_yuan_per_month: NonNegative = Field(
+        3500.0, description="Wage at which attrition equals the rates below.")
+    attrition_wage_elasticity: NonNegative = Field(
+        1.0, description="Assumption: attrition = rate × (wage / reference wage)^(−elasticity): 10% higher pay, "
+                         "about 10% fewer leavers.")
+    certified_attrition_per_month_share: Share = Field(
+        0.015, description="Assumption: monthly share of certified carers who leave childcare (≈17% a year; "
+                           "turnover described as high, no rate published).")
+    uncertified_attrition_per_month_share: Share = Field(
+        0.03, description="Assumption: monthly share of uncertified carers who leave (≈31% a year).")
+    job_seeker_exit_per_month_share: Share = Field(
+        0.05, description="Assumption: certified job-seekers who take work outside childcare, per month.")
+    uncertified_hiring_share: Share = Field(
+        0.7, description="Assumption: share of a month's remaining vacancies filled by uncertified hires.")
+    self_certification_per_month_share: Share = Field(
+        0.004, description="Assumption: uncertified carers who pass the certificate on their own, per month.")
+    min_carers_per_open_class: NonNegative = Field(
+        1.5, description="Assumption: a class open for any child needs a lead carer and half an assistant.")
+    hiring_headroom_share: Share = Field(
+        0.1, description="Assumption: providers keep carers for this share of their places beyond their "
+                          "children, so they can admit new ones.")
+    opening_staffed_share: Share = Field(
+        0.3, description="Assumption: a new provider opens once it has carers for this share of its places.")
+    graduates_per_year: NonNegative = Field(
+        600.0, description="Assumption: childcare graduates of the city's vocational colleges each September "
+                           "(>600 colleges nationally run the programme, 2025).")
+    graduates_entering_share: Share = Field(0.5, description="Assumption: graduates who enter childcare.")
+    graduates_certified_share: Share = Field(0.9, description="Assumption: graduates holding the certificate.")
+
+
+def _schedule(shares: dict[str, float]) -> dict[str, float]:
+    months = sorted(shares, key=month_number)
+    return {month: shares[month] for month in months}
+
+
+class Training(StrictModel):
+    """三(二)一 Annual training of directors and carers (年度培训**人次): cohorts start in the given months,
+    split between upskilling uncertified carers and new entrants; those who pass are certified."""
+
+    trainees_per_year: Annotated[dict[int, WholeNumber], AfterValidator(lambda d: dict(sorted(d.items())))] = \
+        Field(default_factory=dict, description="Training places (人次) by calendar year.")
+    start_months_of_year: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        default_factory=lambda: [3, 9], description="Months in which cohorts start; each takes an equal part.")
+    duration_months: param(ge=0, le=36) = per_event(4.0, "Assumption: months from start to the exam.")
+    pass_share: Share = Field(0.8, description="Assumption: trainees who pass the certificate.")
+    upskilling_share: Share = Field(
+        0.7, description="Assumption: places given to uncertified carers (the rest to new entrants).")
+    cost_yuan_per_trainee: NonNegative = Field(
+        2000.0, description="Assumption: course and exam fees paid by the programme (entry training ≥120 h).")
+
+
+class CertificationMandate(StrictModel):
+    """三(二)一 100% certified carers (持证上岗) by the effective date: from then only certified carers count
+    toward the ratios. A schedule of required certified shares may phase it in."""
+
+    effective: Month = Field("2026-12", description="Month from which every counted carer must be certified.")
+    schedule: Annotated[dict[Month, Share], AfterValidator(_schedule)] = Field(
+        default_factory=dict, description="Required certified share from each month on, before the effective date.")
+
+    def required_share(self, month: int) -> float:
+        """The share of counted carers who must be certified in calendar month ``month``."""
+        if month >= month_number(self.effective):
+            return 1.0
+        share = 0.0
+        for start, value in self.schedule.items():
+            if month_number(start) <= month:
+                share = float(value)
+        return share
