@@ -14,16 +14,9 @@ import sim
 from sim.model.bands import ADMITS, CLASS_SIZE
 from sim.model.engine import build, simulate
 from sim.model.providers import OPEN, RECTIFYING, TYPES, ProviderSeed
-from sim.model.streams import Streams
-from sim.scenario.draw import draw_parameters
 from tests.conftest import EXAMPLE, SMALL
+from tests.helpers import drawn, initial_staff_stock, staff_flows_balance
 from tests.test_population import cities_and_specs
-
-
-def drawn(scenario: sim.Scenario, seed: int = 1, rep: int = 0):
-    streams = Streams(seed, rep)
-    spec, _ = draw_parameters(scenario.spec, lambda path: streams.uniform_for("parameters", path))
-    return spec, streams
 
 
 def run_checked(scenario: sim.Scenario, seed: int = 1, rep: int = 0) -> list[str]:
@@ -76,7 +69,8 @@ def test_enrolled_children_are_conserved_every_month(small):
     values = simulate(spec, small.city, streams).values
     enrolled = values["enrolled"].sum(axis=1)
     change = np.diff(np.concatenate([[0.0], enrolled]))
-    flows = (values["placed"] - values["dropouts"] - values["enrolled_aged_out"] - values["displaced"]).sum(axis=1)
+    flows = (values["placed"] - values["dropouts"] - values["enrolled_aged_out"] - values["displaced"]
+             - values["children_displaced_by_staff"]).sum(axis=1)
     np.testing.assert_allclose(change, flows, atol=1e-9)
     assert values["placed"].sum() > 0 and values["dropouts"].sum() > 0 and values["enrolled_aged_out"].sum() > 0
 
@@ -187,10 +181,15 @@ def markets(draw):
             ("open", "open", "building", "registering")))) for i in range(draw(st.integers(0, 8))))
     policies = {"public_build": {"projects_per_year": {2025: draw(st.integers(0, 3))}},
                 "street_centres": {"centres_per_year": draw(st.floats(1, 20))},
-                "quality_evaluation": {"fail_share": draw(st.floats(0, 0.5))}}
+                "quality_evaluation": {"fail_share": draw(st.floats(0, 0.5))},
+                "training": {"trainees_per_year": {2025: draw(st.integers(0, 500))}},
+                "certification_mandate": {"effective": f"2025-{draw(st.integers(1, 12)):02d}"}}
     spec = spec.model_validate({**spec.model_dump(), "policies": policies,
                                 "demand": {"give_up_per_month_share": draw(st.floats(0, 0.5)),
-                                           "dropout_per_month_share": draw(st.floats(0, 0.2))}})
+                                           "dropout_per_month_share": draw(st.floats(0, 0.2))},
+                                "workforce": {"initial_certified_share": draw(st.floats(0, 1)),
+                                              "certified_attrition_per_month_share": draw(st.floats(0, 0.2)),
+                                              "graduates_per_year": draw(st.floats(0, 200))}})
     return spec, dataclasses.replace(city, providers=seeds)
 
 
@@ -203,6 +202,9 @@ def test_generated_markets_keep_capacity_conservation_and_lifecycle(case, seed):
     drawn_spec, streams = drawn(scenario, seed)
     values = simulate(drawn_spec, city, streams).values
     enrolled = values["enrolled"].sum(axis=1)
-    flows = (values["placed"] - values["dropouts"] - values["enrolled_aged_out"] - values["displaced"]).sum(axis=1)
+    flows = (values["placed"] - values["dropouts"] - values["enrolled_aged_out"] - values["displaced"]
+             - values["children_displaced_by_staff"]).sum(axis=1)
     np.testing.assert_allclose(np.diff(np.concatenate([[0.0], enrolled])), flows, atol=1e-9)
-    assert (values["enrolled"].sum(axis=1) <= values["places_licensed"].sum(axis=1) + 1e-9).all()
+    assert (values["enrolled"].sum(axis=1) <= values["places_usable"].sum(axis=1) + 1e-9).all()
+    assert (values["places_usable"] <= values["places_licensed"] + 1e-9).all()
+    staff_flows_balance(values, initial_staff_stock(scenario, seed))

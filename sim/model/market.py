@@ -498,6 +498,7 @@ class Market:
         places = capacity.sum(axis=1)
         usable = np.zeros_like(capacity)
         usable[: len(self.usable)] = self.usable[: len(capacity)]  # providers that entered this month have none
+        usable *= providers.licensed()[:, None]  # nor those that closed after their places were counted
 
         def by_street(values: np.ndarray) -> np.ndarray:
             return np.bincount(street, values, minlength=city.n_streets)

@@ -73,8 +73,11 @@ class Workforce:
         self.trainees_new = np.zeros(districts)  # new entrants in training (not employed)
         self.trainees_upskill = np.zeros(districts)  # uncertified carers in training (employed meanwhile)
         self.flows = {name: np.zeros(market.city.n_streets) for name in FLOWS}
-        self.share = market.city.population / np.maximum(
-            (market.city.population @ market.city.district_matrix)[market.city.street_district], 1)
+        city = market.city
+        district_residents = (city.population @ city.district_matrix)[city.street_district]
+        streets = city.district_matrix.sum(axis=0)[city.street_district]
+        self.share = np.where(district_residents > 0, city.population / np.maximum(district_residents, 1),
+                              1 / streets)  # a district without residents splits evenly
 
     @property
     def settings(self):
