@@ -85,7 +85,7 @@ class Exit(StrictModel):
     low_occupancy_months_to_close: WholeNumber = Field(
         9, ge=1, le=120, description="Assumption: consecutive months of low occupancy before closing.")
     closure_per_month_share: Share = Field(
-        0.04, description="Assumption: monthly probability that a provider past either threshold closes.")
+        0.02, description="Assumption: monthly probability that a provider past either threshold closes.")
 
 
 class Entry(StrictModel):
