@@ -77,6 +77,7 @@ class Market:
             self._add_seed(seed)
         self.capacity = self.providers.capacity()  # places by provider and band, refreshed each month
         self.enrolled_bands = self.providers.enrolled_by_band()
+        self.urban = np.array([kind == "street" for kind in city.street_kinds], dtype=float)  # 街道, not towns
         self.workforce = Workforce(self)
         self.workforce.staff_initial()
         self.usable = self.capacity.copy()  # places the counted carers cover, by provider and band
@@ -506,7 +507,7 @@ class Market:
         licensed = by_street(places)
         children = self.population.children.sum(axis=1)
         centres = by_street(providers.licensed() * providers.is_type("community_centre")) > 0
-        urban = np.array([kind == "street" for kind in city.street_kinds], dtype=float)
+        urban = self.urban
         values = {
             "places_licensed": licensed,
             "places_usable": by_street(usable.sum(axis=1)),

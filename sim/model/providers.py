@@ -100,4 +100,7 @@ class Providers:
         return self.enrolled[: self.n].sum(axis=2)
 
     def is_type(self, *types: str) -> np.ndarray:
-        return np.isin(self.type[: self.n], [TYPES.index(t) for t in types])
+        mask = self.type[: self.n] == TYPES.index(types[0])
+        for other in types[1:]:
+            mask |= self.type[: self.n] == TYPES.index(other)
+        return mask

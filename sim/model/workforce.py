@@ -55,10 +55,9 @@ def coverable(enrolled: np.ndarray, capacity: np.ndarray, counting: np.ndarray, 
     total_free = free.sum(axis=1, keepdims=True)
     weights = np.divide(free, total_free, out=np.zeros_like(free), where=total_free > 0)
     extra = np.minimum(free, np.floor(spare[:, None] * weights * CHILDREN_PER_CARER))
-    for _ in range(30):  # classes and health workers cost staff too: shrink the extra until it is covered
-        over = np.flatnonzero(staff_for(enrolled + extra, min_carers_per_open_class) > counting + 1e-9)
-        if len(over) == 0:
-            break
+    over = np.flatnonzero(extra.any(axis=1))
+    while len(over):  # classes and health workers cost staff too: shrink the extra until it is covered
+        over = over[staff_for(enrolled[over] + extra[over], min_carers_per_open_class) > counting[over] + 1e-9]
         extra[over] = np.floor(extra[over] * 0.8)
     return np.minimum(enrolled + extra, capacity)
 
@@ -189,10 +188,7 @@ class Workforce:
             keep = np.floor(enrolled[i] * counting[i] / needed[i])
             while staff_for(keep[None, :], settings.min_carers_per_open_class)[0] > counting[i] + 1e-9 and keep.any():
                 keep[np.argmax(keep)] -= 1
-            leaving = np.zeros((len(keep), providers.enrolled.shape[2]))
-            for band in range(len(keep)):
-                leaving[band] = take_oldest(providers.enrolled[i, band][None, :],
-                                            np.array([enrolled[i, band] - keep[band]]))[0]
+            leaving = take_oldest(providers.enrolled[i], enrolled[i] - keep)  # bands as rows
             providers.enrolled[i] -= leaving
             market.return_to_waitlist(int(providers.street[i]), leaving.sum(axis=0))
             self.flows["children_displaced_by_staff"][providers.street[i]] += leaving.sum()
