@@ -24,7 +24,6 @@ from sim.model.allocate import apportion, take_oldest
 from sim.model.bands import AGES, BANDS, CLASS_SIZE, NEXT_BAND, by_age
 from sim.model.city import City
 from sim.model.demand import awareness, district_price, willing_share
-from sim.model.economics import entry_margin, monthly_cost
 from sim.model.lifecycle import develop
 from sim.model.matching import match
 from sim.model.population import Population
@@ -33,7 +32,6 @@ from sim.model.providers import (
     CLOSED,
     OPEN,
     PLANNED,
-    PRIVATE_TYPES,
     REGISTERING,
     Providers,
     ProviderSeed,
@@ -41,12 +39,11 @@ from sim.model.providers import (
 from sim.model.record import MonthlyRecord
 from sim.model.spending import SpendingLog
 from sim.model.streams import Streams
+from sim.model.turnover import close_losers, enter, settle_accounts
 from sim.model.workforce import Workforce, counted, staff_for
 from sim.scenario.months import month_number
 from sim.scenario.params import draw_value
 from sim.scenario.schema import ScenarioSpec
-
-GRACE_MONTHS = 6  # a new provider is not judged on losses or occupancy before it has had time to fill
 
 # Flows summed per street during a month, recorded at its end.
 FLOWS = ("placed", "wait_months_placed", "gave_up", "dropouts", "enrolled_aged_out", "displaced",
@@ -89,6 +86,13 @@ class Market:
 
     def calendar_month(self, t: int | None = None) -> int:
         return self.start + (self.month if t is None else t)
+
+    def lever_value(self, lever: str, attribute: str) -> float:
+        """A dated lever's setting this month, or 0 where the lever is off or not in force."""
+        settings = getattr(self.spec.policies, lever)
+        if settings is None or not self.active(settings.start, settings.end):
+            return 0.0
+        return float(getattr(settings, attribute))
 
     def active(self, start: str, end: str | None) -> bool:
         """Whether a dated lever applies this month."""
@@ -159,13 +163,11 @@ class Market:
             self.payment_per_place = grown
 
     def _pay_construction_subsidy(self, i: int) -> None:
-        subsidy = self.spec.policies.construction_subsidy
         providers = self.providers
-        if subsidy is None or not providers.inclusive[i] or not self.active(subsidy.start, subsidy.end):
-            return
-        places = float(providers.classes[i] @ CLASS_SIZE)
-        self.spending.request(self.month, "construction_subsidy", int(providers.street[i]),
-                              places * subsidy.yuan_per_place, i)
+        if providers.inclusive[i]:
+            places = float(providers.classes[i] @ CLASS_SIZE)
+            self.spending.request(self.month, "construction_subsidy", int(providers.street[i]),
+                                  places * self.lever_value("construction_subsidy", "yuan_per_place"), i)
 
     def places_by_street(self, include_pipeline: bool = False) -> np.ndarray:
         """Licensed places per street, with places still being built or registered if asked."""
@@ -238,10 +240,10 @@ class Market:
             self._give_up()
             self._match(price)
             self.enrolled_bands = self.providers.enrolled_by_band()
-            profit = self._settle_accounts()
-            self._close_losers(profit)
+            profit = settle_accounts(self)
+            close_losers(self, profit)
             self.capacity = self.providers.capacity()
-            self._enter(price)
+            enter(self)
             self.capacity, self.enrolled_bands = self.providers.capacity(), self.providers.enrolled_by_band()
             self._record(stated, effective)
             yield self.env.timeout(1)
@@ -297,15 +299,12 @@ class Market:
 
     def _net_fee(self) -> np.ndarray:
         """Fee families pay after subsidies passed on to them, per provider."""
-        providers, policies = self.providers, self.spec.policies
-        fee = providers.fee[: providers.n].copy()
-        subsidy = policies.operating_subsidy
-        if subsidy is not None and self.active(subsidy.start, subsidy.end):
-            fee -= providers.inclusive[: providers.n] * subsidy.yuan_per_child_per_month \
-                * subsidy.fee_pass_through_share
-        household = policies.household_subsidy
-        if household is not None and self.active(household.start, household.end):
-            fee -= household.yuan_per_child_per_year / 12 * household.fee_effect_share
+        providers = self.providers
+        fee = providers.fee[: providers.n] - providers.inclusive[: providers.n] * \
+            self.lever_value("operating_subsidy", "yuan_per_child_per_month") * \
+            self.lever_value("operating_subsidy", "fee_pass_through_share")
+        fee -= self.lever_value("household_subsidy", "yuan_per_child_per_year") / 12 * \
+            self.lever_value("household_subsidy", "fee_effect_share")
         return np.maximum(fee, 0.0)
 
     def _demand(self, capacity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -393,103 +392,6 @@ class Market:
         self.flows["placed"] += np.bincount(providers.street[:n], placement.by_provider.sum(axis=(1, 2)),
                                             minlength=city.n_streets)
         self.flows["wait_months_placed"] += waited.sum(axis=1)
-
-    def _settle_accounts(self) -> np.ndarray:
-        """Revenue − cost per provider this month; operators' per-place payments and subsidies are requested."""
-        providers, policies, t = self.providers, self.spec.policies, self.month
-        n = providers.n
-        licensed = providers.licensed()
-        enrolled = self.enrolled_bands
-        children = enrolled.sum(axis=1)
-        places = self.capacity.sum(axis=1)
-        street = providers.street[:n]
-        revenue = self._net_fee() * children
-        subsidy = policies.operating_subsidy
-        if subsidy is not None and self.active(subsidy.start, subsidy.end):
-            paid = children * providers.inclusive[:n] * subsidy.yuan_per_child_per_month
-            revenue += paid
-            self.spending.request_many(t, "operating_subsidy", street, paid, np.arange(n))
-        operator_payment = self.payment_per_place[:n] * places
-        revenue += operator_payment
-        for i, item in self.payment_item.items():
-            self.spending.request(t, item, int(street[i]), float(operator_payment[i]), i)
-        relief = policies.rent_relief
-        relief_per_place = relief.yuan_per_place_per_month if relief and self.active(relief.start, relief.end) else 0.0
-        if relief_per_place:
-            eligible = licensed & ~providers.is_type("public")
-            self.spending.request_many(t, "rent_relief", street, places * relief_per_place * eligible, np.arange(n))
-        staff = providers.certified[:n] + providers.uncertified[:n]
-        cost = monthly_cost(staff, places, self.spec.providers.economics,
-                            self.spec.workforce.carer_wage_yuan_per_month, relief_per_place) * licensed
-        household = policies.household_subsidy
-        if household is not None and self.active(household.start, household.end):
-            self.spending.request_many(t, "household_subsidy", np.arange(self.city.n_streets),
-                                       self.population.children.sum(axis=1) * household.yuan_per_child_per_year / 12)
-        return revenue - cost
-
-    def _close_losers(self, profit: np.ndarray) -> None:
-        providers, rules = self.providers, self.spec.providers.exit
-        n = providers.n
-        judged = (providers.status[:n] == OPEN) & providers.is_type(*PRIVATE_TYPES) \
-            & (self.month - np.where(providers.opened[:n] < 0, -GRACE_MONTHS, providers.opened[:n]) >= GRACE_MONTHS)
-        places = self.capacity.sum(axis=1)
-        occupancy = np.divide(self.enrolled_bands.sum(axis=1), places, out=np.zeros(n), where=places > 0)
-        providers.loss_months[:n] = np.where(judged & (profit < 0), providers.loss_months[:n] + 1, 0)
-        providers.low_months[:n] = np.where(judged & (occupancy < rules.low_occupancy_share),
-                                            providers.low_months[:n] + 1, 0)
-        failing = judged & ((providers.loss_months[:n] >= rules.loss_months_to_close)
-                            | (providers.low_months[:n] >= rules.low_occupancy_months_to_close))
-        closing = failing & (self.uniforms("closures", n) < rules.closure_per_month_share)
-        for i in np.flatnonzero(closing):
-            self.close(int(i))
-
-    def _enter(self, net_fee: np.ndarray) -> None:
-        """New private providers by district: Poisson with rate max × W / (W + W½) × pull, where the pull is the
-        mean of exp(β × margin) over inclusive and market-rate centres; an entrant is inclusive with probability
-        logistic(γ × (inclusive margin − market margin))."""
-        spec, city, providers = self.spec, self.city, self.providers
-        entry, economics = spec.providers.entry, spec.providers.economics
-        waiting = np.bincount(city.street_district, self.waiting.sum(axis=1), minlength=city.n_districts)
-        places = self.capacity.sum(axis=1)
-        private = providers.is_type(*PRIVATE_TYPES) & providers.licensed()
-        occupied = np.bincount(providers.district, self.enrolled_bands.sum(axis=1) * private,
-                               minlength=city.n_districts)
-        capacity = np.bincount(providers.district, places * private, minlength=city.n_districts)
-        occupancy = np.where(capacity > 0, occupied / np.maximum(capacity, 1), 0.5)
-        policies = spec.policies
-        subsidy = policies.construction_subsidy
-        per_place = subsidy.yuan_per_place if subsidy is not None and self.active(subsidy.start, subsidy.end) else 0
-        operating = policies.operating_subsidy
-        per_child = operating.yuan_per_child_per_month if operating is not None and \
-            self.active(operating.start, operating.end) else 0.0
-        relief = policies.rent_relief
-        relief_per_place = relief.yuan_per_place_per_month if relief and self.active(relief.start, relief.end) else 0.0
-        u_count, u_kind = self.uniforms("entry", (2, city.n_districts))
-        margin_inclusive = entry_margin(entry.inclusive_fee_yuan_per_month, occupancy, per_child, per_place,
-                                        economics, entry, spec.workforce, relief_per_place)
-        margin_market = entry_margin(entry.market_fee_yuan_per_month, occupancy, 0.0, 0.0, economics, entry,
-                                     spec.workforce, relief_per_place)
-        # Both kinds of centre attract investors: the pull is the mean of their exp(sensitivity × margin).
-        pull = (np.exp(entry.margin_sensitivity * np.clip(margin_inclusive, -1, 1))
-                + np.exp(entry.margin_sensitivity * np.clip(margin_market, -1, 1))) / 2
-        rates = entry.max_entries_per_district_per_year / 12 * waiting / (
-            waiting + entry.waitlist_half_saturation_children + 1e-9) * pull
-        inclusive_share = 1 / (1 + np.exp(-entry.inclusive_choice_sensitivity * (margin_inclusive - margin_market)))
-        entrants = sampling.poisson(u_count, rates)
-        lifecycle = spec.providers.lifecycle
-        for d in np.flatnonzero(entrants):
-            streets = np.flatnonzero(city.street_district == d)
-            street = int(streets[np.argmax(self.waiting[streets].sum(axis=1))])
-            inclusive = bool(u_kind[d] < inclusive_share[d])
-            self.flows["private_entries"][street] += entrants[d]
-            for _ in range(int(entrants[d])):
-                key = self.event(f"entry {d}")
-                self.new_provider(
-                    street, "private_inclusive" if inclusive else "private_market", inclusive,
-                    entry.inclusive_fee_yuan_per_month if inclusive else entry.market_fee_yuan_per_month,
-                    entry.classes.as_list(), "private_entry",
-                    [(BUILDING, self.whole_months(lifecycle.fit_out_months, *key, "fit_out")),
-                     (REGISTERING, self.whole_months(lifecycle.registration_months, *key, "registration"))])
 
     def _record(self, stated: np.ndarray, effective: np.ndarray) -> None:
         providers, city = self.providers, self.city
