@@ -9,7 +9,10 @@ Layout::
     manifest.json       resolved scenario, seed, replications, versions, git commit, times, input files
     monthly.parquet     tidy monthly table (city and districts); monthly.csv is the same in UTF-8 with BOM
     annual.parquet      tidy yearly table (city, districts, streets); annual.csv likewise
+                        (a CSV copy too long for an Excel worksheet keeps the city, or city and districts,
+                        and is named monthly_city.csv, annual_city_district.csv …)
     summary.csv         mean, p5, p50, p95 across replications per indicator, geography and year
+    monthly_summary.csv the same per month, for the city and its districts
     parameters.csv      the value each uncertain parameter took in each replication
     spending.parquet    every spending request of replication 0 (month, item, district, street, provider, yuan);
                         spending.csv likewise. All replications' totals are the spend_* indicators
@@ -68,10 +71,28 @@ def staging(out: Path, force: bool):
         shutil.rmtree(temp, ignore_errors=True)
 
 
+EXCEL_ROWS = 1_048_575  # a worksheet's rows below the header
+
+
 def write_table(frame: pd.DataFrame, folder: Path, name: str, parquet: bool = True) -> None:
+    """Parquet (complete) and a CSV copy that Excel can open: if the table has more rows than a worksheet,
+    the CSV keeps the coarser levels that fit (city and districts, or the city), and if even the city does not
+    fit, its first replications; the file name says which."""
     if parquet:
         frame.to_parquet(folder / f"{name}.parquet", index=False)
-    frame.to_csv(folder / f"{name}.csv", index=False, encoding=CSV_ENCODING)
+    csv = frame
+    if len(frame) > EXCEL_ROWS and "level" in frame.columns:
+        for levels in (("city", "district"), ("city",)):
+            csv = frame[frame["level"].isin(levels)]
+            if len(csv) <= EXCEL_ROWS:
+                break
+        name = f"{name}_{'_'.join(levels)}"
+        if len(csv) > EXCEL_ROWS and "replication" in csv.columns:
+            per_replication = len(csv) // csv["replication"].nunique()
+            kept = EXCEL_ROWS // per_replication
+            csv = csv[csv["replication"] < kept]
+            name = f"{name}_first_{kept}_replications"
+    csv.to_csv(folder / f"{name}.csv", index=False, encoding=CSV_ENCODING)
 
 
 def write_result(result: Result, folder: Path, started: datetime, command: list[str]) -> None:
@@ -79,6 +100,7 @@ def write_result(result: Result, folder: Path, started: datetime, command: list[
     write_table(result.monthly, folder, "monthly")
     write_table(result.annual, folder, "annual")
     write_table(result.summary(), folder, "summary", parquet=False)
+    write_table(result.monthly_summary(), folder, "monthly_summary", parquet=False)
     write_table(result.parameters, folder, "parameters", parquet=False)
     write_table(result.spending, folder, "spending")
     write_table(geography_table(result), folder, "geography", parquet=False)

@@ -143,17 +143,26 @@ class Result:
 
     def summary(self) -> pd.DataFrame:
         """Per level, geography, indicator and year: mean, p5, p50, p95 across replications."""
-        stats = {"mean": np.mean(self._annual, axis=0)}
-        for q, values in zip(PERCENTILES, np.percentile(self._annual, PERCENTILES, axis=0), strict=True):
-            stats[f"p{q}"] = values
-        frame = _index_frame(len(INDICATORS), list(self.calendar.years), self.annual_geographies, "year")
+        frame = self._summarise(self._annual, "year", list(self.calendar.years), self.annual_geographies)
+        frame.insert(6, "month", frame["year"].map(self.calendar.year_end_months))
+        return frame
+
+    def monthly_summary(self) -> pd.DataFrame:
+        """Per level (city, district), geography, indicator and month: mean, p5, p50, p95 across replications."""
+        return self._summarise(self._monthly, "month", list(self.calendar.months), self.monthly_geographies)
+
+    def _summarise(self, values: np.ndarray, period_name: str, periods: list,
+                   geographies: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+        stats = {"mean": np.mean(values, axis=0)}
+        for q, quantile in zip(PERCENTILES, np.percentile(values, PERCENTILES, axis=0), strict=True):
+            stats[f"p{q}"] = quantile
+        frame = _index_frame(len(INDICATORS), periods, geographies, period_name)
         language = self.scenario.spec.meta.language
         frame["name"] = frame["geography"].map(self._names(language))
         frame["unit"] = frame["indicator"].map({n: i.unit(language) for n, i in INDICATORS.items()})
-        frame["month"] = frame["year"].map(self.calendar.year_end_months)
-        for key, values in stats.items():
-            frame[key] = values.ravel().round(3)
-        return frame[["level", "geography", "name", "indicator", "unit", "year", "month", *stats]]
+        for key, stat in stats.items():
+            frame[key] = stat.ravel().round(3)
+        return frame[["level", "geography", "name", "indicator", "unit", period_name, *stats]]
 
     def notes(self) -> list[str]:
         """Plain-language warnings about the run, e.g. a lever that misses its deadline."""
