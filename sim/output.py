@@ -89,7 +89,7 @@ def write_table(frame: pd.DataFrame, folder: Path, name: str, parquet: bool = Tr
         name = f"{name}_{'_'.join(levels)}"
         if len(csv) > EXCEL_ROWS and "replication" in csv.columns:
             per_replication = len(csv) // csv["replication"].nunique()
-            kept = EXCEL_ROWS // per_replication
+            kept = max(EXCEL_ROWS // per_replication, 1)
             csv = csv[csv["replication"] < kept]
             name = f"{name}_first_{kept}_replications"
     csv.to_csv(folder / f"{name}.csv", index=False, encoding=CSV_ENCODING)
