@@ -2,10 +2,12 @@
 
 Each month, after the population has aged: enrolled and waiting children age one month (those reaching
 36 months leave); children outgrowing a class band move up where the provider has room; some enrolled
-children drop out; stated and effective demand are computed; families newly wanting care join the
-waitlist; some waiting families give up; waiting children are matched to free places; providers' accounts
-are settled, private providers with sustained losses or low occupancy close (their children wait again)
-and new private providers enter where waitlists and margins are large.
+children drop out; carers leave, graduate and are hired, and the carers who count toward the ratios set
+each provider's usable places (``workforce``); stated and effective demand are computed; families newly
+wanting care join the waitlist; some waiting families give up; waiting children are matched to free usable
+places; providers' accounts are settled, private providers with sustained losses or low occupancy close
+(their children wait again) and new private providers enter where waitlists and margins are large
+(``turnover``).
 
 Families who ever expressed demand (``engaged``: enrolled, waiting, gave up or dropped out) are tracked by
 home street and age, so a family that gave up does not queue again. Enrolled children are held by
