@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import pandas as pd
 import typer
 import yaml
 from rich.console import Console
@@ -21,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import sim
+from sim import targets
 from sim.errors import InputError
 from sim.indicators import INDICATORS
 from sim.output import check_target, save
@@ -117,6 +119,7 @@ def run(
         result = sim.run(scenario, reps=reps, seed=seed, progress=lambda done: progress.update(task, completed=done))
     save(result, out, force, started, command=["tuoyu", *sys.argv[1:]])
     print_summary(result)
+    print_targets(result)
     for note in result.notes():
         out_console.print(f"note: {note}", markup=False, soft_wrap=True)
     out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
@@ -136,6 +139,20 @@ def indicators(
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("replications"),
                     TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err_console)
+
+
+def print_targets(result: Result) -> None:
+    """The target table: probability of meeting each target at its deadline and the median month first met."""
+    table = Table("target", "P(met at deadline)", "median month first met", "value at deadline (p5–p95)",
+                  title="Targets", title_justify="left")
+    for row in targets.table(result).itertuples():
+        probability = "beyond horizon" if pd.isna(row.probability_met) else f"{row.probability_met:.0%}"
+        value = "—" if pd.isna(row.value_at_deadline_mean) else (
+            f"{_number(row.value_at_deadline_mean, row.indicator)} ({_number(row.value_at_deadline_p5, row.indicator)}"
+            f"–{_number(row.value_at_deadline_p95, row.indicator)})")
+        first = "not by the horizon" if pd.isna(row.median_month_first_met) else row.median_month_first_met
+        table.add_row(escape(row.target), probability, first, value)
+    out_console.print(table)
 
 
 def _number(value: float, indicator: str) -> str:

@@ -16,6 +16,8 @@ Layout::
     parameters.csv      the value each uncertain parameter took in each replication
     spending.parquet    every spending request of replication 0 (month, item, district, street, provider, yuan);
                         spending.csv likewise. All replications' totals are the spend_* indicators
+    targets.csv         per target: probability met at the deadline, median month first met, value there
+    targets_by_replication.csv   per target and replication: met or not, month first met, value
     geography.csv       ids, names and kinds of the districts and streets
     inputs/             copies of the scenario files and CSVs the run read
 """
@@ -36,6 +38,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim import targets
 from sim.errors import InputError, Problem
 from sim.results import Result
 
@@ -103,6 +106,8 @@ def write_result(result: Result, folder: Path, started: datetime, command: list[
     write_table(result.monthly_summary(), folder, "monthly_summary", parquet=False)
     write_table(result.parameters, folder, "parameters", parquet=False)
     write_table(result.spending, folder, "spending")
+    write_table(targets.table(result), folder, "targets", parquet=False)
+    write_table(targets.by_replication(result), folder, "targets_by_replication", parquet=False)
     write_table(geography_table(result), folder, "geography", parquet=False)
     inputs = folder / "inputs"
     inputs.mkdir()

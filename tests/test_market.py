@@ -122,7 +122,8 @@ def test_private_providers_close_after_sustained_losses():
 
 def test_street_centres_cover_every_urban_street_when_capacity_allows(example):
     ample = sim.load_scenario(EXAMPLE.parent / "three_year_plan.yaml",
-                              overrides=["policies.street_centres.centres_per_year=200"])
+                              overrides=["policies.street_centres.centres_per_year=200",  # time and money allow,
+                                         "workforce.initial_job_seekers_share=0.5"])  # and carers to staff them
     share = sim.run(ample, reps=2, seed=1).values("streets_with_centre_share")
     months = ample.spec.horizon.months
     assert (share[:, months - 1] == 1.0).all()

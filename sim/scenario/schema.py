@@ -15,6 +15,7 @@ from sim.scenario.market_schema import Demand, Providers
 from sim.scenario.months import Month, month_number
 from sim.scenario.params import IdKeys, NonNegative, Number, Share, StrictModel, WholeNumber, param
 from sim.scenario.policy_schema import Policies
+from sim.scenario.target_schema import DEFAULT_TARGETS, Target
 from sim.scenario.workforce_schema import Workforce
 
 FIRST_YEAR, LAST_YEAR = 1950, 2200
@@ -123,4 +124,9 @@ class ScenarioSpec(StrictModel):
     providers: Providers = Field(default_factory=Providers)
     workforce: Workforce = Field(default_factory=Workforce)
     policies: Policies = Field(default_factory=Policies)
+    default_targets: bool = Field(True, description="Include the nation's and the speech's targets.")
+    targets: list[Target] = Field(default_factory=list, description="The city's own targets, added to the defaults.")
+
+    def all_targets(self) -> list[Target]:
+        return [*(DEFAULT_TARGETS if self.default_targets else ()), *self.targets]
 
