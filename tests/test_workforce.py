@@ -91,6 +91,8 @@ def test_new_providers_open_only_when_staffed():
     scenario = sim.load_scenario(EXAMPLE, overrides=["workforce.initial_job_seekers_share=0",
                                                      "workforce.graduates_per_year=0",
                                                      "workforce.uncertified_hiring_share=0",
+                                                     "providers.exit.closure_per_month_share=0",
+                                                     "policies.quality_evaluation.fail_share=0",
                                                      "horizon.end=2025-12"])
     spec, streams = drawn(scenario)
     env, market, _, _, _ = build(spec, scenario.city, streams)
@@ -100,6 +102,6 @@ def test_new_providers_open_only_when_staffed():
     opened = new & (providers.opened[: providers.n] >= 0)
     places = providers.classes[: providers.n] @ CLASS_SIZE
     staff = providers.certified[: providers.n] + providers.uncertified[: providers.n]
-    # Without job-seekers or uncertified hires nobody can staff a new centre, so none opens.
+    # Without job-seekers, graduates, uncertified hires or closures nobody can staff a new centre: none opens.
     assert new.any() and not opened.any()
     assert (staff[new] == 0).all() and (places[new] > 0).all()

@@ -21,9 +21,9 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
-from sim.model import sampling
-from sim.model.allocate import apportion, take_oldest
-from sim.model.bands import AGES, BANDS, CLASS_SIZE, NEXT_BAND, by_age
+from sim.model import kernels, sampling
+from sim.model.allocate import apportion
+from sim.model.bands import AGES, BAND_AGES, BANDS, CLASS_SIZE, NEXT_BAND, by_age
 from sim.model.city import City
 from sim.model.demand import awareness, district_price, willing_share
 from sim.model.lifecycle import develop
@@ -272,32 +272,20 @@ class Market:
     def _move_up(self) -> None:
         """Children who outgrow their class band move to the next band (or a mixed class from 18 months)
         where the provider has room; otherwise they stay in their class until room frees up."""
-        providers = self.providers
-        enrolled = providers.enrolled[: providers.n]
-        capacity = self.capacity
-        mixed = BANDS.index("mixed")
+        enrolled = self.providers.enrolled[: self.providers.n]
         for band, successor in NEXT_BAND.items():
-            b, to = BANDS.index(band), BANDS.index(successor)
-            outgrown_from = 12 if band == "infant" else 24
-            for target in (to, mixed):
-                first = max(outgrown_from, 18) if target == mixed else outgrown_from
-                free = np.maximum(capacity[:, target] - enrolled[:, target].sum(axis=1), 0)
-                some = np.flatnonzero((free > 0) & enrolled[:, b, first:].any(axis=1))
-                moving = take_oldest(enrolled[some, b, first:], free[some])
-                enrolled[some, b, first:] -= moving
-                enrolled[some, target, first:] += moving
+            kernels.move_up(enrolled, self.capacity, BANDS.index(band), BANDS.index(successor),
+                            BAND_AGES[successor][0], BANDS.index("mixed"), BAND_AGES["mixed"][0])
 
     def _drop_out(self) -> None:
         """Enrolled children leave care with a monthly hazard (the number is binomial per provider; the
         oldest leave first)."""
         providers = self.providers
-        enrolled = providers.enrolled[: providers.n].reshape(providers.n, len(BANDS) * AGES)
-        totals = enrolled.sum(axis=1)
-        leaving = sampling.binomial(self.uniforms("dropouts", providers.n), totals,
+        enrolled = providers.enrolled[: providers.n]
+        leaving = sampling.binomial(self.uniforms("dropouts", providers.n), enrolled.sum(axis=(1, 2)),
                                     self.spec.demand.dropout_per_month_share)
-        some = np.flatnonzero(leaving)
-        enrolled[some] -= take_oldest(enrolled[some], leaving[some])
-        self.flows["dropouts"] += np.bincount(providers.street[some], leaving[some], minlength=self.city.n_streets)
+        kernels.remove_oldest(enrolled, leaving)
+        self.flows["dropouts"] += np.bincount(providers.street[: providers.n], leaving, minlength=self.city.n_streets)
 
     def _net_fee(self) -> np.ndarray:
         """Fee families pay after subsidies passed on to them, per provider."""

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import sampling
-from sim.model.allocate import apportion, take_oldest
+from sim.model import kernels, sampling
+from sim.model.allocate import apportion
 from sim.model.bands import CHILDREN_PER_CARER, CLASS_SIZE
 from sim.model.providers import CLOSED
 
 if TYPE_CHECKING:
     from sim.model.market import Market
 
-CHILDREN_PER_HEALTH_WORKER = 100  # ≥1 full-time health worker per 100 children (NHC 2019)
+CHILDREN_PER_HEALTH_WORKER = 100.0  # ≥1 full-time health worker per 100 children (NHC 2019)
 
 FLOWS = ("staff_graduates", "staff_hired_certified", "staff_hired_uncertified", "staff_attrition", "staff_laid_off",
          "staff_job_seeker_exits", "staff_certified_new", "staff_training_started", "staff_training_entrants",
@@ -180,19 +180,14 @@ class Workforce:
         children closes classes: the children beyond what its carers cover wait again."""
         market, providers, settings = self.market, self.providers, self.settings
         n = providers.n
-        enrolled = providers.enrolled_by_band()
         counting = counted(providers.certified[:n], providers.uncertified[:n], self.required_share())
-        needed = staff_for(enrolled, settings.min_carers_per_open_class)
-        short = np.flatnonzero((counting < needed - 1e-9) & (enrolled.sum(axis=1) > 0))
-        for i in short:
-            keep = np.floor(enrolled[i] * counting[i] / needed[i])
-            while staff_for(keep[None, :], settings.min_carers_per_open_class)[0] > counting[i] + 1e-9 and keep.any():
-                keep[np.argmax(keep)] -= 1
-            leaving = take_oldest(providers.enrolled[i], enrolled[i] - keep)  # bands as rows
-            providers.enrolled[i] -= leaving
-            market.return_to_waitlist(int(providers.street[i]), leaving.sum(axis=0))
-            self.flows["children_displaced_by_staff"][providers.street[i]] += leaving.sum()
-        return coverable(providers.enrolled_by_band(), market.capacity, counting, settings.min_carers_per_open_class)
+        usable, displaced = kernels.cover(providers.enrolled[:n], market.capacity, counting, CLASS_SIZE,
+                                          CHILDREN_PER_CARER, settings.min_carers_per_open_class,
+                                          CHILDREN_PER_HEALTH_WORKER)
+        for i in np.flatnonzero(displaced.any(axis=1)):
+            market.return_to_waitlist(int(providers.street[i]), displaced[i])
+            self.flows["children_displaced_by_staff"][providers.street[i]] += displaced[i].sum()
+        return usable
 
     @property
     def providers(self):

@@ -1,0 +1,227 @@
+"""Compiled inner loops (numba) for the market's monthly bookkeeping.
+
+The model holds hundreds of providers and thousands of (street, month-of-age) cells; NumPy spends most of
+a month's time on the overhead of many small array operations there. These loops do the same work once,
+in compiled code. Each function states the rule it implements; the tests check it against that rule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def _groups(keys: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Members of each group in index order, as (start offsets, members): a counting sort."""
+    counts = np.zeros(n_groups + 1, np.int64)
+    for key in keys:
+        counts[key + 1] += 1
+    starts = np.cumsum(counts)
+    members = np.empty(len(keys), np.int64)
+    filled = starts[:-1].copy()
+    for i in range(len(keys)):
+        members[filled[keys[i]]] = i
+        filled[keys[i]] += 1
+    return starts, members
+
+
+@njit(cache=True)
+def _apportion_into(total: float, weights: np.ndarray, out: np.ndarray) -> None:
+    """Split a whole ``total`` (at most the sum of ``weights``) in proportion to the weights, never above a
+    weight: each gets the whole part of its share, the few left over go to members with room in order."""
+    weight_sum = weights.sum()
+    if total <= 0 or weight_sum <= 0:
+        out[:] = 0.0
+        return
+    given = 0.0
+    for i in range(len(weights)):
+        out[i] = min(np.floor(total * weights[i] / weight_sum + 1e-9), weights[i])
+        given += out[i]
+    left = total - given
+    for i in range(len(weights)):
+        if left <= 0:
+            break
+        extra = min(left, weights[i] - out[i])
+        out[i] += extra
+        left -= extra
+
+
+@njit(cache=True)
+def place_pass(accepting: np.ndarray, free: np.ndarray, provider_pool: np.ndarray, provider_tier: np.ndarray,
+               n_pools: int, placed: np.ndarray, home_pool: np.ndarray, dedicated_band_of_age: np.ndarray,
+               mixed_band: int, mixed_from: int) -> np.ndarray:
+    """One matching pass; ``accepting[tier, street, age]`` children queue for places of that tier in their
+    pool (``home_pool[street]``: the street itself, or its district). In each pool and tier, dedicated
+    classes take the oldest children of their ages, then mixed classes the oldest left from ``mixed_from``
+    months; each class band's children go to the pool's providers in proportion to their free places (whole
+    children, leftovers in index order) and are dealt oldest first in provider order. Updates ``free`` and
+    ``placed`` (providers × bands × ages); returns the children taken from each home street (streets × ages)."""
+    tiers, n_streets, ages = accepting.shape
+    n_bands = free.shape[1]
+    groups = n_pools * tiers
+    children = np.zeros((groups, ages))
+    for t in range(tiers):
+        for s in range(n_streets):
+            g = home_pool[s] * tiers + t
+            for a in range(ages):
+                children[g, a] += accepting[t, s, a]
+    provider_group = provider_pool * tiers + provider_tier
+    capacity = np.zeros((groups, n_bands))
+    for p in range(len(provider_group)):
+        for b in range(n_bands):
+            capacity[provider_group[p], b] += free[p, b]
+    take = np.zeros((groups, n_bands, ages))
+    for g in range(groups):
+        left = capacity[g].copy()
+        for a in range(ages - 1, -1, -1):
+            b = dedicated_band_of_age[a]
+            if b >= 0 and children[g, a] > 0 and left[b] > 0:
+                x = min(children[g, a], left[b])
+                take[g, b, a] = x
+                left[b] -= x
+        for a in range(ages - 1, mixed_from - 1, -1):
+            rest = children[g, a] - take[g, :, a].sum()
+            if rest > 0 and left[mixed_band] > 0:
+                x = min(rest, left[mixed_band])
+                take[g, mixed_band, a] = x
+                left[mixed_band] -= x
+    starts, members = _groups(provider_group, groups)
+    for g in range(groups):
+        group_members = members[starts[g]:starts[g + 1]]
+        if len(group_members) == 0:
+            continue
+        for b in range(n_bands):
+            total = take[g, b].sum()
+            if total <= 0:
+                continue
+            room = np.empty(len(group_members))
+            for k in range(len(group_members)):
+                room[k] = free[group_members[k], b]
+            counts = np.empty(len(group_members))
+            _apportion_into(total, room, counts)
+            k = 0
+            for a in range(ages - 1, -1, -1):
+                x = take[g, b, a]
+                while x > 0 and k < len(group_members):
+                    given = min(x, counts[k])
+                    if given > 0:
+                        p = group_members[k]
+                        placed[p, b, a] += given
+                        free[p, b] -= given
+                        counts[k] -= given
+                        x -= given
+                    if counts[k] <= 0:
+                        k += 1
+    taken = np.zeros((n_streets, ages))
+    street_starts, streets = _groups(home_pool, n_pools)
+    for pool in range(n_pools):
+        homes = streets[street_starts[pool]:street_starts[pool + 1]]
+        for t in range(tiers):
+            g = pool * tiers + t
+            for a in range(ages):
+                total = take[g, :, a].sum()
+                if total <= 0:
+                    continue
+                weights = np.empty(len(homes))
+                for k in range(len(homes)):
+                    weights[k] = accepting[t, homes[k], a]
+                shares = np.empty(len(homes))
+                _apportion_into(total, weights, shares)
+                for k in range(len(homes)):
+                    taken[homes[k], a] += shares[k]
+    return taken
+
+
+@njit(cache=True)
+def _staff(children: np.ndarray, class_size: np.ndarray, children_per_carer: np.ndarray, min_per_class: float,
+           per_health_worker: float) -> float:
+    """Staff for one provider's children by band: carers by the ratios, at least ``min_per_class`` per open
+    class, plus health workers (the rule of ``workforce.staff_for``)."""
+    carers = 0.0
+    total = 0.0
+    for b in range(len(children)):
+        total += children[b]
+        open_classes = np.ceil(children[b] / class_size[b] - 1e-9)
+        carers += max(open_classes * min_per_class, np.ceil(children[b] / children_per_carer[b] - 1e-9))
+    return carers + np.ceil(total / per_health_worker - 1e-9)
+
+
+@njit(cache=True)
+def cover(enrolled: np.ndarray, capacity: np.ndarray, counting: np.ndarray, class_size: np.ndarray,
+          children_per_carer: np.ndarray, min_per_class: float, per_health_worker: float
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Usable places by provider and band from the staff who count, and the children each provider must let
+    go (providers × ages). A provider short of staff for its children keeps in each band the share its staff
+    cover (fewer, the largest band first, until covered) and lets the oldest of the rest go; spare staff then
+    open free places in proportion to what is free, as many as they cover. ``enrolled`` is updated."""
+    n, n_bands, ages = enrolled.shape
+    usable = np.zeros((n, n_bands))
+    displaced = np.zeros((n, ages))
+    children = np.zeros(n_bands)
+    for p in range(n):
+        for b in range(n_bands):
+            children[b] = enrolled[p, b].sum()
+        needed = _staff(children, class_size, children_per_carer, min_per_class, per_health_worker)
+        if needed > counting[p] + 1e-9 and children.sum() > 0:
+            keep = np.floor(children * counting[p] / needed)
+            while _staff(keep, class_size, children_per_carer, min_per_class, per_health_worker) > counting[p] \
+                    + 1e-9 and keep.sum() > 0:
+                keep[np.argmax(keep)] -= 1
+            for b in range(n_bands):
+                leaving = children[b] - keep[b]
+                for a in range(ages - 1, -1, -1):
+                    if leaving <= 0:
+                        break
+                    x = min(enrolled[p, b, a], leaving)
+                    enrolled[p, b, a] -= x
+                    displaced[p, a] += x
+                    leaving -= x
+                children[b] = keep[b]
+        spare = max(counting[p] - _staff(children, class_size, children_per_carer, min_per_class,
+                                         per_health_worker), 0.0)
+        free = np.maximum(capacity[p] - children, 0.0)
+        total_free = free.sum()
+        extra = np.zeros(n_bands)
+        if total_free > 0:
+            for b in range(n_bands):
+                extra[b] = min(free[b], np.floor(spare * free[b] / total_free * children_per_carer[b]))
+        while extra.sum() > 0 and _staff(children + extra, class_size, children_per_carer, min_per_class,
+                                         per_health_worker) > counting[p] + 1e-9:
+            extra = np.floor(extra * 0.8)
+        for b in range(n_bands):
+            usable[p, b] = min(children[b] + extra[b], capacity[p, b])
+    return usable, displaced
+
+
+@njit(cache=True)
+def move_up(enrolled: np.ndarray, capacity: np.ndarray, band: int, successor: int, outgrown_from: int, mixed: int,
+            mixed_from: int) -> None:
+    """Children of ``band`` aged ``outgrown_from`` months or more move, oldest first, to ``successor`` where the
+    provider has room, then to its mixed classes from ``mixed_from`` months; the rest stay in their class."""
+    n, _, ages = enrolled.shape
+    for p in range(n):
+        for target, first in ((successor, outgrown_from), (mixed, max(outgrown_from, mixed_from))):
+            room = capacity[p, target] - enrolled[p, target].sum()
+            for a in range(ages - 1, first - 1, -1):
+                if room <= 0:
+                    break
+                x = min(enrolled[p, band, a], room)
+                enrolled[p, band, a] -= x
+                enrolled[p, target, a] += x
+                room -= x
+
+
+@njit(cache=True)
+def remove_oldest(enrolled: np.ndarray, leaving: np.ndarray) -> None:
+    """Each provider loses ``leaving`` children, the oldest first (across its class bands)."""
+    n, n_bands, ages = enrolled.shape
+    for p in range(n):
+        left = leaving[p]
+        for a in range(ages - 1, -1, -1):
+            for b in range(n_bands):
+                if left <= 0:
+                    break
+                x = min(enrolled[p, b, a], left)
+                enrolled[p, b, a] -= x
+                left -= x
