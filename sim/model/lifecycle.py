@@ -23,16 +23,13 @@ class StartOfMonth(simpy.events.Event):
 
 
 def develop(env: simpy.Environment, set_status: Callable[[int], None], stages: list[tuple[int, int]],
-            staffed: Callable[[], bool], on_open: Callable[[], None]) -> Generator[simpy.Event, None, None]:
-    """Take a provider through ``stages`` (status, whole months); it opens (``on_open``) in the first month
-    after them in which it has the carers it needs (``staffed``)."""
+            on_ready: Callable[[], None]) -> Generator[simpy.Event, None, None]:
+    """Take a provider through ``stages`` (status, whole months), then hand it over as ready to open."""
     for status, months in stages:
         set_status(status)
         if months > 0:
             yield StartOfMonth(env, months)
-    while not staffed():
-        yield StartOfMonth(env, 1)
-    on_open()
+    on_ready()
 
 
 def after(env: simpy.Environment, months: int, action: Callable[[], None]) -> Generator[simpy.Event, None, None]:

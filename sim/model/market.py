@@ -72,6 +72,7 @@ class Market:
         self.campaigns: list[tuple[int, float]] = []
         self.last_effective: np.ndarray | None = None
         self.voucher_carry = 0.0
+        self.awaiting_staff: list[int] = []  # built and registered, waiting for carers
         for seed in seeds:
             self._add_seed(seed)
         self.capacity = self.providers.capacity()  # places by provider and band, refreshed each month
@@ -132,9 +133,9 @@ class Market:
                               "existing", stages)
 
     def new_provider(self, street: int, type_: str, inclusive: bool, fee: float, classes, origin: str,
-                     stages: list[tuple[int, int]], on_open=None, payment_per_place: float = 0.0,
-                     payment_item: str = "") -> int:
-        """Create a provider and start its lifecycle process; returns its index."""
+                     stages: list[tuple[int, int]], payment_per_place: float = 0.0, payment_item: str = "") -> int:
+        """Create a provider and start its lifecycle process; returns its index. Once built and registered it
+        waits for carers, and opens in the first month it has them (``_open_staffed``)."""
         i = self.providers.add(street, type_, inclusive, fee, classes, origin)
         self._grow_payments()
         self.payment_per_place[i] = payment_per_place
@@ -144,19 +145,22 @@ class Market:
         def set_status(status: int) -> None:
             self.providers.status[i] = status
 
-        def staffed() -> bool:
-            return self.workforce.staff_to_open(i)
+        self.env.process(develop(self.env, set_status, stages, lambda: self.awaiting_staff.append(i)))
+        return i
 
-        def opened() -> None:
+    def _open_staffed(self) -> None:
+        """Providers ready to open hire together; those with the carers they need open now, the rest wait."""
+        if not self.awaiting_staff:
+            return
+        ready = np.array(self.awaiting_staff)
+        staffed = self.workforce.staff_to_open(ready)
+        for i in ready[staffed]:
             self.providers.status[i] = OPEN
             self.providers.opened[i] = self.month
-            self.flows["openings"][street] += 1
-            self._pay_construction_subsidy(i)
-            if on_open is not None:
-                on_open(i)
-
-        self.env.process(develop(self.env, set_status, stages, staffed, opened))
-        return i
+            self.flows["openings"][self.providers.street[i]] += 1
+            self._pay_construction_subsidy(int(i))
+        self.awaiting_staff = ready[~staffed].tolist()
+        self.capacity = self.providers.capacity()
 
     def _grow_payments(self) -> None:
         if len(self.payment_per_place) < self.providers.n:
@@ -228,6 +232,7 @@ class Market:
     def process(self) -> Generator[simpy.Event, None, None]:
         while True:
             self.capacity = self.providers.capacity()  # lifecycle events since last month may have changed it
+            self._open_staffed()
             self._age()
             self._move_up()
             self._drop_out()

@@ -212,14 +212,13 @@ class Workforce:
         self.flows["staff_laid_off"][providers.street[i]] += providers.uncertified[i]
         providers.certified[i] = providers.uncertified[i] = 0
 
-    def staff_to_open(self, i: int) -> bool:
-        """Hire for a provider about to open; whether it has the carers it needs to open."""
-        settings = self.settings
-        wanted = self.target(np.array([i]), settings.opening_staffed_share)
-        self.hire(np.array([i]), wanted)
+    def staff_to_open(self, ready: np.ndarray) -> np.ndarray:
+        """Hire for providers about to open; which of them have the carers they need to open."""
+        wanted = self.target(ready, self.settings.opening_staffed_share)
+        self.hire(ready, wanted)
         providers = self.providers
-        counting = counted(providers.certified[i:i + 1], providers.uncertified[i:i + 1], self.required_share())
-        return bool(counting[0] >= wanted[0] - 1e-9)
+        counting = counted(providers.certified[ready], providers.uncertified[ready], self.required_share())
+        return counting >= wanted - 1e-9
 
     def record(self, needed: np.ndarray, counting: np.ndarray, usable: np.ndarray, wanted_places: np.ndarray
                ) -> dict[str, np.ndarray]:
