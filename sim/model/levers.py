@@ -274,8 +274,7 @@ def _quality_evaluation(market: Market, settings) -> Iterator[Process]:
         evaluated = providers.status[:n] == OPEN
         failed = evaluated & (u_fail < settings.fail_share)
         closing = failed & providers.is_type(*PRIVATE_TYPES) & (u_close < settings.close_share_if_failed)
-        for i in np.flatnonzero(closing):
-            market.close(int(i))
+        market.close(np.flatnonzero(closing))
         for i in np.flatnonzero(failed & ~closing):
             providers.status[i] = RECTIFYING
             months = max(market.whole_months(market.spec.providers.lifecycle.rectification_months,

@@ -202,31 +202,37 @@ class Market:
         return bool(np.any(providers.is_type("community_centre") & (providers.status[:n] != CLOSED)
                            & (providers.street[:n] == street)))
 
-    def close(self, i: int) -> None:
-        """Close provider ``i``: its children wait again, its carers look for work."""
+    def close(self, closing: np.ndarray) -> None:
+        """Close providers ``closing``: their children wait again, their carers look for work."""
+        if len(closing) == 0:
+            return
         providers = self.providers
-        street = int(providers.street[i])
-        children = providers.enrolled[i].sum(axis=0)
-        self.return_to_waitlist(street, children)
-        self.flows["displaced"][street] += children.sum()
-        providers.enrolled[i] = 0
-        providers.status[i] = CLOSED
-        providers.closed[i] = self.month
-        self.flows["closures"][street] += 1
-        self.workforce.release(i)
+        street = providers.street[closing]
+        self.return_to_waitlist(street, providers.enrolled[closing].sum(axis=1))
+        np.add.at(self.flows["displaced"], street, providers.enrolled[closing].sum(axis=(1, 2)))
+        np.add.at(self.flows["closures"], street, 1)
+        providers.enrolled[closing] = 0
+        providers.status[closing] = CLOSED
+        providers.closed[closing] = self.month
+        for i in closing:
+            self.workforce.release(int(i))
 
-    def return_to_waitlist(self, street: int, children: np.ndarray) -> None:
-        """Children (by age) who lost their place at a provider in ``street`` wait again in their home streets.
-        Homes are not tracked per child, so they are spread over the district's streets in proportion to the
-        families there who are engaged but not waiting (in care or gone), age by age."""
-        homes = np.flatnonzero(self.city.street_district == self.city.street_district[street])
-        room = np.maximum(self.engaged[homes] - self.waiting[homes], 0)
-        ages = np.broadcast_to(np.arange(AGES), room.shape).ravel()
-        back = apportion(children, room.ravel(), ages).reshape(room.shape)
-        self.waiting[homes] += back
-        left = children - back.sum(axis=0)  # more children than engaged families: keep them in this street
-        self.waiting[street] = np.minimum(self.waiting[street] + left, self.population.children[street])
-        self.engaged[street] = np.maximum(self.engaged[street], self.waiting[street])
+    def return_to_waitlist(self, streets: np.ndarray, children: np.ndarray) -> None:
+        """Children (by age, one row per provider in ``streets``) who lost their place wait again in their home
+        streets. Homes are not tracked per child, so they are spread over each district's streets in proportion
+        to the families there who are engaged but not waiting (in care or gone), age by age; any beyond those
+        families wait in the provider's street."""
+        city = self.city
+        by_street = np.zeros_like(self.waiting)
+        np.add.at(by_street, streets, children)
+        by_district = city.district_matrix.T @ by_street
+        room = np.maximum(self.engaged - self.waiting, 0)
+        group = (city.street_district[:, None] * AGES + np.arange(AGES)[None, :]).ravel()
+        back = apportion(by_district.ravel(), room.ravel(), group).reshape(room.shape)
+        left = by_district - city.district_matrix.T @ back
+        beyond = apportion(left.ravel(), by_street.ravel(), group).reshape(room.shape)
+        self.waiting = np.minimum(self.waiting + back + beyond, self.population.children)
+        self.engaged = np.maximum(self.engaged, self.waiting)
 
     # --- the monthly process ------------------------------------------------------------------------------
     def process(self) -> Generator[simpy.Event, None, None]:

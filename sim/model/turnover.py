@@ -68,8 +68,7 @@ def close_losers(market: Market, profit: np.ndarray) -> None:
     failing = judged & ((providers.loss_months[:n] >= rules.loss_months_to_close)
                         | (providers.low_months[:n] >= rules.low_occupancy_months_to_close))
     closing = failing & (market.uniforms("closures", n) < rules.closure_per_month_share)
-    for i in np.flatnonzero(closing):
-        market.close(int(i))
+    market.close(np.flatnonzero(closing))
 
 def enter(market: Market) -> None:
     """New private providers by district: Poisson with rate max × W / (W + W½) × pull, where the pull is the

@@ -184,9 +184,11 @@ class Workforce:
         usable, displaced = kernels.cover(providers.enrolled[:n], market.capacity, counting, CLASS_SIZE,
                                           CHILDREN_PER_CARER, settings.min_carers_per_open_class,
                                           CHILDREN_PER_HEALTH_WORKER)
-        for i in np.flatnonzero(displaced.any(axis=1)):
-            market.return_to_waitlist(int(providers.street[i]), displaced[i])
-            self.flows["children_displaced_by_staff"][providers.street[i]] += displaced[i].sum()
+        leaving = np.flatnonzero(displaced.any(axis=1))
+        if len(leaving):
+            market.return_to_waitlist(providers.street[leaving], displaced[leaving])
+            np.add.at(self.flows["children_displaced_by_staff"], providers.street[leaving],
+                      displaced[leaving].sum(axis=1))
         return usable
 
     @property
