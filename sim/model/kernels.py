@@ -225,3 +225,37 @@ def remove_oldest(enrolled: np.ndarray, leaving: np.ndarray) -> None:
                 x = min(enrolled[p, b, a], left)
                 enrolled[p, b, a] -= x
                 left -= x
+
+
+@njit(cache=True)
+def spread_back(by_street: np.ndarray, engaged: np.ndarray, waiting: np.ndarray, street_district: np.ndarray,
+                n_districts: int) -> np.ndarray:
+    """Where children who lost their place wait again (streets × ages): in each district and month of age, in
+    proportion to the families who are engaged but not waiting (whole children, leftovers in street order);
+    any beyond those families in proportion to the streets of the providers they left."""
+    n_streets, ages = by_street.shape
+    back = np.zeros((n_streets, ages))
+    starts, streets = _groups(street_district, n_districts)
+    for d in range(n_districts):
+        homes = streets[starts[d]:starts[d + 1]]
+        room = np.empty(len(homes))
+        origin = np.empty(len(homes))
+        shares = np.empty(len(homes))
+        for a in range(ages):
+            total = 0.0
+            for k in range(len(homes)):
+                s = homes[k]
+                total += by_street[s, a]
+                room[k] = max(engaged[s, a] - waiting[s, a], 0.0)
+                origin[k] = by_street[s, a]
+            if total <= 0:
+                continue
+            placed_back = min(total, room.sum())
+            _apportion_into(placed_back, room, shares)
+            for k in range(len(homes)):
+                back[homes[k], a] += shares[k]
+            if total > placed_back:
+                _apportion_into(total - placed_back, origin, shares)
+                for k in range(len(homes)):
+                    back[homes[k], a] += shares[k]
+    return back

@@ -222,16 +222,11 @@ class Market:
         streets. Homes are not tracked per child, so they are spread over each district's streets in proportion
         to the families there who are engaged but not waiting (in care or gone), age by age; any beyond those
         families wait in the provider's street."""
-        city = self.city
         by_street = np.zeros_like(self.waiting)
         np.add.at(by_street, streets, children)
-        by_district = city.district_matrix.T @ by_street
-        room = np.maximum(self.engaged - self.waiting, 0)
-        group = (city.street_district[:, None] * AGES + np.arange(AGES)[None, :]).ravel()
-        back = apportion(by_district.ravel(), room.ravel(), group).reshape(room.shape)
-        left = by_district - city.district_matrix.T @ back
-        beyond = apportion(left.ravel(), by_street.ravel(), group).reshape(room.shape)
-        self.waiting = np.minimum(self.waiting + back + beyond, self.population.children)
+        back = kernels.spread_back(by_street, self.engaged, self.waiting, self.city.street_district.astype(np.int64),
+                                   self.city.n_districts)
+        self.waiting = np.minimum(self.waiting + back, self.population.children)
         self.engaged = np.maximum(self.engaged, self.waiting)
 
     # --- the monthly process ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ numbers), and a new mechanism with a new stream does not disturb the existing on
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 
 import numpy as np
@@ -38,9 +39,11 @@ class Streams:
         return generator
 
     def uniform_for(self, *names: object) -> float:
-        """One uniform number in (0, 1) for a named draw, e.g. a parameter's key path or an event."""
-        u = self.generator_for(*names).random()
-        return min(max(u, 1e-12), 1 - 1e-12)
+        """One uniform number in (0, 1) for a named draw, e.g. a parameter's key path or an event: a 64-bit
+        hash of the root seed, the replication and the names, so it costs no generator."""
+        key = "\x1f".join(str(part) for part in (self.root_seed, self.replication, *names)).encode("utf-8")
+        bits = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+        return (bits + 0.5) / 2.0**64
 
     def generator_for(self, *names: object) -> np.random.Generator:
         """A fresh generator for one named draw, e.g. (mechanism, month): its first k numbers are the same
