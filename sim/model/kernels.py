@@ -87,23 +87,27 @@ def place_pass(accepting: np.ndarray, free: np.ndarray, provider_pool: np.ndarra
                 take[g, mixed_band, a] = x
                 left[mixed_band] -= x
     starts, members = _groups(provider_group, groups)
+    largest = 0
     for g in range(groups):
-        group_members = members[starts[g]:starts[g + 1]]
-        if len(group_members) == 0:
+        largest = max(largest, starts[g + 1] - starts[g])
+    room = np.empty(largest)  # buffers reused across groups: allocation inside the loops would dominate
+    counts = np.empty(largest)
+    for g in range(groups):
+        size = starts[g + 1] - starts[g]
+        if size == 0:
             continue
+        group_members = members[starts[g]:starts[g + 1]]
         for b in range(n_bands):
             total = take[g, b].sum()
             if total <= 0:
                 continue
-            room = np.empty(len(group_members))
-            for k in range(len(group_members)):
+            for k in range(size):
                 room[k] = free[group_members[k], b]
-            counts = np.empty(len(group_members))
-            _apportion_into(total, room, counts)
+            _apportion_into(total, room[:size], counts[:size])
             k = 0
             for a in range(ages - 1, -1, -1):
                 x = take[g, b, a]
-                while x > 0 and k < len(group_members):
+                while x > 0 and k < size:
                     given = min(x, counts[k])
                     if given > 0:
                         p = group_members[k]
@@ -115,20 +119,29 @@ def place_pass(accepting: np.ndarray, free: np.ndarray, provider_pool: np.ndarra
                         k += 1
     taken = np.zeros((n_streets, ages))
     street_starts, streets = _groups(home_pool, n_pools)
+    most_homes = 0
+    for pool in range(n_pools):
+        most_homes = max(most_homes, street_starts[pool + 1] - street_starts[pool])
+    weights = np.empty(most_homes)
+    shares = np.empty(most_homes)
     for pool in range(n_pools):
         homes = streets[street_starts[pool]:street_starts[pool + 1]]
+        size = len(homes)
         for t in range(tiers):
             g = pool * tiers + t
             for a in range(ages):
-                total = take[g, :, a].sum()
+                total = 0.0
+                for b in range(n_bands):
+                    total += take[g, b, a]
                 if total <= 0:
                     continue
-                weights = np.empty(len(homes))
-                for k in range(len(homes)):
+                if size == 1:
+                    taken[homes[0], a] += total
+                    continue
+                for k in range(size):
                     weights[k] = accepting[t, homes[k], a]
-                shares = np.empty(len(homes))
-                _apportion_into(total, weights, shares)
-                for k in range(len(homes)):
+                _apportion_into(total, weights[:size], shares[:size])
+                for k in range(size):
                     taken[homes[k], a] += shares[k]
     return taken
 
