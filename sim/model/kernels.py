@@ -272,3 +272,56 @@ def spread_back(by_street: np.ndarray, engaged: np.ndarray, waiting: np.ndarray,
                 for k in range(len(homes)):
                     back[homes[k], a] += shares[k]
     return back
+
+
+SMALL_MEAN = 40.0  # below this mean a count is found by summing the mass function from zero
+
+
+@njit(cache=True)
+def poisson_small(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The smallest k with P(X ≤ k) ≥ u for X ~ Poisson(lam), where lam ≤ SMALL_MEAN; returns which were done."""
+    done = np.zeros(len(u), np.bool_)
+    for i in range(len(u)):
+        mean = lam[i]
+        if mean > SMALL_MEAN:
+            continue
+        done[i] = True
+        if mean <= 0:
+            out[i] = 0.0
+            continue
+        pmf = np.exp(-mean)
+        cdf = pmf
+        k = 0
+        while cdf < u[i] and pmf > 0:
+            k += 1
+            pmf *= mean / k
+            cdf += pmf
+        out[i] = k
+    return done
+
+
+@njit(cache=True)
+def binomial_small(u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """The smallest k with P(X ≤ k) ≥ u for X ~ Binomial(n, p), where n·p ≤ SMALL_MEAN; returns which were done."""
+    done = np.zeros(len(u), np.bool_)
+    for i in range(len(u)):
+        trials, chance = n[i], p[i]
+        if trials * chance > SMALL_MEAN:
+            continue
+        done[i] = True
+        if trials <= 0 or chance <= 0:
+            out[i] = 0.0
+            continue
+        if chance >= 1:
+            out[i] = trials
+            continue
+        pmf = np.exp(trials * np.log1p(-chance))
+        cdf = pmf
+        odds = chance / (1 - chance)
+        k = 0.0
+        while cdf < u[i] and k < trials and pmf > 0:
+            pmf *= (trials - k) / (k + 1) * odds
+            k += 1
+            cdf += pmf
+        out[i] = k
+    return done

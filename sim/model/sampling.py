@@ -6,8 +6,8 @@ instead keeps the noise aligned: with the same uniforms a higher rate never give
 scenario differences show the policy effect and not noise.
 
 The count is the smallest k with CDF(k) ≥ u, as ``scipy.stats.poisson.ppf`` / ``binom.ppf`` give
-(tested). It is found from a Cornish–Fisher first guess with one CDF evaluation there, then steps of
-the probability mass function's recurrence, plus a shortcut for the common zero count.
+(tested). Small means (most cells) are summed from zero in compiled code; large ones start from a
+Cornish–Fisher guess with one CDF evaluation there, then step along the mass function's recurrence.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 import numpy as np
 from scipy import special
+
+from sim.model import kernels
 
 
 def _invert(u: np.ndarray, k: np.ndarray, cdf: np.ndarray, pmf: np.ndarray,
@@ -49,8 +51,13 @@ def poisson(u: np.ndarray, lam: np.ndarray | float) -> np.ndarray:
     """Poisson(lam) counts at uniforms ``u``; ``lam`` broadcasts to the shape of ``u``."""
     u = np.asarray(u, float)
     lam = np.broadcast_to(np.asarray(lam, float), u.shape)
-    out = np.zeros(u.shape)
-    todo = u >= np.exp(-lam)
+    out = np.zeros(u.size)
+    flat_u, flat_lam = np.ascontiguousarray(u).ravel(), np.ascontiguousarray(lam).ravel()
+    done = kernels.poisson_small(flat_u, flat_lam, out)  # small means: a compiled sum from zero
+    if done.all():
+        return out.reshape(u.shape)
+    out = out.reshape(u.shape)
+    todo = ~done.reshape(u.shape) & (u >= np.exp(-lam))
     if todo.any():
         uu, ll = u[todo], lam[todo]
         sd = np.sqrt(ll)
@@ -64,16 +71,21 @@ def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     """Binomial(n, p) counts at uniforms ``u``; ``n`` whole numbers ≥ 0 and ``p`` in [0, 1] broadcast to ``u``."""
     u = np.asarray(u, float)
     p = np.asarray(p, float)
-    out = np.zeros(u.shape)
     if not p.any():
-        return out
+        return np.zeros(u.shape)
     n = np.broadcast_to(np.asarray(n, float), u.shape)
+    out = np.zeros(u.size)
+    done = kernels.binomial_small(np.ascontiguousarray(u).ravel(), np.ascontiguousarray(n).ravel(),
+                                  np.ascontiguousarray(np.broadcast_to(p, u.shape)).ravel(), out)
+    if done.all():
+        return out.reshape(u.shape)
+    out = out.reshape(u.shape)
     with np.errstate(divide="ignore", invalid="ignore"):  # p = 1 is certain: handled apart
         log_q = np.log1p(-p)  # before broadcasting: p is often one value per age or per street
         p = np.broadcast_to(p, u.shape)
         certain = p >= 1
         out[certain] = n[certain]
-        todo = (n > 0) & ~certain & (u >= np.exp(n * log_q))
+        todo = (n > 0) & ~certain & (u >= np.exp(n * log_q)) & ~done.reshape(u.shape)
     if todo.any():
         uu, nn, pp = u[todo], n[todo], p[todo]
         sd = np.sqrt(nn * pp * (1 - pp))
