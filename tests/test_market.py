@@ -39,6 +39,9 @@ def run_checked(scenario: sim.Scenario, seed: int = 1, rep: int = 0) -> list[str
                 failures.append(f"month {env.now}: children enrolled at a provider that is not open")
             if (enrolled < 0).any() or (market.waiting < 0).any():
                 failures.append(f"month {env.now}: negative children")
+            staff = np.concatenate([providers.certified[:n], providers.uncertified[:n], market.workforce.job_seekers])
+            if (staff < 0).any() or (staff % 1 != 0).any():
+                failures.append(f"month {env.now}: staff must be whole people, not negative")
             if (market.waiting > market.engaged + 1e-9).any() or (market.engaged > market.population.children
                                                                    + 1e-9).any():
                 failures.append(f"month {env.now}: waiting > engaged > children broken")

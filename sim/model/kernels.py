@@ -157,7 +157,7 @@ def _staff(children: np.ndarray, class_size: np.ndarray, children_per_carer: np.
         total += children[b]
         open_classes = np.ceil(children[b] / class_size[b] - 1e-9)
         carers += max(open_classes * min_per_class, np.ceil(children[b] / children_per_carer[b] - 1e-9))
-    return carers + np.ceil(total / per_health_worker - 1e-9)
+    return np.ceil(carers - 1e-9) + np.ceil(total / per_health_worker - 1e-9)
 
 
 @njit(cache=True)
@@ -302,19 +302,19 @@ def poisson_small(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> np.ndarray
 
 @njit(cache=True)
 def binomial_small(u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """The smallest k with P(X ≤ k) ≥ u for X ~ Binomial(n, p), where n·p ≤ SMALL_MEAN; returns which were done."""
+    """The smallest k with P(X ≤ k) ≥ u for X ~ Binomial(n, p), where n·p ≤ SMALL_MEAN and p ≤ 1/2; returns
+    which were done."""
     done = np.zeros(len(u), np.bool_)
     for i in range(len(u)):
         trials, chance = n[i], p[i]
-        if trials * chance > SMALL_MEAN:
-            continue
-        done[i] = True
         if trials <= 0 or chance <= 0:
+            done[i] = True
             out[i] = 0.0
             continue
-        if chance >= 1:
-            out[i] = trials
+        # Only where P(X = 0) does not underflow (nearly certain events go the general way).
+        if trials * chance > SMALL_MEAN or chance > 0.5 or trials * np.log1p(-chance) < -700:
             continue
+        done[i] = True
         pmf = np.exp(trials * np.log1p(-chance))
         cdf = pmf
         odds = chance / (1 - chance)
