@@ -73,6 +73,8 @@ def place_pass(accepting: np.ndarray, free: np.ndarray, provider_pool: np.ndarra
             capacity[provider_group[p], b] += free[p, b]
     take = np.zeros((groups, n_bands, ages))
     for g in range(groups):
+        if capacity[g].sum() <= 0 or children[g].sum() <= 0:
+            continue
         left = capacity[g].copy()
         for a in range(ages - 1, -1, -1):
             b = dedicated_band_of_age[a]
@@ -158,6 +160,16 @@ def _staff(children: np.ndarray, class_size: np.ndarray, children_per_carer: np.
         open_classes = np.ceil(children[b] / class_size[b] - 1e-9)
         carers += max(open_classes * min_per_class, np.ceil(children[b] / children_per_carer[b] - 1e-9))
     return np.ceil(carers - 1e-9) + np.ceil(total / per_health_worker - 1e-9)
+
+
+@njit(cache=True)
+def staff_for_each(children: np.ndarray, class_size: np.ndarray, children_per_carer: np.ndarray,
+                   min_per_class: float, per_health_worker: float) -> np.ndarray:
+    """``_staff`` for every provider (providers × bands in)."""
+    out = np.empty(children.shape[0])
+    for p in range(children.shape[0]):
+        out[p] = _staff(children[p], class_size, children_per_carer, min_per_class, per_health_worker)
+    return out
 
 
 @njit(cache=True)

@@ -34,11 +34,9 @@ def staff_for(children_by_band: np.ndarray, min_carers_per_open_class: float) ->
     """Staff providers need for these children (providers × bands): carers by the ratios (1:3, 1:5, 1:7,
     mixed 1:6), at least the minimum per open class, plus one health worker per 100 children, in whole
     people."""
-    open_classes = np.ceil(children_by_band / CLASS_SIZE - 1e-9)
-    carers = np.maximum(open_classes * min_carers_per_open_class,
-                        np.ceil(children_by_band / CHILDREN_PER_CARER - 1e-9)).sum(axis=1)
-    # Whole people: half an assistant per class still means hiring one.
-    return np.ceil(carers - 1e-9) + np.ceil(children_by_band.sum(axis=1) / CHILDREN_PER_HEALTH_WORKER - 1e-9)
+    # Whole people: half an assistant per class still means hiring one (the rule is in ``kernels._staff``).
+    return kernels.staff_for_each(np.ascontiguousarray(children_by_band, dtype=float), CLASS_SIZE,
+                                  CHILDREN_PER_CARER, float(min_carers_per_open_class), CHILDREN_PER_HEALTH_WORKER)
 
 
 def counted(certified: np.ndarray, uncertified: np.ndarray, required_share: float) -> np.ndarray:
