@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import sim
-from sim import targets
+from sim import binding, targets
 from sim.errors import InputError
 from sim.indicators import INDICATORS
 from sim.output import check_target, save
@@ -120,6 +120,7 @@ def run(
     save(result, out, force, started, command=["tuoyu", *sys.argv[1:]])
     print_summary(result)
     print_targets(result)
+    print_binding(result)
     for note in result.notes():
         out_console.print(f"note: {note}", markup=False, soft_wrap=True)
     out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
@@ -152,6 +153,15 @@ def print_targets(result: Result) -> None:
             f"–{_number(row.value_at_deadline_p95, row.indicator)})")
         first = "not by the horizon" if pd.isna(row.median_month_first_met) else row.median_month_first_met
         table.add_row(escape(row.target), probability, first, value)
+    out_console.print(table)
+
+
+def print_binding(result: Result) -> None:
+    """Share of district-months in which each constraint limits enrolment, per year."""
+    table = Table("year", *binding.CONSTRAINTS, title="What limits enrolment (share of district-months)",
+                  title_justify="left")
+    for row in binding.year_overview(result).itertuples(index=False):
+        table.add_row(str(row.year), *(f"{getattr(row, c):.0%}" for c in binding.CONSTRAINTS))
     out_console.print(table)
 
 

@@ -17,6 +17,8 @@ Layout::
     spending.parquet    every spending request of replication 0 (month, item, district, street, provider, yuan);
                         spending.csv likewise. All replications' totals are the spend_* indicators
     targets.csv         per target: probability met at the deadline, median month first met, value there
+    binding_constraint.csv  per district and month: the constraint that binds most often (demand, buildings,
+                        staff) and the share of replications for each
     targets_by_replication.csv   per target and replication: met or not, month first met, value
     geography.csv       ids, names and kinds of the districts and streets
     inputs/             copies of the scenario files and CSVs the run read
@@ -38,7 +40,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import targets
+from sim import binding, targets
 from sim.errors import InputError, Problem
 from sim.results import Result
 
@@ -107,6 +109,7 @@ def write_result(result: Result, folder: Path, started: datetime, command: list[
     write_table(result.parameters, folder, "parameters", parquet=False)
     write_table(result.spending, folder, "spending")
     write_table(targets.table(result), folder, "targets", parquet=False)
+    write_table(binding.table(result), folder, "binding_constraint", parquet=False)
     write_table(targets.by_replication(result), folder, "targets_by_replication", parquet=False)
     write_table(geography_table(result), folder, "geography", parquet=False)
     inputs = folder / "inputs"

@@ -43,7 +43,7 @@ def counted(certified: np.ndarray, uncertified: np.ndarray, required_share: floa
     """Carers who count toward the ratios when ``required_share`` of them must be certified."""
     if required_share <= 0:
         return certified + uncertified
-    return np.minimum(certified + uncertified, certified / required_share)
+    return np.minimum(certified + uncertified, np.floor(certified / required_share + 1e-9))  # whole people
 
 
 def coverable(enrolled: np.ndarray, capacity: np.ndarray, counting: np.ndarray, min_carers_per_open_class: float
@@ -152,10 +152,12 @@ class Workforce:
         return staff_for(planned, settings.min_carers_per_open_class)
 
     def hire(self, who: np.ndarray, wanted: np.ndarray) -> None:
-        """Fill providers' vacancies (``wanted`` staff for providers ``who``): certified job-seekers of the
-        district first, then uncertified carers for part of what is left while they still count."""
+        """Fill providers' vacancies (``wanted`` carers who count, for providers ``who``): certified job-seekers of
+        the district first, then uncertified carers for part of what is left while they still count."""
         market, settings, providers = self.market, self.settings, self.market.providers
-        vacancies = np.maximum(wanted - providers.certified[who] - providers.uncertified[who], 0)
+        share = self.required_share()
+        # Providers want carers who count: under the mandate, uncertified ones no longer fill a vacancy.
+        vacancies = np.maximum(wanted - counted(providers.certified[who], providers.uncertified[who], share), 0)
         if not vacancies.any():
             return
         district = market.city.street_district[providers.street[who]]
@@ -163,7 +165,7 @@ class Workforce:
         certified = apportion(available, vacancies, district)
         self.job_seekers -= np.bincount(district, certified, minlength=len(self.job_seekers))
         providers.certified[who] += certified
-        rest = (vacancies - certified) * settings.uncertified_hiring_share * (1 - self.required_share())
+        rest = (vacancies - certified) * settings.uncertified_hiring_share * (1 - share)
         uncertified = np.floor(rest + market.uniforms("hiring", len(who)))
         providers.uncertified[who] += uncertified
         street = providers.street[who]
@@ -239,7 +241,8 @@ class Workforce:
             "staff_trainees_entrants": self._pro_rata(self.trainees_new),
             "staff_job_seekers": self._pro_rata(self.job_seekers),
             "staff_vacancies": self._by_street(np.maximum(
-                self.target() - providers.certified[:n] - providers.uncertified[:n], 0) * providers.licensed()),
+                self.target() - counted(providers.certified[:n], providers.uncertified[:n], self.required_share()), 0)
+                * providers.licensed()),
             "places_lost_to_staff_shortage": self._by_street(np.maximum(wanted_places - usable, 0)),
         }
         values.update({name: flow.copy() for name, flow in self.flows.items()})
