@@ -129,6 +129,13 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     *(Indicator(f"spend_{item}", "flow", "yuan", "元", f"Spending: {item.replace('_', ' ')}", f"支出：{zh}")
       for item, zh in SPENDING_LABELS_ZH.items()),
     Indicator("spend_total", "flow", "yuan", "元", "Public spending on childcare services", "托育服务财政支出合计"),
+    Indicator("spend_cumulative", "stock", "yuan", "元", "Public spending on childcare services to date",
+              "托育服务财政累计支出"),
+    Indicator("spend_deferred", "stock", "yuan", "元", "Payments waiting for money", "待拨付资金"),
+    *(Indicator(f"fund_balance_{fund}", "stock", "yuan", "元", f"Balance: {fund.replace('_', ' ')} "
+                "(city-wide, shown pro rata to residents)", f"资金余额：{zh}")
+      for fund, zh in (("central_transfer", "中央转移支付"), ("provincial", "省级资金"),
+                       ("city_special_fund", "市级专项资金"), ("district_funds", "区县资金"))),
     Indicator("transfer_household_subsidy", "flow", "yuan", "元", "Childcare subsidy paid to families (育儿补贴)",
               "育儿补贴发放额"),
     Indicator("certification_rate", "ratio", "share", "比例", "Certified share of carers employed", "持证上岗率",

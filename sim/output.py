@@ -14,8 +14,9 @@ Layout::
     summary.csv         mean, p5, p50, p95 across replications per indicator, geography and year
     monthly_summary.csv the same per month, for the city and its districts
     parameters.csv      the value each uncertain parameter took in each replication
-    spending.parquet    every spending request of replication 0 (month, item, district, street, provider, yuan);
-                        spending.csv likewise. All replications' totals are the spend_* indicators
+    ledger.parquet      every payment of replication 0 (month paid, fund, item, district, street, provider, yuan);
+                        ledger.csv likewise. All replications' totals are the spend_* indicators
+    funds.csv           with a budget: each fund's month (opening, appropriated, paid, lapsed, closing)
     targets.csv         per target: probability met at the deadline, median month first met, value there
     binding_constraint.csv  per district and month: the constraint that binds most often (demand, buildings,
                         staff) and the share of replications for each
@@ -107,7 +108,9 @@ def write_result(result: Result, folder: Path, started: datetime, command: list[
     write_table(result.summary(), folder, "summary", parquet=False)
     write_table(result.monthly_summary(), folder, "monthly_summary", parquet=False)
     write_table(result.parameters, folder, "parameters", parquet=False)
-    write_table(result.spending, folder, "spending")
+    write_table(result.ledger, folder, "ledger")
+    if len(result.funds):
+        write_table(result.funds, folder, "funds", parquet=False)
     write_table(targets.table(result), folder, "targets", parquet=False)
     write_table(binding.table(result), folder, "binding_constraint", parquet=False)
     write_table(targets.by_replication(result), folder, "targets_by_replication", parquet=False)

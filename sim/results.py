@@ -15,6 +15,8 @@ import pandas as pd
 
 from sim.indicators import INDICATORS, Indicator
 from sim.model.city import City
+from sim.model.engine import FundAccounts
+from sim.scenario.budget_schema import FUNDS
 from sim.scenario.load import Scenario
 from sim.scenario.months import month_range
 
@@ -55,7 +57,8 @@ class ReplicationTables:
     monthly: np.ndarray
     annual: np.ndarray
     draws: dict[str, float] = field(default_factory=dict)
-    ledger: list[tuple[int, str, int, int, float]] = field(default_factory=list)
+    ledger: list[tuple[int, str, str, int, int, float]] = field(default_factory=list)
+    funds: FundAccounts | None = None
 
 
 def reduce_replication(values: dict[str, np.ndarray], city: City, calendar: Calendar,
@@ -101,6 +104,7 @@ class Result:
         self._annual = np.stack([r.annual for r in replications])
         self._draws = [r.draws for r in replications]
         self._ledgers = [r.ledger for r in replications]
+        self._funds = [r.funds for r in replications]
         city = scenario.city
         self.monthly_geographies = (("city", "city"), *(("district", d) for d in city.district_ids))
         self.annual_geographies = (*self.monthly_geographies, *(("street", s) for s in city.street_ids))
@@ -129,17 +133,36 @@ class Result:
         return pd.DataFrame(rows, columns=["replication", "parameter", "value"])
 
     @cached_property
-    def spending(self) -> pd.DataFrame:
-        """Every spending request (transfers to families included) of the replications that keep them: month,
-        item, district, street, provider (empty for programme-level requests) and yuan."""
+    def ledger(self) -> pd.DataFrame:
+        """Every payment (transfers to families included) of the replications that keep them: month paid, fund,
+        item, district, street, provider (empty for programme-level payments) and yuan."""
         city = self.scenario.city
-        rows = [(rep, self.calendar.months[month], item, city.district_ids[city.street_district[street]],
+        rows = [(rep, self.calendar.months[month], fund, item, city.district_ids[city.street_district[street]],
                  city.street_ids[street], provider, amount)
-                for rep, ledger in enumerate(self._ledgers) for month, item, street, provider, amount in ledger]
-        frame = pd.DataFrame(rows, columns=["replication", "month", "item", "district", "street", "provider",
-                                            "amount_yuan"])
+                for rep, ledger in enumerate(self._ledgers)
+                for month, fund, item, street, provider, amount in ledger]
+        frame = pd.DataFrame(rows, columns=["replication", "month", "fund", "item", "district", "street",
+                                            "provider", "amount_yuan"])
         frame["provider"] = frame["provider"].astype("Int64").where(frame["provider"] >= 0)
         return frame
+
+    @cached_property
+    def funds(self) -> pd.DataFrame:
+        """Each fund's month: opening, appropriated, paid, lapsed, closing (opening + appropriated − paid −
+        lapsed = closing), per replication; empty without a budget."""
+        rows = []
+        for rep, accounts in enumerate(self._funds):
+            if accounts is None:
+                continue
+            opening = accounts.opening.copy()
+            for m, month in enumerate(self.calendar.months):
+                for f, fund in enumerate(FUNDS):
+                    rows.append((rep, month, fund, opening[f], accounts.flows["appropriated"][f, m],
+                                 accounts.flows["paid"][f, m], accounts.flows["lapsed"][f, m],
+                                 accounts.closing[f, m]))
+                opening = accounts.closing[:, m]
+        return pd.DataFrame(rows, columns=["replication", "month", "fund", "opening_yuan", "appropriated_yuan",
+                                           "paid_yuan", "lapsed_yuan", "closing_yuan"])
 
     def summary(self) -> pd.DataFrame:
         """Per level, geography, indicator and year: mean, p5, p50, p95 across replications."""

@@ -10,7 +10,7 @@ from sim.results import Calendar, ReplicationTables, Result, reduce_replication
 from sim.scenario.draw import draw_parameters
 from sim.scenario.load import Scenario
 
-LEDGER_REPLICATIONS = 1  # spending requests are kept row by row for the first replication(s) only
+LEDGER_REPLICATIONS = 1  # payments are kept row by row for the first replication(s) only
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> ReplicationTables:
@@ -21,6 +21,7 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> Replicat
     calendar = Calendar.of(spec.horizon.start, spec.horizon.end)
     tables = reduce_replication(simulation.values, scenario.city, calendar, draws)
     tables.ledger = simulation.ledger
+    tables.funds = simulation.funds
     return tables
 
 

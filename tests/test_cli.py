@@ -36,7 +36,7 @@ def test_run_writes_a_complete_results_folder(tmp_path):
     assert f"Results: {out.resolve()}" in result.output and "children_0_3" in result.output
     names = {p.name for p in out.iterdir()}
     assert {"manifest.json", "monthly.parquet", "monthly.csv", "annual.parquet", "annual.csv", "summary.csv",
-            "monthly_summary.csv", "parameters.csv", "geography.csv", "spending.csv", "targets.csv",
+            "monthly_summary.csv", "parameters.csv", "geography.csv", "ledger.csv", "targets.csv",
             "targets_by_replication.csv", "inputs"} <= names
     assert "Targets" in result.output and "4.5 places per 1,000" in result.output
     table = pd.read_csv(out / "targets.csv", encoding="utf-8-sig")

@@ -17,6 +17,7 @@ import simpy
 
 from sim.indicators import base_indicators
 from sim.model.city import City
+from sim.model.funds import Funds
 from sim.model.levers import start_levers
 from sim.model.market import Market
 from sim.model.population import initial_population, population_process
@@ -29,11 +30,23 @@ from sim.scenario.schema import ScenarioSpec
 @dataclass
 class Simulation:
     """One replication's output: ``values[indicator]`` (months × streets), the initial stocks by street, and
-    the spending requests as rows (month, item, street, provider, yuan) when kept."""
+    the payments as ledger rows (month, fund, item, street, provider, yuan) when kept, and the funds' accounts."""
 
     values: dict[str, np.ndarray]
     initial: dict[str, np.ndarray]
-    ledger: list[tuple[int, str, int, int, float]] = field(default_factory=list)
+    ledger: list[tuple[int, str, str, int, int, float]] = field(default_factory=list)
+    funds: FundAccounts | None = None
+
+
+@dataclass
+class FundAccounts:
+    """Each fund's opening balance and its monthly appropriations, payments, lapses and closing balances
+    (funds × months), and the deficit paid without money (allow_deficit)."""
+
+    opening: np.ndarray
+    flows: dict[str, np.ndarray]
+    closing: np.ndarray
+    deficit: np.ndarray
 
 
 def build(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = False
@@ -43,8 +56,9 @@ def build(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = 
     record = MonthlyRecord(base_indicators(), months, city.n_streets)
     population = initial_population(spec, city)
     initial = {"population": population.residents.copy(), "children_0_3": population.children.sum(axis=1)}
-    spending = SpendingLog(months, city.n_streets, keep_rows=keep_ledger)
     env = simpy.Environment()
+    funds = Funds(env, spec.budget, spec.horizon.start, months) if spec.budget is not None else None
+    spending = SpendingLog(env, months, city.n_streets, keep_rows=keep_ledger, funds=funds)
     market = Market(env, spec, city, population, streams, record, spending, city.providers)
     start_levers(market)
     env.process(population_process(env, population, spec, city, streams, record))
@@ -59,5 +73,9 @@ def simulate(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool
     for item in ITEMS:
         record.values[f"spend_{item}"] = spending.by_street[item]
     record.values["spend_total"] = sum(spending.by_street[item] for item in ITEMS)
+    record.values["spend_cumulative"] = np.cumsum(record.values["spend_total"], axis=0)
     record.values["transfer_household_subsidy"] = spending.by_street["household_subsidy"]
-    return Simulation(record.values, initial, spending.rows)
+    funds = spending.funds
+    return Simulation(record.values, initial, spending.rows, None if funds is None else FundAccounts(
+        funds.opening.copy(), {flow: values.copy() for flow, values in funds.flows.items()}, funds.closing.copy(),
+        funds.deficit.copy()))

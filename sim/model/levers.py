@@ -58,12 +58,18 @@ def _spread(market: Market, counts: dict[int, int]) -> list[int]:
     return sorted(m for m in months if 0 <= m < market.spec.horizon.months)
 
 
-def _pay_over(market: Market, item: str, street: int, total: float, months: int, provider: int) -> Process:
-    """Pay ``total`` in equal monthly instalments over ``months`` (at least one), from this month."""
-    months = max(months, 1)
+def _construct(market: Market, item: str, street: int, total: float, months: int, provider: int) -> Process:
+    """Build for ``months``, paying ``total`` in equal monthly instalments: a month of work starts only once
+    its instalment is paid, so a fund that runs dry delays the project."""
     for _ in range(months):
-        market.spending.request(market.month, item, street, total / months, provider)
+        payment = market.spending.request(market.month, item, street, total / months, provider) if total else None
+        if payment is not None:
+            yield payment
         yield StartOfMonth(market.env, 1)
+    if months == 0 and total:  # a works with no duration is still paid for
+        payment = market.spending.request(market.month, item, street, total, provider)
+        if payment is not None:
+            yield payment
 
 
 def _places(classes: ClassCounts | np.ndarray) -> float:
@@ -73,14 +79,22 @@ def _places(classes: ClassCounts | np.ndarray) -> float:
 
 def _build(market: Market, street: int, type_: str, fee: float, classes: list[int], origin: str,
            build_months, item: str = "", cost: float = 0.0, **kwargs) -> int:
-    """Start a publicly supported provider: construction (paid in instalments) → 备案 → open."""
+    """Start a publicly supported provider: construction (paid in instalments, waiting for money) → 备案 →
+    ready to open once staffed."""
     key = market.event(origin)
     building = market.whole_months(build_months, *key, "build")
     registration = market.whole_months(market.spec.providers.lifecycle.registration_months, *key, "registration")
-    i = market.new_provider(street, type_, True, fee, classes, origin,
-                            [(BUILDING, building), (REGISTERING, registration)], **kwargs)
-    if item and cost > 0:
-        market.env.process(_pay_over(market, item, street, cost, building, i))
+    i = market.new_provider(street, type_, True, fee, classes, origin, None, **kwargs)
+
+    def project() -> Process:
+        market.providers.status[i] = BUILDING
+        yield from _construct(market, item, street, cost if item else 0.0, building, i)
+        market.providers.status[i] = REGISTERING
+        if registration:
+            yield StartOfMonth(market.env, registration)
+        market.awaiting_staff.append(i)
+
+    market.env.process(project())
     return i
 
 
@@ -122,12 +136,12 @@ def _public_expansion(market: Market, settings) -> Iterator[Process]:
         i = int(public[np.argmax(need)])
         months = market.whole_months(settings.build_months, *market.event("public_expansion"))
         cost = CLASS_SIZE[band] * settings.cost_yuan_per_place
-        market.env.process(_pay_over(market, "public_expansion", int(providers.street[i]), cost, months, i))
 
-        def add_class() -> None:
+        def works() -> Process:
+            yield from _construct(market, "public_expansion", int(providers.street[i]), cost, months, i)
             providers.classes[i, band] += 1
 
-        market.env.process(after(market.env, months, add_class))
+        market.env.process(works())
 
     for month in _spread(market, settings.classes_per_year):
         yield _at(month, expand, market)

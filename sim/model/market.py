@@ -43,6 +43,7 @@ from sim.model.spending import SpendingLog
 from sim.model.streams import Streams
 from sim.model.turnover import close_losers, enter, settle_accounts
 from sim.model.workforce import Workforce, counted, staff_for
+from sim.scenario.budget_schema import FUNDS
 from sim.scenario.months import month_number
 from sim.scenario.params import draw_value
 from sim.scenario.schema import ScenarioSpec
@@ -133,9 +134,11 @@ class Market:
                               "existing", stages)
 
     def new_provider(self, street: int, type_: str, inclusive: bool, fee: float, classes, origin: str,
-                     stages: list[tuple[int, int]], payment_per_place: float = 0.0, payment_item: str = "") -> int:
-        """Create a provider and start its lifecycle process; returns its index. Once built and registered it
-        waits for carers, and opens in the first month it has them (``_open_staffed``)."""
+                     stages: list[tuple[int, int]] | None, payment_per_place: float = 0.0,
+                     payment_item: str = "") -> int:
+        """Create a provider and start its lifecycle process through ``stages`` (None: the caller drives it);
+        returns its index. Once built and registered it waits for carers, and opens in the first month it has
+        them (``_open_staffed``)."""
         i = self.providers.add(street, type_, inclusive, fee, classes, origin)
         self._grow_payments()
         self.payment_per_place[i] = payment_per_place
@@ -145,7 +148,8 @@ class Market:
         def set_status(status: int) -> None:
             self.providers.status[i] = status
 
-        self.env.process(develop(self.env, set_status, stages, lambda: self.awaiting_staff.append(i)))
+        if stages is not None:
+            self.env.process(develop(self.env, set_status, stages, lambda: self.awaiting_staff.append(i)))
         return i
 
     def _open_staffed(self) -> None:
@@ -430,6 +434,12 @@ class Market:
         counting = counted(providers.certified[:n], providers.uncertified[:n], self.workforce.required_share())
         wanted = np.minimum(capacity, self.enrolled_bands + workforce.hiring_headroom_share * capacity).sum(axis=1)
         values.update(self.workforce.record(needed, counting * providers.licensed(), usable.sum(axis=1), wanted))
+        values["spend_deferred"] = self.spending.pending.copy()
+        funds = self.spending.funds
+        if funds is not None:
+            funds.close_month()
+            for index, fund in enumerate(FUNDS):
+                values[f"fund_balance_{fund}"] = funds.closing[index, self.month] * self.workforce.share_of_city
         self.record.add(self.month, **values)
         for flow in self.flows.values():  # next month's flows start now: openings come before the market step
             flow[:] = 0

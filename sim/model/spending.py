@@ -1,43 +1,76 @@
-"""Spending requests from the levers: every payment is a row (month, item, district, provider, amount).
+"""Spending requests from the levers and what was paid: every payment is a ledger row (month paid, fund,
+item, street, provider, yuan).
 
-Until funds are modelled every request is paid when made. Monthly totals by item and street feed the
-``spend_<item>`` indicators; the household subsidy is a transfer to families, kept out of ``spend_total``.
+Without a budget every request is paid when made (fund ``unlimited``). With one, each request is paid
+from the funds its item's rule names (``funds.Funds``): a request that must wait for money stays in
+``pending`` (the ``spend_deferred`` indicator) and the caller may wait for it. Monthly payments by item and
+street feed the ``spend_<item>`` indicators; the household subsidy is a transfer to families, kept out of
+``spend_total``.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import simpy
 
 from sim.indicators import SPENDING_LABELS_ZH
+from sim.model.funds import Funds
 
 ITEMS = tuple(SPENDING_LABELS_ZH)
 TRANSFERS = ("household_subsidy",)
 NO_PROVIDER = -1
+UNLIMITED = "unlimited"
 
 
 class SpendingLog:
-    """Requests of one replication; ``by_street[item]`` is months × streets."""
+    """Payments of one replication; ``by_street[item]`` is months × streets of money paid."""
 
-    def __init__(self, months: int, streets: int, keep_rows: bool):
+    def __init__(self, env: simpy.Environment, months: int, streets: int, keep_rows: bool,
+                 funds: Funds | None = None):
+        self.env, self.funds = env, funds
         self.by_street = {item: np.zeros((months, streets)) for item in (*ITEMS, *TRANSFERS)}
+        self.pending = np.zeros(streets)  # requested, not yet paid
         self.keep_rows = keep_rows
-        self.rows: list[tuple[int, str, int, int, float]] = []
+        self.rows: list[tuple[int, str, str, int, int, float]] = []
 
-    def request(self, month: int, item: str, street: int, amount: float, provider: int = NO_PROVIDER) -> None:
+    def request(self, month: int, item: str, street: int, amount: float,
+                provider: int = NO_PROVIDER) -> simpy.Process | None:
+        """Ask for a payment; returns the process paying it (to wait for) when a budget decides, else None."""
         if amount <= 0 or month >= len(self.by_street[item]):
-            return
-        self.by_street[item][month, street] += amount
-        if self.keep_rows:
-            self.rows.append((month, item, street, provider, float(amount)))
+            return None
+        return self.request_many(month, item, np.array([street]), np.array([float(amount)]),
+                                 np.array([provider]))
 
     def request_many(self, month: int, item: str, streets: np.ndarray, amounts: np.ndarray,
-                     providers: np.ndarray | None = None) -> None:
-        """Requests of many providers or streets at once (monthly payments)."""
-        paid = amounts > 0
-        if not paid.any() or month >= len(self.by_street[item]):
-            return
-        np.add.at(self.by_street[item][month], streets[paid], amounts[paid])
+                     providers: np.ndarray | None = None) -> simpy.Process | None:
+        """Requests of many providers or streets at once (monthly payments), paid together."""
+        asked = amounts > 0
+        if not asked.any() or month >= len(self.by_street[item]):
+            return None
+        streets, amounts = streets[asked], amounts[asked]
+        who = providers[asked] if providers is not None else np.full(len(streets), NO_PROVIDER)
+        if self.funds is None:
+            self._paid(item, UNLIMITED, streets, amounts, who, 1.0)
+            return None
+        np.add.at(self.pending, streets, amounts)
+        total = float(amounts.sum())
+
+        def on_paid(fund: str, part: float) -> None:
+            self._paid(item, fund, streets, amounts, who, part / total)
+
+        if self.funds.can_pay_now(item, total):
+            self.funds.pay_now(item, total, on_paid)
+            return None
+        return self.env.process(self.funds.pay(item, total, on_paid))
+
+    def _paid(self, item: str, fund: str, streets: np.ndarray, amounts: np.ndarray, who: np.ndarray,
+              share: float) -> None:
+        month = int(self.env.now)
+        paid = amounts * share
+        if month < len(self.by_street[item]):
+            np.add.at(self.by_street[item][month], streets, paid)
+        if self.funds is not None:
+            np.add.at(self.pending, streets, -paid)
         if self.keep_rows:
-            who = providers[paid] if providers is not None else np.full(paid.sum(), NO_PROVIDER)
-            self.rows.extend(zip([month] * int(paid.sum()), [item] * int(paid.sum()), streets[paid].tolist(),
-                                 who.tolist(), amounts[paid].tolist(), strict=True))
+            self.rows.extend(zip([month] * len(streets), [fund] * len(streets), [item] * len(streets),
+                                 streets.tolist(), who.tolist(), paid.tolist(), strict=True))

@@ -77,6 +77,9 @@ class Workforce:
         streets = city.district_matrix.sum(axis=0)[city.street_district]
         self.share = np.where(district_residents > 0, city.population / np.maximum(district_residents, 1),
                               1 / streets)  # a district without residents splits evenly
+        # City-wide pools (funds) shown in streets pro rata to residents.
+        self.share_of_city = city.population / city.population.sum() if city.population.sum() > 0 else \
+            np.full(city.n_streets, 1 / city.n_streets)
 
     @property
     def settings(self):

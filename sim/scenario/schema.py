@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from sim.scenario.budget_schema import Budget
 from sim.scenario.market_schema import Demand, Providers
 from sim.scenario.months import Month, month_number
 from sim.scenario.params import IdKeys, NonNegative, Number, Share, StrictModel, WholeNumber, param
@@ -123,6 +124,7 @@ class ScenarioSpec(StrictModel):
     demand: Demand = Field(default_factory=Demand)
     providers: Providers = Field(default_factory=Providers)
     workforce: Workforce = Field(default_factory=Workforce)
+    budget: Budget | None = Field(None, description="Funds; without it every request is paid when made.")
     policies: Policies = Field(default_factory=Policies)
     default_targets: bool = Field(True, description="Include the nation's and the speech's targets.")
     targets: list[Target] = Field(default_factory=list, description="The city's own targets, added to the defaults.")
