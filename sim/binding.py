@@ -2,12 +2,13 @@
 
 * ``demand``    — hardly anyone is waiting (under 1% of effective demand): enrolment follows who wants care
   at today's fees and distances;
+* ``money``     — families wait and payments in the district wait for money (``spend_deferred``);
 * ``staff``     — families wait, and the carers providers lack (unfilled vacancies plus the shortfall of
   counted carers) would cover at least half of the waiting children (at 5 children a carer);
 * ``buildings`` — families wait and the places they could take (their age, price tier, distance) are full.
 
-Money (payments deferred for lack of funds) joins the list when budgets are modelled. The rule reads the
-district's month-end ``waitlist``, ``demand_effective``, ``staff_vacancies`` and ``staff_shortage``.
+The rule reads the district's month-end ``waitlist``, ``demand_effective``, ``spend_deferred``,
+``staff_vacancies`` and ``staff_shortage``, in that order of precedence.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 from sim.indicators import INDICATORS
 from sim.results import Result
 
-CONSTRAINTS = ("demand", "buildings", "staff")
+CONSTRAINTS = ("demand", "buildings", "staff", "money")
 WAITING_SHARE = 0.01  # waiting below this share of effective demand: demand binds
 CHILDREN_PER_MISSING_CARER = 5.0  # about the ratio of a 托小班 (1:5)
 STAFF_SHARE = 0.5  # the missing carers would cover at least this share of the waiting children
@@ -35,6 +36,7 @@ def codes(result: Result) -> np.ndarray:
     missing_carers = district("staff_vacancies") + district("staff_shortage")
     staff_binds = missing_carers * CHILDREN_PER_MISSING_CARER >= STAFF_SHARE * waiting
     binding = np.where(staff_binds, CONSTRAINTS.index("staff"), CONSTRAINTS.index("buildings"))
+    binding = np.where(district("spend_deferred") > 1, CONSTRAINTS.index("money"), binding)  # over 1 yuan
     return np.where(waiting <= WAITING_SHARE * demand, CONSTRAINTS.index("demand"), binding)
 
 

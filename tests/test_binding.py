@@ -15,7 +15,9 @@ def test_the_rule_agrees_with_the_district_indicators():
     waiting = result.values("waitlist", "district")
     demand = result.values("demand_effective", "district")
     missing = result.values("staff_vacancies", "district") + result.values("staff_shortage", "district")
-    expected = np.where(waiting <= 0.01 * demand, 0, np.where(missing * 5 >= 0.5 * waiting, 2, 1))
+    deferred = result.values("spend_deferred", "district")
+    expected = np.where(waiting <= 0.01 * demand, 0,
+                        np.where(deferred > 1, 3, np.where(missing * 5 >= 0.5 * waiting, 2, 1)))
     np.testing.assert_array_equal(found, expected)
     table = binding.table(result)
     assert len(table) == result.calendar.months.__len__() * 3
@@ -34,3 +36,14 @@ def test_staff_binds_once_the_mandate_comes_without_training():
                                        overrides=["horizon.end=2027-03"]), reps=2, seed=1)
     overview = binding.year_overview(result).set_index("year")
     assert overview.loc[2027, "staff"] > 0.8 > overview.loc[2025, "staff"]
+
+
+def test_money_binds_when_payments_wait():
+    result = sim.run(sim.load_scenario(EXAMPLE.parent / "tight_budget.yaml", overrides=["horizon.end=2026-06"]),
+                     reps=2, seed=1)
+    overview = binding.year_overview(result).set_index("year")
+    assert overview.loc[2026, "money"] > 0.5
+    plan = sim.run(sim.load_scenario(EXAMPLE.parent / "three_year_plan.yaml", overrides=["horizon.end=2026-06"]),
+                   reps=2, seed=1)
+    # In the plan money only waits in the first months of a year, before the city's appropriation arrives.
+    assert (binding.year_overview(plan)["money"] < 0.3).all()

@@ -24,6 +24,7 @@ from sim.model.population import initial_population, population_process
 from sim.model.record import MonthlyRecord
 from sim.model.spending import ITEMS, SpendingLog
 from sim.model.streams import Streams
+from sim.scenario.budget_schema import FUNDS
 from sim.scenario.schema import ScenarioSpec
 
 
@@ -68,7 +69,7 @@ def build(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = 
 
 def simulate(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = False) -> Simulation:
     """Run one replication to the horizon."""
-    env, _, record, spending, initial = build(spec, city, streams, keep_ledger)
+    env, market, record, spending, initial = build(spec, city, streams, keep_ledger)
     env.run(until=spec.horizon.months)
     for item in ITEMS:
         record.values[f"spend_{item}"] = spending.by_street[item]
@@ -76,6 +77,11 @@ def simulate(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool
     record.values["spend_cumulative"] = np.cumsum(record.values["spend_total"], axis=0)
     record.values["transfer_household_subsidy"] = spending.by_street["household_subsidy"]
     funds = spending.funds
-    return Simulation(record.values, initial, spending.rows, None if funds is None else FundAccounts(
-        funds.opening.copy(), {flow: values.copy() for flow, values in funds.flows.items()}, funds.closing.copy(),
+    if funds is None:
+        return Simulation(record.values, initial, spending.rows)
+    closing = funds.closing
+    for index, fund in enumerate(FUNDS):  # city-wide balances, shown in streets pro rata to residents
+        record.values[f"fund_balance_{fund}"] = closing[index][:, None] * market.workforce.share_of_city[None, :]
+    return Simulation(record.values, initial, spending.rows, FundAccounts(
+        funds.opening.copy(), {flow: values.copy() for flow, values in funds.flows.items()}, closing,
         funds.deficit.copy()))

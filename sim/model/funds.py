@@ -5,7 +5,8 @@ fund in turn as far as its balance goes. A payment a fund cannot make waits in t
 money arrives, first come first served (SimPy's Container order); whoever asked for it (a construction
 project, say) waits with it. With ``allow_deficit`` the missing money is paid anyway and counted as a
 deficit. In December a fund's balance lapses or carries over. For every fund and month:
-opening + appropriations − payments − lapsed = closing.
+opening + appropriations − payments − lapsed = closing, and at the horizon the closing balance is what the
+Container holds (tested).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ class Funds:
                                                  if name in budget.funds else 0.0) for name in FUNDS}
         self.opening = np.array([c.level for c in self.containers.values()])
         self.flows = {flow: np.zeros((len(FUNDS), months)) for flow in FUND_FLOWS}
-        self.closing = np.zeros((len(FUNDS), months))
         self.deficit = np.zeros(months)
         for index, name in enumerate(FUNDS):
             if name in budget.funds:
@@ -44,13 +44,14 @@ class Funds:
 
     def _appropriate(self, index: int, name: str) -> Generator[simpy.Event, None, None]:
         fund = self.budget.funds[name]
-        year, months = self.start // 12, len(self.closing[0])
+        year, months = self.start // 12, len(self.deficit)
         while True:
             due = year * 12 + fund.month_available - 1 - self.start
             if due >= months:
                 return
             if due >= self.month:
-                yield StartOfMonth(self.env, due - self.month)
+                if due > self.month:  # money due this month arrives at once, before anything asks for it
+                    yield StartOfMonth(self.env, due - self.month)
                 amount = fund.appropriation(year)
                 if amount > 0:
                     self.flows["appropriated"][index, self.month] += amount
@@ -63,15 +64,16 @@ class Funds:
         if self.budget.allow_deficit:
             return True
         if rule.shares is not None:
-            return all(not self.containers[f].get_queue and self.containers[f].level >= amount * share - 1e-6
+            return all(not self.containers[f].get_queue and self.containers[f].level >= amount * share
                        for f, share in rule.shares.items())
-        last = self.containers[rule.waterfall[-1]]
-        return not last.get_queue and sum(self.containers[f].level for f in rule.waterfall) >= amount - 1e-6
+        return all(not self.containers[f].get_queue for f in rule.waterfall) and \
+            sum(self.containers[f].level for f in rule.waterfall) >= amount
 
     def pay_now(self, item: str, amount: float, on_paid) -> None:
         """Make a payment that ``can_pay_now`` allows, within the current step."""
-        for _ in self.pay(item, amount, on_paid):
-            pass  # every take succeeds at once: the events need no waiting
+        for event in self.pay(item, amount, on_paid):
+            if not event.triggered:  # a Container pays out at once when it holds enough
+                raise RuntimeError(f"a payment for {item} could not be made at once")
 
     def pay(self, item: str, amount: float, on_paid) -> Generator[simpy.Event, None, None]:
         """Take ``amount`` for ``item`` from its funds; ``on_paid(fund, amount)`` records each part when paid."""
@@ -84,7 +86,9 @@ class Funds:
         remaining = amount
         for position, fund in enumerate(rule.waterfall):
             last = position == len(rule.waterfall) - 1
-            part = remaining if last else min(remaining, self.containers[fund].level)
+            container = self.containers[fund]
+            # An earlier fund gives what it holds, unless payments already queue for it (first come first served).
+            part = remaining if last else (0.0 if container.get_queue else min(remaining, container.level))
             if part > 0:
                 yield from self._take(fund, part, on_paid, wait=last)
                 remaining -= part
@@ -102,12 +106,20 @@ class Funds:
         self.flows["paid"][FUNDS.index(fund), self.month] += amount
         on_paid(fund, amount)
 
-    def close_month(self) -> None:
-        """Month end, once the month's payments are done: in December balances lapse if the budget says so;
-        the closing balances are recorded."""
+    @property
+    def closing(self) -> np.ndarray:
+        """Month-end balances (funds × months): everything that happened at a month's time belongs to it."""
+        flows = self.flows["appropriated"] - self.flows["paid"] - self.flows["lapsed"]
+        return self.opening[:, None] + np.cumsum(flows, axis=1)
+
+    def year_end(self) -> None:
+        """Called as December's market step ends: balances lapse if the budget says so."""
         if self.budget.year_end == "lapse" and (self.start + self.month) % 12 == 11:
             for index, container in enumerate(self.containers.values()):
                 if container.level > 0:
                     self.flows["lapsed"][index, self.month] += container.level
+                    # A lapse is no payment: it goes before the payments queueing for more than is left.
+                    waiting = list(container.get_queue)
+                    container.get_queue.clear()
                     container.get(container.level)  # a Container pays out at once when it holds enough
-        self.closing[:, self.month] = [c.level for c in self.containers.values()]
+                    container.get_queue.extend(waiting)

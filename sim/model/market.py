@@ -43,7 +43,6 @@ from sim.model.spending import SpendingLog
 from sim.model.streams import Streams
 from sim.model.turnover import close_losers, enter, settle_accounts
 from sim.model.workforce import Workforce, counted, staff_for
-from sim.scenario.budget_schema import FUNDS
 from sim.scenario.months import month_number
 from sim.scenario.params import draw_value
 from sim.scenario.schema import ScenarioSpec
@@ -435,11 +434,8 @@ class Market:
         wanted = np.minimum(capacity, self.enrolled_bands + workforce.hiring_headroom_share * capacity).sum(axis=1)
         values.update(self.workforce.record(needed, counting * providers.licensed(), usable.sum(axis=1), wanted))
         values["spend_deferred"] = self.spending.pending.copy()
-        funds = self.spending.funds
-        if funds is not None:
-            funds.close_month()
-            for index, fund in enumerate(FUNDS):
-                values[f"fund_balance_{fund}"] = funds.closing[index, self.month] * self.workforce.share_of_city
+        if self.spending.funds is not None:
+            self.spending.funds.year_end()
         self.record.add(self.month, **values)
         for flow in self.flows.values():  # next month's flows start now: openings come before the market step
             flow[:] = 0
