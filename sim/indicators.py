@@ -10,6 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+# Levers (and private entry) that add places, with the spending items that pay for them.
+PLACES_ADDED_ZH = {
+    "private_entry": "民办机构进入", "public_build": "新建公办机构", "public_expansion": "公办机构改扩建",
+    "new_housing_quota": "新建小区配建", "existing_area_quota": "老旧小区补建", "street_centres": "街道社区托育中心",
+    "kindergarten_classes": "幼儿园托班", "purchased_services": "政府购买服务", "family_points": "家庭托育点",
+}
+
 SPENDING_LABELS_ZH = {
     "public_construction": "公办机构建设", "public_expansion": "公办机构改扩建",
     "construction_subsidy": "普惠托位建设补贴",
@@ -17,6 +24,7 @@ SPENDING_LABELS_ZH = {
     "street_centre_operating": "街道托育中心运营", "kindergarten_conversion": "幼儿园开设托班",
     "purchased_services": "政府购买服务", "operating_subsidy": "普惠运营补贴", "vouchers": "托育体验券",
     "publicity": "宣传", "family_points": "家庭托育点补贴", "rent_relief": "房租减免", "training": "托育从业人员培训",
+    "public_operating_deficit": "公办机构运营补亏",
 }
 
 
@@ -126,6 +134,9 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("closures", "flow", "institutions", "个", "Institutions closed", "关闭机构数"),
     Indicator("private_entries", "flow", "institutions", "个", "Private providers starting to set up",
               "新进入的民办机构数"),
+    *(Indicator(f"places_added_{lever}", "flow", "places", "个", f"Places added: {lever.replace('_', ' ')}",
+                f"新增托位：{zh}") for lever, zh in PLACES_ADDED_ZH.items()),
+    Indicator("places_added", "flow", "places", "个", "Places added by openings and new classes", "新增托位合计"),
     *(Indicator(f"spend_{item}", "flow", "yuan", "元", f"Spending: {item.replace('_', ' ')}", f"支出：{zh}")
       for item, zh in SPENDING_LABELS_ZH.items()),
     Indicator("spend_total", "flow", "yuan", "元", "Public spending on childcare services", "托育服务财政支出合计"),

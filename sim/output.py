@@ -17,6 +17,8 @@ Layout::
     ledger.parquet      every payment of replication 0 (month paid, fund, item, district, street, provider, yuan);
                         ledger.csv likewise. All replications' totals are the spend_* indicators
     funds.csv           with a budget: each fund's month (opening, appropriated, paid, lapsed, closing)
+    costs.csv           per year and the whole horizon: cost per new place by lever, public cost per enrolled
+                        child-year, share of appropriations used (mean, p5, p95)
     targets.csv         per target: probability met at the deadline, median month first met, value there
     binding_constraint.csv  per district and month: the constraint that binds most often (demand, buildings,
                         staff) and the share of replications for each
@@ -41,7 +43,7 @@ from typing import Any
 
 import pandas as pd
 
-from sim import binding, targets
+from sim import binding, costs, targets
 from sim.errors import InputError, Problem
 from sim.results import Result
 
@@ -113,6 +115,7 @@ def write_result(result: Result, folder: Path, started: datetime, command: list[
         write_table(result.funds, folder, "funds", parquet=False)
     write_table(targets.table(result), folder, "targets", parquet=False)
     write_table(binding.table(result), folder, "binding_constraint", parquet=False)
+    write_table(costs.table(result), folder, "costs", parquet=False)
     write_table(targets.by_replication(result), folder, "targets_by_replication", parquet=False)
     write_table(geography_table(result), folder, "geography", parquet=False)
     inputs = folder / "inputs"

@@ -139,7 +139,7 @@ def _public_expansion(market: Market, settings) -> Iterator[Process]:
 
         def works() -> Process:
             yield from _construct(market, "public_expansion", int(providers.street[i]), cost, months, i)
-            providers.classes[i, band] += 1
+            market.add_class(i, band, "public_expansion")
 
         market.env.process(works())
 
@@ -237,7 +237,7 @@ def _kindergarten_classes(market: Market, settings) -> Iterator[Process]:
             i = int(existing[0])
 
             def add_class() -> None:
-                providers.classes[i, older] += 1
+                market.add_class(i, older, "kindergarten_classes")
 
             market.env.process(after(market.env, months, add_class))
         else:

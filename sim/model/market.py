@@ -21,6 +21,7 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
+from sim.indicators import PLACES_ADDED_ZH
 from sim.model import kernels, sampling
 from sim.model.allocate import apportion
 from sim.model.bands import AGES, BAND_AGES, BANDS, CLASS_SIZE, NEXT_BAND, by_age
@@ -33,6 +34,7 @@ from sim.model.providers import (
     BUILDING,
     CLOSED,
     OPEN,
+    ORIGINS,
     PLANNED,
     REGISTERING,
     Providers,
@@ -49,7 +51,8 @@ from sim.scenario.schema import ScenarioSpec
 
 # Flows summed per street during a month, recorded at its end.
 FLOWS = ("placed", "wait_months_placed", "gave_up", "dropouts", "enrolled_aged_out", "displaced",
-         "waiting_aged_out", "openings", "closures", "joined", "private_entries")
+         "waiting_aged_out", "openings", "closures", "joined", "private_entries", "places_added",
+         *(f"places_added_{lever}" for lever in PLACES_ADDED_ZH))
 
 
 class Market:
@@ -161,9 +164,22 @@ class Market:
             self.providers.status[i] = OPEN
             self.providers.opened[i] = self.month
             self.flows["openings"][self.providers.street[i]] += 1
+            self.count_added(int(i), float(self.providers.classes[i] @ CLASS_SIZE),
+                             ORIGINS[self.providers.origin[i]])
             self._pay_construction_subsidy(int(i))
         self.awaiting_staff = ready[~staffed].tolist()
         self.capacity = self.providers.capacity()
+
+    def count_added(self, i: int, places: float, lever: str) -> None:
+        """Places that opened or a new class added, credited to the lever (or entry) that made them."""
+        if lever in PLACES_ADDED_ZH:
+            self.flows[f"places_added_{lever}"][self.providers.street[i]] += places
+            self.flows["places_added"][self.providers.street[i]] += places
+
+    def add_class(self, i: int, band: int, lever: str) -> None:
+        """A class added to an open provider by a lever (expansion, a kindergarten's new 托班)."""
+        self.providers.classes[i, band] += 1
+        self.count_added(i, CLASS_SIZE[band], lever)
 
     def _grow_payments(self) -> None:
         if len(self.payment_per_place) < self.providers.n:

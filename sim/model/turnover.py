@@ -52,7 +52,10 @@ def settle_accounts(market: Market) -> np.ndarray:
     if per_year:
         market.spending.request_many(t, "household_subsidy", np.arange(market.city.n_streets),
                                      market.population.children.sum(axis=1) * per_year / 12)
-    return revenue - cost
+    # Public institutions do not close on losses: the government covers their operating deficit.
+    deficit = np.maximum(cost - revenue, 0) * (licensed & providers.is_type("public"))
+    market.spending.request_many(t, "public_operating_deficit", street, deficit, np.arange(n))
+    return revenue + deficit - cost
 
 def close_losers(market: Market, profit: np.ndarray) -> None:
     """Private providers past the loss or low-occupancy threshold close with a monthly probability."""

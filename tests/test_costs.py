@@ -1,0 +1,43 @@
+"""Cost indicators agree with the spending and places they divide."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import sim
+from sim import costs
+from tests.conftest import EXAMPLE
+
+
+@pytest.fixture(scope="module")
+def plan():
+    scenario = sim.load_scenario(EXAMPLE.parent / "three_year_plan.yaml", overrides=[
+        "policies.public_expansion.build_months=0", "horizon.end=2026-06"])
+    return sim.run(scenario, reps=2, seed=2)
+
+
+def test_an_expansion_paid_and_built_at_once_costs_its_price_per_place(plan):
+    table = costs.table(plan)
+    row = table.query("measure == 'cost_per_new_place' and subject == 'public_expansion'")
+    assert len(row) and np.allclose(row[["mean", "p5", "p95"]], 15000)
+
+
+def test_cost_per_child_year_and_appropriations_used(plan):
+    table = costs.table(plan).set_index(["period", "measure"])
+    whole = f"{plan.calendar.months[0]}–{plan.calendar.months[-1]}"
+    spent = plan.values("spend_total").sum(axis=1)
+    child_years = plan.values("enrolled").sum(axis=1) / 12
+    assert table.loc[(whole, "public_cost_per_enrolled_child_year"), "mean"] == pytest.approx(
+        np.mean(spent / child_years), rel=1e-3)
+    funds = plan.funds.groupby("replication")[["paid_yuan", "appropriated_yuan"]].sum()
+    assert table.loc[(whole, "appropriations_used_share"), "mean"] == pytest.approx(
+        np.mean(funds["paid_yuan"] / funds["appropriated_yuan"]), rel=1e-3)
+
+
+def test_places_added_add_up(plan):
+    levers = sum(plan.values(f"places_added_{lever}") for lever in
+                 ("private_entry", "public_build", "public_expansion", "new_housing_quota", "existing_area_quota",
+                  "street_centres", "kindergarten_classes", "purchased_services", "family_points"))
+    np.testing.assert_allclose(levers, plan.values("places_added"))
+    assert plan.values("places_added_street_centres").sum() > 0
