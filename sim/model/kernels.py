@@ -337,3 +337,18 @@ def binomial_small(u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray)
             cdf += pmf
         out[i] = k
     return done
+
+
+@njit(cache=True)
+def age_one_month(enrolled: np.ndarray) -> np.ndarray:
+    """Every enrolled child is a month older, in place; returns the children per provider who reach the last
+    month of age and leave (the array has no older month to hold them)."""
+    n, n_bands, ages = enrolled.shape
+    aged_out = np.zeros(n)
+    for p in range(n):
+        for b in range(n_bands):
+            aged_out[p] += enrolled[p, b, ages - 1]
+            for a in range(ages - 1, 0, -1):
+                enrolled[p, b, a] = enrolled[p, b, a - 1]
+            enrolled[p, b, 0] = 0.0
+    return aged_out

@@ -277,12 +277,9 @@ class Market:
 
     def _age(self) -> None:
         providers = self.providers
-        enrolled = providers.enrolled[: providers.n]
-        street = providers.street[: providers.n]
-        self.flows["enrolled_aged_out"] += np.bincount(street, enrolled[:, :, -1].sum(axis=1),
+        aged_out = kernels.age_one_month(providers.enrolled[: providers.n])
+        self.flows["enrolled_aged_out"] += np.bincount(providers.street[: providers.n], aged_out,
                                                        minlength=self.city.n_streets)
-        enrolled[:, :, 1:] = enrolled[:, :, :-1].copy()
-        enrolled[:, :, 0] = 0
         self.flows["waiting_aged_out"] += self.waiting[:, -1]
         for array in (self.waiting, self.engaged, self.wait_months):
             array[:, 1:] = array[:, :-1].copy()
@@ -307,7 +304,7 @@ class Market:
         oldest leave first)."""
         providers = self.providers
         enrolled = providers.enrolled[: providers.n]
-        leaving = sampling.binomial(self.uniforms("dropouts", providers.n), enrolled.sum(axis=(1, 2)),
+        leaving = sampling.binomial(self.uniforms("dropouts", providers.n), np.einsum("pba->p", enrolled),
                                     self.spec.demand.dropout_per_month_share)
         kernels.remove_oldest(enrolled, leaving)
         self.flows["dropouts"] += np.bincount(providers.street[: providers.n], leaving, minlength=self.city.n_streets)
@@ -404,7 +401,7 @@ class Market:
         self.wait_months -= waited
         self.waiting -= taken
         self.wait_months += self.waiting  # those still waiting waited another month
-        self.flows["placed"] += np.bincount(providers.street[:n], placement.by_provider.sum(axis=(1, 2)),
+        self.flows["placed"] += np.bincount(providers.street[:n], np.einsum("pba->p", placement.by_provider),
                                             minlength=city.n_streets)
         self.flows["wait_months_placed"] += waited.sum(axis=1)
 

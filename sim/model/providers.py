@@ -97,7 +97,8 @@ class Providers:
         return self.classes[: self.n] * CLASS_SIZE * self.licensed()[:, None]
 
     def enrolled_by_band(self) -> np.ndarray:
-        return self.enrolled[: self.n].sum(axis=2)
+        # einsum sums the short age axis several times faster than ndarray.sum on this layout
+        return np.einsum("pba->pb", self.enrolled[: self.n])
 
     def is_type(self, *types: str) -> np.ndarray:
         mask = self.type[: self.n] == TYPES.index(types[0])
