@@ -67,40 +67,47 @@ def place_pass(accepting: np.ndarray, free: np.ndarray, provider_pool: np.ndarra
             for a in range(ages):
                 children[g, a] += accepting[t, s, a]
     provider_group = provider_pool * tiers + provider_tier
-    capacity = np.zeros((groups, n_bands))
-    for p in range(len(provider_group)):
-        for b in range(n_bands):
-            capacity[provider_group[p], b] += free[p, b]
-    take = np.zeros((groups, n_bands, ages))
+    starts, members = _groups(provider_group, groups)
+    street_starts, streets = _groups(home_pool, n_pools)
+    largest, most_homes = 1, 1
     for g in range(groups):
-        if capacity[g].sum() <= 0 or children[g].sum() <= 0:
+        largest = max(largest, starts[g + 1] - starts[g])
+    for pool in range(n_pools):
+        most_homes = max(most_homes, street_starts[pool + 1] - street_starts[pool])
+    # Buffers reused across groups: allocation inside the loops would dominate.
+    take = np.empty((n_bands, ages))
+    left = np.empty(n_bands)
+    room = np.empty(largest)
+    counts = np.empty(largest)
+    weights = np.empty(most_homes)
+    shares = np.empty(most_homes)
+    taken = np.zeros((n_streets, ages))
+    for g in range(groups):
+        size = starts[g + 1] - starts[g]
+        if size == 0 or children[g].sum() <= 0:
             continue
-        left = capacity[g].copy()
+        group_members = members[starts[g]:starts[g + 1]]
+        left[:] = 0.0
+        for k in range(size):
+            for b in range(n_bands):
+                left[b] += free[group_members[k], b]
+        if left.sum() <= 0:
+            continue
+        take[:] = 0.0
         for a in range(ages - 1, -1, -1):
             b = dedicated_band_of_age[a]
             if b >= 0 and children[g, a] > 0 and left[b] > 0:
                 x = min(children[g, a], left[b])
-                take[g, b, a] = x
+                take[b, a] = x
                 left[b] -= x
         for a in range(ages - 1, mixed_from - 1, -1):
-            rest = children[g, a] - take[g, :, a].sum()
+            rest = children[g, a] - take[:, a].sum()
             if rest > 0 and left[mixed_band] > 0:
                 x = min(rest, left[mixed_band])
-                take[g, mixed_band, a] = x
+                take[mixed_band, a] = x
                 left[mixed_band] -= x
-    starts, members = _groups(provider_group, groups)
-    largest = 0
-    for g in range(groups):
-        largest = max(largest, starts[g + 1] - starts[g])
-    room = np.empty(largest)  # buffers reused across groups: allocation inside the loops would dominate
-    counts = np.empty(largest)
-    for g in range(groups):
-        size = starts[g + 1] - starts[g]
-        if size == 0:
-            continue
-        group_members = members[starts[g]:starts[g + 1]]
         for b in range(n_bands):
-            total = take[g, b].sum()
+            total = take[b].sum()
             if total <= 0:
                 continue
             for k in range(size):
@@ -108,7 +115,7 @@ def place_pass(accepting: np.ndarray, free: np.ndarray, provider_pool: np.ndarra
             _apportion_into(total, room[:size], counts[:size])
             k = 0
             for a in range(ages - 1, -1, -1):
-                x = take[g, b, a]
+                x = take[b, a]
                 while x > 0 and k < size:
                     given = min(x, counts[k])
                     if given > 0:
@@ -119,32 +126,21 @@ def place_pass(accepting: np.ndarray, free: np.ndarray, provider_pool: np.ndarra
                         x -= given
                     if counts[k] <= 0:
                         k += 1
-    taken = np.zeros((n_streets, ages))
-    street_starts, streets = _groups(home_pool, n_pools)
-    most_homes = 0
-    for pool in range(n_pools):
-        most_homes = max(most_homes, street_starts[pool + 1] - street_starts[pool])
-    weights = np.empty(most_homes)
-    shares = np.empty(most_homes)
-    for pool in range(n_pools):
+        pool, t = g // tiers, g % tiers
         homes = streets[street_starts[pool]:street_starts[pool + 1]]
-        size = len(homes)
-        for t in range(tiers):
-            g = pool * tiers + t
-            for a in range(ages):
-                total = 0.0
-                for b in range(n_bands):
-                    total += take[g, b, a]
-                if total <= 0:
-                    continue
-                if size == 1:
-                    taken[homes[0], a] += total
-                    continue
-                for k in range(size):
-                    weights[k] = accepting[t, homes[k], a]
-                _apportion_into(total, weights[:size], shares[:size])
-                for k in range(size):
-                    taken[homes[k], a] += shares[k]
+        n_homes = len(homes)
+        for a in range(ages):
+            total = take[:, a].sum()
+            if total <= 0:
+                continue
+            if n_homes == 1:
+                taken[homes[0], a] += total
+                continue
+            for k in range(n_homes):
+                weights[k] = accepting[t, homes[k], a]
+            _apportion_into(total, weights[:n_homes], shares[:n_homes])
+            for k in range(n_homes):
+                taken[homes[k], a] += shares[k]
     return taken
 
 

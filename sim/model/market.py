@@ -121,19 +121,18 @@ class Market:
 
     # --- providers ----------------------------------------------------------------------------------------
     def _add_seed(self, seed: ProviderSeed) -> None:
-        status = {"open": OPEN, "building": BUILDING, "registering": REGISTERING}[seed.status]
-        lifecycle = self.spec.providers.lifecycle
-        fit_out = self.whole_months(lifecycle.fit_out_months, seed.provider_id, "fit_out")
-        registration = self.whole_months(lifecycle.registration_months, seed.provider_id, "registration")
-        stages = {OPEN: [], BUILDING: [(BUILDING, fit_out), (REGISTERING, registration)],
-                  REGISTERING: [(REGISTERING, registration)]}[status]
-        if status == OPEN:
+        if seed.status == "open":
             self.providers.add(seed.street, seed.type, seed.inclusive, seed.fee_yuan_per_month, seed.classes,
                                "existing", OPEN)
             self._grow_payments()
-        else:
-            self.new_provider(seed.street, seed.type, seed.inclusive, seed.fee_yuan_per_month, seed.classes,
-                              "existing", stages)
+            return
+        lifecycle = self.spec.providers.lifecycle
+        registration = (REGISTERING, self.whole_months(lifecycle.registration_months, seed.provider_id,
+                                                       "registration"))
+        stages = [registration] if seed.status == "registering" else \
+            [(BUILDING, self.whole_months(lifecycle.fit_out_months, seed.provider_id, "fit_out")), registration]
+        self.new_provider(seed.street, seed.type, seed.inclusive, seed.fee_yuan_per_month, seed.classes,
+                          "existing", stages)
 
     def new_provider(self, street: int, type_: str, inclusive: bool, fee: float, classes, origin: str,
                      stages: list[tuple[int, int]] | None, payment_per_place: float = 0.0,
