@@ -259,12 +259,12 @@ class Market:
             self.workforce.graduate()
             self.workforce.hire_all()
             self.usable = self.workforce.usable()
-            stated, effective, price = self._demand()
+            stated, effective, net_fee, price = self._demand()
             self.last_effective = effective
             self._join(effective)
             self._vouchers(stated)
             self._give_up()
-            self._match(price)
+            self._match(net_fee, price)
             self.enrolled_bands = self.providers.enrolled_by_band()
             profit = settle_accounts(self)
             close_losers(self, profit)
@@ -318,8 +318,9 @@ class Market:
             self.lever_value("household_subsidy", "fee_effect_share")
         return np.maximum(fee, 0.0)
 
-    def _demand(self, capacity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Stated and effective demand by street and age, and each provider's net fee."""
+    def _demand(self, capacity: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Stated and effective demand by street and age, each provider's net fee and the fee each district's
+        families weigh."""
         demand, providers, city = self.spec.demand, self.providers, self.city
         capacity = self.capacity if capacity is None else capacity
         children = self.population.children
@@ -334,7 +335,7 @@ class Market:
         has_places = np.bincount(providers.street[: providers.n], capacity.sum(axis=1),
                                  minlength=city.n_streets) > 0
         access = np.where(has_places, 1.0, demand.other_street_acceptance_share)
-        return stated, stated * (willing * access)[:, None], net_fee
+        return stated, stated * (willing * access)[:, None], net_fee, price
 
     def _join(self, effective: np.ndarray) -> None:
         # Random rounding keeps small cells (a street's children of one month of age) unbiased.
@@ -374,14 +375,12 @@ class Market:
         self.waiting -= leaving
         self.flows["gave_up"] += leaving.sum(axis=1)
 
-    def _match(self, net_fee: np.ndarray) -> None:
+    def _match(self, net_fee: np.ndarray, price: np.ndarray) -> None:
         providers, city, demand = self.providers, self.city, self.spec.demand
         n = providers.n
         free = np.maximum(self.usable - providers.enrolled_by_band(), 0)
         free[providers.status[:n] != OPEN] = 0  # rectifying providers admit no one
         market = ~providers.inclusive[:n]
-        price = district_price(self.capacity, net_fee, providers.inclusive[:n], providers.district,
-                               city.n_districts, self.spec.providers.entry.inclusive_fee_yuan_per_month)
         median, sigma = demand.willingness_to_pay_median_yuan_per_month, demand.willingness_to_pay_sigma
         market_places = self.capacity.sum(axis=1) * market
         market_fee = np.bincount(providers.district, market_places * net_fee, minlength=city.n_districts) / \
