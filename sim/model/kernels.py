@@ -145,6 +145,49 @@ def place_pass(accepting: np.ndarray, free: np.ndarray, provider_pool: np.ndarra
 
 
 @njit(cache=True)
+def match_stages(waiting: np.ndarray, free: np.ndarray, provider_street: np.ndarray, provider_tier: np.ndarray,
+                 street_district: np.ndarray, n_districts: int, market_acceptance: np.ndarray,
+                 other_street_acceptance: np.ndarray, market_preference: float, rounding: np.ndarray,
+                 placed: np.ndarray, dedicated_band_of_age: np.ndarray, mixed_band: int, mixed_from: int) -> None:
+    """The rule of ``matching.match``: the own street, then the district for families accepting the distance;
+    in each, a first pass (market-preferring families to market places, the rest to inclusive ones) and a
+    second (families able to pay the market fee to market places left). Families are counted at random
+    rounding ``floor(x + u)``. Updates ``waiting``, ``free`` and ``placed`` in place."""
+    n_streets, ages = waiting.shape
+    accepting = np.empty((2, n_streets, ages))
+    own_street = np.ones(n_streets)
+    streets = np.arange(n_streets)
+    district_of_provider = street_district[provider_street]
+    for stage in range(2):
+        distance = own_street if stage == 0 else other_street_acceptance
+        home_pool = streets if stage == 0 else street_district
+        provider_pool = provider_street if stage == 0 else district_of_provider
+        n_pools = n_streets if stage == 0 else n_districts
+        for second in range(2):
+            any_accepting = False
+            for s in range(n_streets):
+                for a in range(ages):
+                    reach = waiting[s, a] * distance[s]
+                    if second == 0:
+                        everyone = np.floor(reach + rounding[s, a])
+                        to_market = min(np.floor(reach * (market_acceptance[s] * market_preference)
+                                                 + rounding[s, a]), everyone)
+                        accepting[0, s, a] = everyone - to_market
+                        accepting[1, s, a] = to_market
+                    else:
+                        accepting[0, s, a] = 0.0
+                        accepting[1, s, a] = np.floor(waiting[s, a] * (distance[s] * market_acceptance[s])
+                                                      + rounding[s, a])
+                    any_accepting = any_accepting or accepting[0, s, a] != 0 or accepting[1, s, a] != 0
+            if any_accepting:
+                taken = place_pass(accepting, free, provider_pool, provider_tier, n_pools, placed, home_pool,
+                                   dedicated_band_of_age, mixed_band, mixed_from)
+                for s in range(n_streets):
+                    for a in range(ages):
+                        waiting[s, a] -= taken[s, a]
+
+
+@njit(cache=True)
 def _staff(children: np.ndarray, class_size: np.ndarray, children_per_carer: np.ndarray, min_per_class: float,
            per_health_worker: float) -> float:
     """Staff for one provider's children by band: carers by the ratios, at least ``min_per_class`` per open

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.bands import AGES, BAND_AGES, BANDS
-from sim.model.kernels import place_pass
+from sim.model.kernels import match_stages
 
 DEDICATED = [BANDS.index("infant"), BANDS.index("toddler"), BANDS.index("older")]
 MIXED = [BANDS.index("mixed")]
@@ -44,28 +44,10 @@ def match(waiting: np.ndarray, free: np.ndarray, provider_street: np.ndarray, pr
     of age is rounded at random with the uniforms ``rounding`` (streets × ages), so small cells keep their
     expected share.
     """
-    before = waiting
-    waiting = waiting.copy()
-    free = free.copy()
-    n_streets, ages = waiting.shape
-    placed = np.zeros((len(free), len(BANDS), ages))
-    street_district = np.argmax(district_matrix, axis=1)
-    provider_tier = provider_market.astype(np.int64)
-    stages = ((provider_street, n_streets, np.ones(n_streets), np.arange(n_streets)),
-              (street_district[provider_street], district_matrix.shape[1], other_street_acceptance, street_district))
-    for provider_pool, n_pools, distance_acceptance, home_pool in stages:
-        provider_pool, home_pool = provider_pool.astype(np.int64), home_pool.astype(np.int64)
-        # First pass: families who prefer (and can pay for) market places queue for them, the rest for inclusive
-        # places; second pass: families still waiting who can pay the market fee take market places left.
-        reach = waiting * distance_acceptance[:, None]
-        to_market = np.minimum(np.floor(reach * (market_acceptance * market_preference)[:, None] + rounding),
-                               np.floor(reach + rounding))
-        to_inclusive = np.floor(reach + rounding) - to_market
-        for accepting in (np.stack([to_inclusive, to_market]), None):
-            if accepting is None:
-                fallback = np.floor(waiting * (distance_acceptance * market_acceptance)[:, None] + rounding)
-                accepting = np.stack([np.zeros_like(fallback), fallback])
-            if accepting.any():
-                waiting -= place_pass(accepting, free, provider_pool, provider_tier, n_pools, placed, home_pool,
-                                      DEDICATED_BAND_OF_AGE, MIXED[0], BAND_AGES["mixed"][0])
-    return Placement(placed, before - waiting)
+    remaining, free = waiting.copy(), free.copy()
+    placed = np.zeros((len(free), len(BANDS), waiting.shape[1]))
+    match_stages(remaining, free, provider_street.astype(np.int64), provider_market.astype(np.int64),
+                 np.argmax(district_matrix, axis=1).astype(np.int64), district_matrix.shape[1],
+                 np.ascontiguousarray(market_acceptance, float), np.ascontiguousarray(other_street_acceptance, float),
+                 float(market_preference), rounding, placed, DEDICATED_BAND_OF_AGE, MIXED[0], BAND_AGES["mixed"][0])
+    return Placement(placed, waiting - remaining)
