@@ -50,27 +50,28 @@ class SpendingLog:
         streets, amounts = streets[asked], amounts[asked]
         who = providers[asked] if providers is not None else np.full(len(streets), NO_PROVIDER)
         if self.funds is None:
-            self._paid(item, UNLIMITED, streets, amounts, who, 1.0)
+            self._paid(item, [(UNLIMITED, 1.0)], streets, amounts, who)
             return None
         np.add.at(self.pending, streets, amounts)
         total = float(amounts.sum())
-
-        def on_paid(fund: str, part: float) -> None:
-            self._paid(item, fund, streets, amounts, who, part / total)
-
         if self.funds.can_pay_now(item, total):
-            self.funds.pay_now(item, total, on_paid)
+            parts: list[tuple[str, float]] = []
+            self.funds.pay_now(item, total, lambda fund, part: parts.append((fund, part / total)))
+            self._paid(item, parts, streets, amounts, who)
             return None
-        return self.env.process(self.funds.pay(item, total, on_paid))
+        return self.env.process(self.funds.pay(
+            item, total, lambda fund, part: self._paid(item, [(fund, part / total)], streets, amounts, who)))
 
-    def _paid(self, item: str, fund: str, streets: np.ndarray, amounts: np.ndarray, who: np.ndarray,
-              share: float) -> None:
+    def _paid(self, item: str, shares: list[tuple[str, float]], streets: np.ndarray, amounts: np.ndarray,
+              who: np.ndarray) -> None:
+        """Record a payment of ``share`` of each request from each fund (the parts of one payment made now)."""
         month = int(self.env.now)
-        paid = amounts * share
+        paid = amounts * sum(share for _, share in shares)
         if month < len(self.by_street[item]):
             np.add.at(self.by_street[item][month], streets, paid)
         if self.funds is not None:
             np.add.at(self.pending, streets, -paid)
         if self.keep_rows:
-            self.rows.extend(zip([month] * len(streets), [fund] * len(streets), [item] * len(streets),
-                                 streets.tolist(), who.tolist(), paid.tolist(), strict=True))
+            for fund, share in shares:
+                self.rows.extend(zip([month] * len(streets), [fund] * len(streets), [item] * len(streets),
+                                     streets.tolist(), who.tolist(), (amounts * share).tolist(), strict=True))
