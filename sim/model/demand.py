@@ -21,17 +21,22 @@ def willing_share(net_fee: np.ndarray, median: float, sigma: float) -> np.ndarra
     return special.ndtr(-np.log(fee / max(median, 1e-9)) / sigma)
 
 
+def mean_fee_by_district(places: np.ndarray, net_fee: np.ndarray, district: np.ndarray, n_districts: int
+                         ) -> np.ndarray:
+    """Place-weighted net fee of each district's providers (``places`` per provider); NaN where it has none."""
+    total = np.bincount(district, places, minlength=n_districts)
+    paid = np.bincount(district, places * net_fee, minlength=n_districts)
+    return np.divide(paid, total, out=np.full(n_districts, np.nan), where=total > 0)
+
+
 def district_price(capacity: np.ndarray, net_fee: np.ndarray, inclusive: np.ndarray, district: np.ndarray,
                    n_districts: int, fallback: float) -> np.ndarray:
     """Net fee families of each district weigh: capacity-weighted over inclusive places, else market places,
     else the city's average, else ``fallback``."""
     places = capacity.sum(axis=1)
-    price = np.full(n_districts, np.nan)
-    for tier in (False, True):  # market first, so inclusive prices overwrite where they exist
-        weight = places * (inclusive == tier)
-        total = np.bincount(district, weight, minlength=n_districts)
-        paid = np.bincount(district, weight * net_fee, minlength=n_districts)
-        price = np.where(total > 0, paid / np.maximum(total, 1e-9), price)
+    inclusive_fee = mean_fee_by_district(places * inclusive, net_fee, district, n_districts)
+    market_fee = mean_fee_by_district(places * ~inclusive, net_fee, district, n_districts)
+    price = np.where(np.isnan(inclusive_fee), market_fee, inclusive_fee)
     city = np.sum(places * net_fee) / places.sum() if places.sum() > 0 else fallback
     return np.where(np.isnan(price), city, price)
 

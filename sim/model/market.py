@@ -26,7 +26,7 @@ from sim.model import kernels, sampling
 from sim.model.allocate import apportion
 from sim.model.bands import AGES, BAND_AGES, BANDS, CLASS_SIZE, NEXT_BAND, by_age
 from sim.model.city import City
-from sim.model.demand import awareness, district_price, willing_share
+from sim.model.demand import awareness, district_price, mean_fee_by_district, willing_share
 from sim.model.lifecycle import develop
 from sim.model.matching import match
 from sim.model.population import Population
@@ -71,7 +71,7 @@ class Market:
         self.flows = {name: np.zeros(city.n_streets) for name in FLOWS}
         self.need_share = by_age(spec.demand.stated_need_share.model_dump())
         self.payment_per_place = np.zeros(0)  # lever payments to operators, yuan per place per month
-        self.payment_item: dict[int, str] = {}
+        self.paid_providers: dict[str, list[int]] = {}  # spending item → providers paid per place by a lever
         self.campaigns: list[tuple[int, float]] = []
         self.last_effective: np.ndarray | None = None
         self.voucher_carry = 0.0
@@ -144,7 +144,7 @@ class Market:
         self._grow_payments()
         self.payment_per_place[i] = payment_per_place
         if payment_item:
-            self.payment_item[i] = payment_item
+            self.paid_providers.setdefault(payment_item, []).append(i)
 
         def set_status(status: int) -> None:
             self.providers.status[i] = status
@@ -383,8 +383,7 @@ class Market:
         market = ~providers.inclusive[:n]
         median, sigma = demand.willingness_to_pay_median_yuan_per_month, demand.willingness_to_pay_sigma
         market_places = self.capacity.sum(axis=1) * market
-        market_fee = np.bincount(providers.district, market_places * net_fee, minlength=city.n_districts) / \
-            np.maximum(np.bincount(providers.district, market_places, minlength=city.n_districts), 1e-9)
+        market_fee = np.nan_to_num(mean_fee_by_district(market_places, net_fee, providers.district, city.n_districts))
         market_acceptance = np.clip(willing_share(market_fee, median, sigma) /
                                     np.maximum(willing_share(price, median, sigma), 1e-9), 0, 1)
         has_places = np.bincount(providers.street[:n], self.capacity.sum(axis=1),

@@ -39,8 +39,8 @@ def settle_accounts(market: Market) -> np.ndarray:
         market.spending.request_many(t, "operating_subsidy", street, paid, np.arange(n))
     operator_payment = market.payment_per_place[:n] * places
     revenue += operator_payment
-    for item in dict.fromkeys(market.payment_item.values()):  # one payment per item and month, itemised by provider
-        paid_to = np.array([i for i, named in market.payment_item.items() if named == item])
+    for item, paid_to in market.paid_providers.items():  # one payment per item and month, itemised by provider
+        paid_to = np.asarray(paid_to)
         market.spending.request_many(t, item, street[paid_to], operator_payment[paid_to], paid_to)
     relief_per_place = market.lever_value("rent_relief", "yuan_per_place_per_month")
     if relief_per_place:
