@@ -9,18 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 
-def take_oldest(counts: np.ndarray, amount: np.ndarray) -> np.ndarray:
-    """From each row of ``counts`` (rows × ages), take ``amount`` children starting with the oldest age."""
-    amount = np.asarray(amount, float)
-    taken = np.zeros_like(counts)
-    rows = np.flatnonzero(amount > 0)
-    if len(rows):
-        some = counts[rows]
-        older = np.cumsum(some[:, ::-1], axis=1)[:, ::-1] - some  # children older than this age
-        taken[rows] = np.clip(amount[rows, None] - older, 0, some)
-    return taken
-
-
 def apportion(totals: np.ndarray, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Split each group's whole ``totals[g]`` (at most the group's total weight) among its members in
     proportion to ``weights``, never giving a member more than its weight: each gets the whole part of its

@@ -46,22 +46,6 @@ def counted(certified: np.ndarray, uncertified: np.ndarray, required_share: floa
     return np.minimum(certified + uncertified, np.floor(certified / required_share + 1e-9))  # whole people
 
 
-def coverable(enrolled: np.ndarray, capacity: np.ndarray, counting: np.ndarray, min_carers_per_open_class: float
-              ) -> np.ndarray:
-    """Places by provider and band that ``counting`` staff can cover: the children enrolled plus free places
-    in proportion to what is free, as many as the spare staff allow by the same rule as ``staff_for``."""
-    spare = np.maximum(counting - staff_for(enrolled, min_carers_per_open_class), 0)
-    free = np.maximum(capacity - enrolled, 0)
-    total_free = free.sum(axis=1, keepdims=True)
-    weights = np.divide(free, total_free, out=np.zeros_like(free), where=total_free > 0)
-    extra = np.minimum(free, np.floor(spare[:, None] * weights * CHILDREN_PER_CARER))
-    over = np.flatnonzero(extra.any(axis=1))
-    while len(over):  # classes and health workers cost staff too: shrink the extra until it is covered
-        over = over[staff_for(enrolled[over] + extra[over], min_carers_per_open_class) > counting[over] + 1e-9]
-        extra[over] = np.floor(extra[over] * 0.8)
-    return np.minimum(enrolled + extra, capacity)
-
-
 class Workforce:
     """District pools and monthly flows of one replication; carers employed are held on ``Providers``."""
 
