@@ -352,28 +352,32 @@ def poisson_small(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> np.ndarray
 
 
 @njit(cache=True)
-def binomial_small(u: np.ndarray, n: np.ndarray, p: np.ndarray, out: np.ndarray) -> np.ndarray:
+def binomial_small(u: np.ndarray, n: np.ndarray, p: np.ndarray, log_q: np.ndarray, out: np.ndarray) -> np.ndarray:
     """The smallest k with P(X ≤ k) ≥ u for X ~ Binomial(n, p), where n·p ≤ SMALL_MEAN and p ≤ 1/2; returns
-    which were done."""
+    which were done. ``p`` and ``log_q`` = log(1 − p) hold one value per cell, or a single value for all."""
     done = np.zeros(len(u), np.bool_)
+    one_p = len(p) == 1
     for i in range(len(u)):
-        trials, chance = n[i], p[i]
+        j = 0 if one_p else i
+        trials, chance = n[i], p[j]
         if trials <= 0 or chance <= 0:
             done[i] = True
             out[i] = 0.0
             continue
         # Only where P(X = 0) does not underflow (nearly certain events go the general way).
-        if trials * chance > SMALL_MEAN or chance > 0.5 or trials * np.log1p(-chance) < -700:
+        log_none = trials * log_q[j]
+        if trials * chance > SMALL_MEAN or chance > 0.5 or log_none < -700:
             continue
         done[i] = True
-        pmf = np.exp(trials * np.log1p(-chance))
+        pmf = np.exp(log_none)
         cdf = pmf
-        odds = chance / (1 - chance)
         k = 0.0
-        while cdf < u[i] and k < trials and pmf > 0:
-            pmf *= (trials - k) / (k + 1) * odds
-            k += 1
-            cdf += pmf
+        if cdf < u[i]:
+            odds = chance / (1 - chance)
+            while cdf < u[i] and k < trials and pmf > 0:
+                pmf *= (trials - k) / (k + 1) * odds
+                k += 1
+                cdf += pmf
         out[i] = k
     return done
 

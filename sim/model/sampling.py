@@ -67,6 +67,11 @@ def poisson(u: np.ndarray, lam: np.ndarray | float) -> np.ndarray:
     return out
 
 
+def _per_cell(values: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A single value as it is (the compiled pass reads it for every cell); others spread over the cells."""
+    return values.ravel() if values.size == 1 else np.ascontiguousarray(np.broadcast_to(values, shape)).ravel()
+
+
 def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     """Binomial(n, p) counts at uniforms ``u``; ``n`` whole numbers ≥ 0 and ``p`` in [0, 1] broadcast to ``u``."""
     u = np.asarray(u, float)
@@ -75,14 +80,15 @@ def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
         return np.zeros(u.shape)
     n = np.broadcast_to(np.asarray(n, float), u.shape)
     out = np.zeros(u.size)
+    with np.errstate(divide="ignore", invalid="ignore"):  # p = 1 is certain: handled apart
+        log_q = np.log1p(-p)  # before broadcasting: p is often one value per age or per street
     done = kernels.binomial_small(np.ascontiguousarray(u).ravel(), np.ascontiguousarray(n).ravel(),
-                                  np.ascontiguousarray(np.broadcast_to(p, u.shape)).ravel(), out)
+                                  _per_cell(p, u.shape), _per_cell(log_q, u.shape), out)
     if done.all():
         return out.reshape(u.shape)
     out = out.reshape(u.shape)
-    with np.errstate(divide="ignore", invalid="ignore"):  # p = 1 is certain: handled apart
-        log_q = np.log1p(-p)  # before broadcasting: p is often one value per age or per street
-        p = np.broadcast_to(p, u.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p, log_q = np.broadcast_to(p, u.shape), np.broadcast_to(log_q, u.shape)
         certain = p >= 1
         out[certain] = n[certain]
         todo = (n > 0) & ~certain & (u >= np.exp(n * log_q)) & ~done.reshape(u.shape)
