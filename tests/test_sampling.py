@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from sim.model import sampling
+from sim.model.streams import Streams
 
 uniforms = st.floats(1e-9, 1 - 1e-9)
 
@@ -50,3 +51,27 @@ def test_counts_have_the_right_mean_and_variance():
     assert abs(draws.var() - 3.7) < 0.1
     draws = sampling.binomial(u, 40, 0.25)
     assert abs(draws.mean() - 10) < 5 * np.sqrt(7.5 / u.size)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(uniforms, st.integers(0, 20_000)), min_size=1, max_size=20), st.floats(0, 1))
+def test_one_probability_for_all_cells_equals_it_spread_over_them(cells, p):
+    u, n = map(np.array, zip(*cells, strict=True))
+    assert np.array_equal(sampling.binomial(u, n, p), sampling.binomial(u, n, np.full(len(u), p)))
+
+
+def test_keyed_uniforms_are_uniform_independent_and_prefix_stable():
+    streams = Streams(7, 3)
+    u = streams.uniforms(("give_up", 12), 100_000)
+    assert ((u > 0) & (u < 1)).all()
+    assert stats.kstest(u, "uniform").pvalue > 1e-4  # fails for a biased generator, 1 run in 10,000 by chance
+    # Asking for fewer numbers gives the first ones; another name, month or replication gives other numbers.
+    assert np.array_equal(streams.uniforms(("give_up", 12), (3, 7)).ravel(), u[:21])
+    others = [streams.uniforms(("give_up", 13), 100_000), streams.uniforms(("joining", 12), 100_000),
+              Streams(7, 4).uniforms(("give_up", 12), 100_000), Streams(8, 3).uniforms(("give_up", 12), 100_000)]
+    for other in others:
+        # correlation of independent uniforms has sd 1/sqrt(n) ≈ 0.003
+        assert abs(np.corrcoef(u, other)[0, 1]) < 5 / np.sqrt(u.size)
+        assert not np.array_equal(u[:10], other[:10])
+    # consecutive numbers of one sequence are uncorrelated too
+    assert abs(np.corrcoef(u[:-1], u[1:])[0, 1]) < 5 / np.sqrt(u.size)

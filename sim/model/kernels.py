@@ -395,3 +395,22 @@ def age_one_month(enrolled: np.ndarray) -> np.ndarray:
                 enrolled[p, b, a] = enrolled[p, b, a - 1]
             enrolled[p, b, 0] = 0.0
     return aged_out
+
+
+_GOLDEN_GAMMA = np.uint64(0x9E3779B97F4A7C15)
+
+
+@njit(cache=True)
+def keyed_uniforms(key: np.uint64, n: int) -> np.ndarray:
+    """The first ``n`` numbers in (0, 1) of the SplitMix64 sequence started at ``key``: number i depends only on
+    the key and i, so asking for more numbers never changes the first ones."""
+    out = np.empty(n)
+    state = np.uint64(key)
+    for i in range(n):
+        state += _GOLDEN_GAMMA
+        z = (state ^ (state >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+        out[i] = (float(z >> np.uint64(11)) + 0.5) / 9007199254740992.0  # 53 random bits, never 0 or 1
+    return out
+

@@ -349,7 +349,7 @@ def _training(market: Market, settings) -> Iterator[Process]:
         market.env.process(after(market.env, months, lambda: finish(upskill, new, key)))
 
     def finish(upskill: np.ndarray, new: np.ndarray, key) -> None:
-        u_up, u_new = market.streams.generator_for("training exam", *key).random((2, city.n_districts))
+        u_up, u_new = market.streams.uniforms(("training exam", *key), (2, city.n_districts))
         passed_upskill = sampling.binomial(u_up, upskill, settings.pass_share)
         passed_new = sampling.binomial(u_new, new, settings.pass_share)
         workforce.trainees_upskill -= upskill

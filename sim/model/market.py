@@ -107,7 +107,7 @@ class Market:
 
     def uniforms(self, name: str, size) -> np.ndarray:
         """This month's uniform numbers for mechanism ``name`` (common to scenarios for the same seed)."""
-        return self.streams.generator_for(name, self.month).random(size)
+        return self.streams.uniforms((name, self.month), size)
 
     def event(self, origin: str) -> tuple[str, int, int]:
         """A key naming the next event of ``origin`` this month, for its own random draws."""

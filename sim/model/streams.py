@@ -9,9 +9,12 @@ numbers), and a new mechanism with a new stream does not disturb the existing on
 from __future__ import annotations
 
 import hashlib
+import math
 import zlib
 
 import numpy as np
+
+from sim.model import kernels
 
 
 def name_key(name: str) -> int:
@@ -48,9 +51,11 @@ class Streams:
         hash of the root seed, the replication and the names, so it costs no generator."""
         return (self._hash(names, 8) + 0.5) / 2.0**64
 
-    def generator_for(self, *names: object) -> np.random.Generator:
-        """A fresh generator for one named draw, e.g. (mechanism, month): its first k numbers are the same
-        however many are asked for, so two scenarios with different numbers of providers still share the
-        draws of the providers they have in common. Seeded with a 128-bit hash (cheaper than a spawned
-        SeedSequence, and the market asks for a dozen of these a month)."""
-        return np.random.Generator(np.random.PCG64(self._hash(names, 16)))
+    def uniforms(self, names: tuple[object, ...], size: int | tuple[int, ...]) -> np.ndarray:
+        """Uniform numbers in (0, 1) for one named draw, e.g. (mechanism, month): a counter-based sequence keyed
+        by a 64-bit hash of the root seed, the replication and the names, so its first k numbers are the same
+        however many are asked for, and two scenarios with different numbers of providers still share the draws
+        of the providers they have in common. Cheaper than seeding a generator: the market asks for a dozen of
+        these a month."""
+        count = math.prod(size) if isinstance(size, tuple) else int(size)
+        return kernels.keyed_uniforms(np.uint64(self._hash(names, 8)), count).reshape(size)
