@@ -48,6 +48,29 @@ def _apportion_into(total: float, weights: np.ndarray, out: np.ndarray) -> None:
 
 
 @njit(cache=True)
+def apportion_by_group(totals: np.ndarray, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """``_apportion_into`` for each group: group g's whole ``totals[g]`` split among its members (in index
+    order) in proportion to their ``weights``, never above a weight."""
+    starts, members = _groups(group, len(totals))
+    largest = 1
+    for g in range(len(totals)):
+        largest = max(largest, starts[g + 1] - starts[g])
+    room = np.empty(largest)
+    shares = np.empty(largest)
+    out = np.zeros(len(weights))
+    for g in range(len(totals)):
+        size = starts[g + 1] - starts[g]
+        if size == 0:
+            continue
+        for k in range(size):
+            room[k] = weights[members[starts[g] + k]]
+        _apportion_into(totals[g], room[:size], shares[:size])
+        for k in range(size):
+            out[members[starts[g] + k]] = shares[k]
+    return out
+
+
+@njit(cache=True)
 def place_pass(accepting: np.ndarray, free: np.ndarray, provider_pool: np.ndarray, provider_tier: np.ndarray,
                n_pools: int, placed: np.ndarray, home_pool: np.ndarray, dedicated_band_of_age: np.ndarray,
                mixed_band: int, mixed_from: int) -> np.ndarray:
@@ -222,13 +245,16 @@ def cover(enrolled: np.ndarray, capacity: np.ndarray, counting: np.ndarray, clas
     n, n_bands, ages = enrolled.shape
     usable = np.zeros((n, n_bands))
     displaced = np.zeros((n, ages))
-    children = np.zeros(n_bands)
+    # Buffers reused across providers: allocation inside the loop would dominate.
+    buffers = np.zeros((5, n_bands))
+    children, keep, free, extra, trial = buffers[0], buffers[1], buffers[2], buffers[3], buffers[4]
     for p in range(n):
         for b in range(n_bands):
             children[b] = enrolled[p, b].sum()
         needed = _staff(children, class_size, children_per_carer, min_per_class, per_health_worker)
         if needed > counting[p] + 1e-9 and children.sum() > 0:
-            keep = np.floor(children * counting[p] / needed)
+            for b in range(n_bands):
+                keep[b] = np.floor(children[b] * counting[p] / needed)
             while _staff(keep, class_size, children_per_carer, min_per_class, per_health_worker) > counting[p] \
                     + 1e-9 and keep.sum() > 0:
                 keep[np.argmax(keep)] -= 1
@@ -244,18 +270,45 @@ def cover(enrolled: np.ndarray, capacity: np.ndarray, counting: np.ndarray, clas
                 children[b] = keep[b]
         spare = max(counting[p] - _staff(children, class_size, children_per_carer, min_per_class,
                                          per_health_worker), 0.0)
-        free = np.maximum(capacity[p] - children, 0.0)
-        total_free = free.sum()
-        extra = np.zeros(n_bands)
-        if total_free > 0:
+        total_free = 0.0
+        for b in range(n_bands):
+            free[b] = max(capacity[p, b] - children[b], 0.0)
+            total_free += free[b]
+        for b in range(n_bands):
+            extra[b] = min(free[b], np.floor(spare * free[b] / total_free * children_per_carer[b])) \
+                if total_free > 0 else 0.0
+        while extra.sum() > 0:
             for b in range(n_bands):
-                extra[b] = min(free[b], np.floor(spare * free[b] / total_free * children_per_carer[b]))
-        while extra.sum() > 0 and _staff(children + extra, class_size, children_per_carer, min_per_class,
-                                         per_health_worker) > counting[p] + 1e-9:
-            extra = np.floor(extra * 0.8)
+                trial[b] = children[b] + extra[b]
+            if _staff(trial, class_size, children_per_carer, min_per_class, per_health_worker) <= counting[p] + 1e-9:
+                break
+            for b in range(n_bands):
+                extra[b] = np.floor(extra[b] * 0.8)
         for b in range(n_bands):
             usable[p, b] = min(children[b] + extra[b], capacity[p, b])
     return usable, displaced
+
+
+@njit(cache=True)
+def age_waitlist(waiting: np.ndarray, engaged: np.ndarray, wait_months: np.ndarray, children: np.ndarray
+                 ) -> np.ndarray:
+    """Families waiting or engaged (streets × ages) are a month older, in place; those whose child died or
+    moved away (beyond ``children``, already aged) leave, taking their share of the months waited. Returns
+    the children per street who reached the last month of age while waiting."""
+    n_streets, ages = waiting.shape
+    aged_out = np.empty(n_streets)
+    for s in range(n_streets):
+        aged_out[s] = waiting[s, ages - 1]
+        for a in range(ages - 1, -1, -1):
+            w = waiting[s, a - 1] if a > 0 else 0.0
+            e = engaged[s, a - 1] if a > 0 else 0.0
+            m = wait_months[s, a - 1] if a > 0 else 0.0
+            e = min(e, children[s, a])
+            kept = min(w, e)
+            engaged[s, a] = e
+            wait_months[s, a] = m * (kept / w) if w > 0 else 0.0
+            waiting[s, a] = kept
+    return aged_out
 
 
 @njit(cache=True)

@@ -279,16 +279,9 @@ class Market:
         aged_out = kernels.age_one_month(providers.enrolled[: providers.n])
         self.flows["enrolled_aged_out"] += np.bincount(providers.street[: providers.n], aged_out,
                                                        minlength=self.city.n_streets)
-        self.flows["waiting_aged_out"] += self.waiting[:, -1]
-        for array in (self.waiting, self.engaged, self.wait_months):
-            array[:, 1:] = array[:, :-1].copy()
-            array[:, 0] = 0
         # Children who died or moved away leave the demand they expressed with them.
-        children = self.population.children
-        self.engaged = np.minimum(self.engaged, children)
-        kept = np.minimum(self.waiting, self.engaged)
-        self.wait_months *= np.divide(kept, self.waiting, out=np.zeros_like(kept), where=self.waiting > 0)
-        self.waiting = kept
+        self.flows["waiting_aged_out"] += kernels.age_waitlist(self.waiting, self.engaged, self.wait_months,
+                                                               self.population.children)
 
     def _move_up(self) -> None:
         """Children who outgrow their class band move to the next band (or a mixed class from 18 months)
@@ -389,16 +382,15 @@ class Market:
         has_places = np.bincount(providers.street[:n], self.capacity.sum(axis=1),
                                  minlength=city.n_streets) > 0
         other_street = np.where(has_places, demand.other_street_acceptance_share, 1.0)
-        placement = match(self.waiting, free, providers.street[:n], market, city.district_matrix,
-                          market_acceptance[city.street_district], other_street, demand.market_preference_share,
-                          self.uniforms("matching", self.waiting.shape))
-        providers.enrolled[:n] += placement.by_provider
+        placement = match(self.waiting, free, providers.enrolled[:n], providers.street[:n], market,
+                          city.district_matrix, market_acceptance[city.street_district], other_street,
+                          demand.market_preference_share, self.uniforms("matching", self.waiting.shape))
         taken = placement.by_home
         waited = np.divide(self.wait_months * taken, self.waiting, out=np.zeros_like(taken), where=self.waiting > 0)
         self.wait_months -= waited
         self.waiting -= taken
         self.wait_months += self.waiting  # those still waiting waited another month
-        self.flows["placed"] += np.bincount(providers.street[:n], np.einsum("pba->p", placement.by_provider),
+        self.flows["placed"] += np.bincount(providers.street[:n], placement.by_provider,
                                             minlength=city.n_streets)
         self.flows["wait_months_placed"] += waited.sum(axis=1)
 
@@ -441,8 +433,8 @@ class Market:
         workforce = self.spec.workforce
         needed = staff_for(self.enrolled_bands, workforce.min_carers_per_open_class)
         counting = counted(providers.certified[:n], providers.uncertified[:n], self.workforce.required_share())
-        wanted = np.minimum(capacity, self.enrolled_bands + workforce.hiring_headroom_share * capacity).sum(axis=1)
-        values.update(self.workforce.record(needed, counting * providers.licensed(), usable.sum(axis=1), wanted))
+        values.update(self.workforce.record(needed, counting * providers.licensed(), usable.sum(axis=1),
+                                            self.workforce.planned(capacity, self.enrolled_bands)))
         values["spend_deferred"] = self.spending.pending.copy()
         if self.spending.funds is not None:
             self.spending.funds.year_end()

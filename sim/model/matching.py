@@ -26,16 +26,17 @@ for _band in DEDICATED:
 
 @dataclass
 class Placement:
-    """What a month's matching did: children placed by provider, band and age, and by home street and age."""
+    """What a month's matching did: children placed by provider, and by home street and age."""
 
     by_provider: np.ndarray
     by_home: np.ndarray
 
 
-def match(waiting: np.ndarray, free: np.ndarray, provider_street: np.ndarray, provider_market: np.ndarray,
-          district_matrix: np.ndarray, market_acceptance: np.ndarray, other_street_acceptance: np.ndarray,
-          market_preference: float, rounding: np.ndarray) -> Placement:
-    """Place ``waiting`` children (streets × ages) into ``free`` places (providers × bands).
+def match(waiting: np.ndarray, free: np.ndarray, enrolled: np.ndarray, provider_street: np.ndarray,
+          provider_market: np.ndarray, district_matrix: np.ndarray, market_acceptance: np.ndarray,
+          other_street_acceptance: np.ndarray, market_preference: float, rounding: np.ndarray) -> Placement:
+    """Place ``waiting`` children (streets × ages) into ``free`` places (providers × bands): they are added to
+    ``enrolled`` (providers × bands × ages) in place.
 
     ``market_acceptance`` and ``other_street_acceptance`` are per-street shares of waiting families who
     take a market-rate place and a place in another street of the district; ``district_matrix`` is the
@@ -44,10 +45,9 @@ def match(waiting: np.ndarray, free: np.ndarray, provider_street: np.ndarray, pr
     of age is rounded at random with the uniforms ``rounding`` (streets × ages), so small cells keep their
     expected share.
     """
-    remaining, free = waiting.copy(), free.copy()
-    placed = np.zeros((len(free), len(BANDS), waiting.shape[1]))
-    match_stages(remaining, free, provider_street.astype(np.int64), provider_market.astype(np.int64),
+    remaining, room = waiting.copy(), free.copy()
+    match_stages(remaining, room, provider_street.astype(np.int64), provider_market.astype(np.int64),
                  np.argmax(district_matrix, axis=1).astype(np.int64), district_matrix.shape[1],
                  np.ascontiguousarray(market_acceptance, float), np.ascontiguousarray(other_street_acceptance, float),
-                 float(market_preference), rounding, placed, DEDICATED_BAND_OF_AGE, MIXED[0], BAND_AGES["mixed"][0])
-    return Placement(placed, waiting - remaining)
+                 float(market_preference), rounding, enrolled, DEDICATED_BAND_OF_AGE, MIXED[0], BAND_AGES["mixed"][0])
+    return Placement((free - room).sum(axis=1), waiting - remaining)

@@ -134,9 +134,12 @@ class Workforce:
             providers.classes[providers_index] * CLASS_SIZE
         enrolled = providers.enrolled_by_band() if providers_index is None else \
             providers.enrolled[providers_index].sum(axis=-1)
-        planned = capacity * share if share is not None else \
-            np.minimum(capacity, enrolled + settings.hiring_headroom_share * capacity)
+        planned = capacity * share if share is not None else self.planned(capacity, enrolled)
         return staff_for(planned, settings.min_carers_per_open_class)
+
+    def planned(self, capacity: np.ndarray, enrolled: np.ndarray) -> np.ndarray:
+        """Places (providers × bands) providers staff for: their children plus headroom, within capacity."""
+        return np.minimum(capacity, enrolled + self.settings.hiring_headroom_share * capacity)
 
     def hire(self, who: np.ndarray, wanted: np.ndarray) -> None:
         """Fill providers' vacancies (``wanted`` carers who count, for providers ``who``): certified job-seekers of
@@ -211,8 +214,10 @@ class Workforce:
         counting = counted(providers.certified[ready], providers.uncertified[ready], self.required_share())
         return counting >= wanted - 1e-9
 
-    def record(self, needed: np.ndarray, counting: np.ndarray, usable: np.ndarray, wanted_places: np.ndarray
+    def record(self, needed: np.ndarray, counting: np.ndarray, usable: np.ndarray, planned: np.ndarray
                ) -> dict[str, np.ndarray]:
+        """This month's workforce indicators by street: ``needed`` staff for the children, carers ``counting``
+        toward the ratios (licensed providers), ``usable`` places and the ``planned`` places staffed for."""
         providers = self.providers
         n = providers.n
         alive = providers.status[:n] != CLOSED
@@ -228,9 +233,8 @@ class Workforce:
             "staff_trainees_entrants": self._pro_rata(self.trainees_new),
             "staff_job_seekers": self._pro_rata(self.job_seekers),
             "staff_vacancies": self._by_street(np.maximum(
-                self.target() - counted(providers.certified[:n], providers.uncertified[:n], self.required_share()), 0)
-                * providers.licensed()),
-            "places_lost_to_staff_shortage": self._by_street(np.maximum(wanted_places - usable, 0)),
+                staff_for(planned, self.settings.min_carers_per_open_class) - counting, 0) * providers.licensed()),
+            "places_lost_to_staff_shortage": self._by_street(np.maximum(planned.sum(axis=1) - usable, 0)),
         }
         values.update({name: flow.copy() for name, flow in self.flows.items()})
         for flow in self.flows.values():
