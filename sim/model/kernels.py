@@ -48,6 +48,17 @@ def _apportion_into(total: float, weights: np.ndarray, out: np.ndarray) -> None:
 
 
 @njit(cache=True)
+def group_sums(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Column sums of ``values`` (members × columns) within each group: groups × columns (a bincount of many
+    columns at once)."""
+    out = np.zeros((n_groups, values.shape[1]))
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            out[group[i], j] += values[i, j]
+    return out
+
+
+@njit(cache=True)
 def apportion_by_group(totals: np.ndarray, weights: np.ndarray, group: np.ndarray) -> np.ndarray:
     """``_apportion_into`` for each group: group g's whole ``totals[g]`` split among its members (in index
     order) in proportion to their ``weights``, never above a weight."""
@@ -378,7 +389,7 @@ def spread_back(by_street: np.ndarray, engaged: np.ndarray, waiting: np.ndarray,
     return back
 
 
-SMALL_MEAN = 40.0  # below this mean a count is found by summing the mass function from zero
+SMALL_MEAN = 250.0  # below this mean a count is found by summing the mass function from zero
 
 
 @njit(cache=True)

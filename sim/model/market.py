@@ -37,6 +37,7 @@ from sim.model.providers import (
     ORIGINS,
     PLANNED,
     REGISTERING,
+    TYPES,
     Providers,
     ProviderSeed,
 )
@@ -117,7 +118,7 @@ class Market:
 
     def whole_months(self, value, *key: object) -> int:
         """A duration in whole months; a distribution is drawn for each event, named by ``key``."""
-        return max(0, round(draw_value(value, self.streams.uniform_for("duration", *key))))
+        return max(0, round(draw_value(value, lambda: self.streams.uniform_for("duration", *key))))
 
     # --- providers ----------------------------------------------------------------------------------------
     def _add_seed(self, seed: ProviderSeed) -> None:
@@ -404,36 +405,39 @@ class Market:
         usable[: len(self.usable)] = self.usable[: len(capacity)]  # providers that entered this month have none
         usable *= providers.licensed()[:, None]  # nor those that closed after their places were counted
 
-        def by_street(values: np.ndarray) -> np.ndarray:
-            return np.bincount(street, values, minlength=city.n_streets)
-
-        licensed = by_street(places)
+        licensed = providers.licensed()
+        usable_places = usable.sum(axis=1)
+        # One pass over the providers for every per-street sum (bincount column by column costs more).
+        sums = kernels.group_sums(street, np.column_stack([
+            places, usable_places, places * providers.inclusive[:n], self.enrolled_bands.sum(axis=1), licensed,
+            licensed * providers.is_type("community_centre"), capacity]), city.n_streets)
+        places_licensed = sums[:, 0]
         children = self.population.children.sum(axis=1)
-        centres = by_street(providers.licensed() * providers.is_type("community_centre")) > 0
         urban = self.urban
         values = {
-            "places_licensed": licensed,
-            "places_usable": by_street(usable.sum(axis=1)),
-            "places_inclusive": by_street(places * providers.inclusive[:n]),
+            "places_licensed": places_licensed,
+            "places_usable": sums[:, 1],
+            "places_inclusive": sums[:, 2],
             "demand_stated": stated.sum(axis=1),
             "demand_effective": effective.sum(axis=1),
-            "enrolled": by_street(self.enrolled_bands.sum(axis=1)),
+            "enrolled": sums[:, 3],
             "waitlist": self.waiting.sum(axis=1),
-            "providers_open": by_street(providers.licensed().astype(float)),
-            "streets_with_centre": centres * urban,
+            "providers_open": sums[:, 4],
+            "streets_with_centre": (sums[:, 5] > 0) * urban,
             "urban_streets": urban,
-            "childcare_desert": ((children > 3 * licensed) & (children > 0)).astype(float),
+            "childcare_desert": ((children > 3 * places_licensed) & (children > 0)).astype(float),
         }
-        for t, name in enumerate(("public", "private_inclusive", "private_market", "community_centre",
-                                  "kindergarten_class", "employer", "family_point")):
-            values[f"places_{name}"] = by_street(places * (providers.type[:n] == t))
+        by_type = kernels.group_sums(street * len(TYPES) + providers.type[:n], places[:, None],
+                                     city.n_streets * len(TYPES)).reshape(city.n_streets, len(TYPES))
+        for t, name in enumerate(TYPES):
+            values[f"places_{name}"] = by_type[:, t]
         for b, band in enumerate(BANDS):
-            values[f"places_{band}"] = by_street(capacity[:, b])
+            values[f"places_{band}"] = sums[:, 6 + b]
         values.update(self.flows)
         workforce = self.spec.workforce
         needed = staff_for(self.enrolled_bands, workforce.min_carers_per_open_class)
         counting = counted(providers.certified[:n], providers.uncertified[:n], self.workforce.required_share())
-        values.update(self.workforce.record(needed, counting * providers.licensed(), usable.sum(axis=1),
+        values.update(self.workforce.record(needed, counting * licensed, usable_places,
                                             self.workforce.planned(capacity, self.enrolled_bands)))
         values["spend_deferred"] = self.spending.pending.copy()
         if self.spending.funds is not None:

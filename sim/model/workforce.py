@@ -221,21 +221,20 @@ class Workforce:
         providers = self.providers
         n = providers.n
         alive = providers.status[:n] != CLOSED
-        values = {
-            "staff_required": self._by_street(needed),
-            "staff_certified": self._by_street(providers.certified[:n] * alive),
-            "staff_uncertified": self._by_street(providers.uncertified[:n] * alive),
-            "staff_employed": self._by_street((providers.certified[:n] + providers.uncertified[:n]) * alive),
-            "staff_counted": self._by_street(counting),
-            "staff_shortage": self._by_street(np.maximum(needed - counting, 0)),
+        certified, uncertified = providers.certified[:n] * alive, providers.uncertified[:n] * alive
+        vacancies = np.maximum(staff_for(planned, self.settings.min_carers_per_open_class) - counting, 0) \
+            * providers.licensed()
+        sums = kernels.group_sums(providers.street[:n], np.column_stack([
+            needed, certified, uncertified, certified + uncertified, counting, np.maximum(needed - counting, 0),
+            vacancies, np.maximum(planned.sum(axis=1) - usable, 0)]), self.market.city.n_streets)
+        values = dict(zip(("staff_required", "staff_certified", "staff_uncertified", "staff_employed", "staff_counted",
+                           "staff_shortage", "staff_vacancies", "places_lost_to_staff_shortage"), sums.T, strict=True))
+        values.update({
             "staff_trainees": self._pro_rata(self.trainees_new + self.trainees_upskill),
             "staff_trainees_upskilling": self._pro_rata(self.trainees_upskill),
             "staff_trainees_entrants": self._pro_rata(self.trainees_new),
             "staff_job_seekers": self._pro_rata(self.job_seekers),
-            "staff_vacancies": self._by_street(np.maximum(
-                staff_for(planned, self.settings.min_carers_per_open_class) - counting, 0) * providers.licensed()),
-            "places_lost_to_staff_shortage": self._by_street(np.maximum(planned.sum(axis=1) - usable, 0)),
-        }
+        })
         values.update({name: flow.copy() for name, flow in self.flows.items()})
         for flow in self.flows.values():
             flow[:] = 0

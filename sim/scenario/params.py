@@ -11,6 +11,7 @@ in [0, 1], a non-negative rate) is respected by truncation rather than by clippi
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -243,9 +244,10 @@ def _text_key(mapping: Any) -> Any:
 Number = Annotated[float, BeforeValidator(_not_bool)]
 WholeNumber = Annotated[int, BeforeValidator(_not_bool)]
 IdKeys = BeforeValidator(_text_key)
-def draw_value(value: float | _Distribution, u: float) -> float:
-    """A parameter's value: itself if fixed, else the distribution's draw at uniform ``u``."""
-    return value.draw(u) if isinstance(value, _Distribution) else float(value)
+def draw_value(value: float | _Distribution, uniform: Callable[[], float]) -> float:
+    """A parameter's value: itself if fixed, else the distribution's draw at the uniform ``uniform()`` gives
+    (asked for only then: a fixed value needs no random number)."""
+    return value.draw(uniform()) if isinstance(value, _Distribution) else float(value)
 
 
 PER_EVENT = {"per_event": True}
