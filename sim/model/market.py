@@ -259,14 +259,13 @@ class Market:
             self.workforce.leave()
             self.workforce.graduate()
             self.workforce.hire_all()
-            self.usable = self.workforce.usable()
+            self.usable, self.enrolled_bands = self.workforce.usable()
             stated, effective, net_fee, price = self._demand()
             self.last_effective = effective
             self._join(effective)
             self._vouchers(stated)
             self._give_up()
             self._match(net_fee, price)
-            self.enrolled_bands = self.providers.enrolled_by_band()
             profit = settle_accounts(self)
             close_losers(self, profit)
             self.capacity = self.providers.capacity()
@@ -372,7 +371,7 @@ class Market:
     def _match(self, net_fee: np.ndarray, price: np.ndarray) -> None:
         providers, city, demand = self.providers, self.city, self.spec.demand
         n = providers.n
-        free = np.maximum(self.usable - providers.enrolled_by_band(), 0)
+        free = np.maximum(self.usable - self.enrolled_bands, 0)
         free[providers.status[:n] != OPEN] = 0  # rectifying providers admit no one
         market = ~providers.inclusive[:n]
         median, sigma = demand.willingness_to_pay_median_yuan_per_month, demand.willingness_to_pay_sigma
@@ -391,7 +390,8 @@ class Market:
         self.wait_months -= waited
         self.waiting -= taken
         self.wait_months += self.waiting  # those still waiting waited another month
-        self.flows["placed"] += np.bincount(providers.street[:n], placement.by_provider,
+        self.enrolled_bands = self.enrolled_bands + placement.by_provider
+        self.flows["placed"] += np.bincount(providers.street[:n], placement.by_provider.sum(axis=1),
                                             minlength=city.n_streets)
         self.flows["wait_months_placed"] += waited.sum(axis=1)
 

@@ -26,7 +26,7 @@ for _band in DEDICATED:
 
 @dataclass
 class Placement:
-    """What a month's matching did: children placed by provider, and by home street and age."""
+    """What a month's matching did: children placed by provider and band, and by home street and age."""
 
     by_provider: np.ndarray
     by_home: np.ndarray
@@ -50,4 +50,4 @@ def match(waiting: np.ndarray, free: np.ndarray, enrolled: np.ndarray, provider_
                  np.argmax(district_matrix, axis=1).astype(np.int64), district_matrix.shape[1],
                  np.ascontiguousarray(market_acceptance, float), np.ascontiguousarray(other_street_acceptance, float),
                  float(market_preference), rounding, enrolled, DEDICATED_BAND_OF_AGE, MIXED[0], BAND_AGES["mixed"][0])
-    return Placement((free - room).sum(axis=1), waiting - remaining)
+    return Placement(free - room, waiting - remaining)

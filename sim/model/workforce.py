@@ -167,13 +167,14 @@ class Workforce:
         who = np.flatnonzero(providers.licensed())
         self.hire(who, self.target()[who])
 
-    def usable(self) -> np.ndarray:
-        """Usable places by provider and band from the carers who count. A provider short of carers for its
-        children closes classes: the children beyond what its carers cover wait again."""
+    def usable(self) -> tuple[np.ndarray, np.ndarray]:
+        """Usable places by provider and band from the carers who count, and the children enrolled by provider
+        and band after that. A provider short of carers for its children closes classes: the children beyond
+        what its carers cover wait again."""
         market, providers, settings = self.market, self.providers, self.settings
         n = providers.n
         counting = counted(providers.certified[:n], providers.uncertified[:n], self.required_share())
-        usable, displaced = kernels.cover(providers.enrolled[:n], market.capacity, counting, CLASS_SIZE,
+        usable, displaced, enrolled = kernels.cover(providers.enrolled[:n], market.capacity, counting, CLASS_SIZE,
                                           CHILDREN_PER_CARER, settings.min_carers_per_open_class,
                                           CHILDREN_PER_HEALTH_WORKER)
         leaving = np.flatnonzero(displaced.any(axis=1))
@@ -181,7 +182,7 @@ class Workforce:
             market.return_to_waitlist(providers.street[leaving], displaced[leaving])
             np.add.at(self.flows["children_displaced_by_staff"], providers.street[leaving],
                       displaced[leaving].sum(axis=1))
-        return usable
+        return usable, enrolled
 
     @property
     def providers(self):
