@@ -26,7 +26,8 @@ def save(figure: Figure, path: Path, dpi: int = style.DPI, page: bool = False) -
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.stem}.partial{path.suffix}")
     try:
-        figure.savefig(partial, dpi=dpi, metadata=_metadata(path.suffix), bbox_inches=figure.bbox_inches if page else "tight")
+        figure.savefig(partial, dpi=dpi, metadata=_metadata(path.suffix),
+                       bbox_inches=figure.bbox_inches if page else "tight")
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from typing import Any
 
 import matplotlib
 import pylopdf_fonts_zh_cn
-from matplotlib import font_manager
+from matplotlib import font_manager, transforms
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -49,6 +49,7 @@ LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)))
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 HATCHES = ("", "//", "..", "xx", "\\\\", "oo", "--", "++", "**", "||", "OO", "..//")
 BAND_ALPHA = 0.18
+LEGEND_GAP_POINTS = 16  # below the tick labels (and 14 more below an axis name)
 NARROW_AXES_INCHES = 4.5  # a legend below narrower axes (the brief's panels) takes one column
 TARGET_COLOUR = "#7F0000"
 TARGET_STYLE = {"color": TARGET_COLOUR, "linestyle": (0, (6, 3)), "linewidth": 1.6}
@@ -148,7 +149,10 @@ def legend_below(ax: Axes, ncols: int = 3, others: tuple[Axes, ...] = ()) -> Non
         labels += more_labels
     if handles:
         narrow = ax.get_position().width * ax.figure.get_figwidth() < NARROW_AXES_INCHES
-        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=1 if narrow else ncols)
+        below = transforms.offset_copy(ax.transAxes, ax.figure, y=-(LEGEND_GAP_POINTS + 14 * bool(ax.get_xlabel())),
+                                       units="points")
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=below,
+                  ncols=1 if narrow else ncols)
 
 
 def target_line(ax: Axes, value: float, label: str, horizontal: bool = True) -> None:

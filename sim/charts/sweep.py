@@ -50,16 +50,17 @@ def tornado(folder: SweepFolder, language: str = "zh", axes: Sequence[Axes] | No
     panels = _panels(folder, axes)
     for ax, metric, rows in panels:
         rows = rows.sort_values("swing", ascending=False).reset_index(drop=True)
+        name = metric.partition("@")[0]
+        factor = style.scale(name, language) if name in INDICATORS else 1.0
         y = np.arange(len(rows))
-        base = float(rows["output_base"].iloc[0])
+        base = float(rows["output_base"].iloc[0]) * factor
         for i, (column, key) in enumerate((("output_low", "legend.low"), ("output_high", "legend.high"))):
-            ax.barh(y, rows[column] - base, left=base, height=0.6, color=style.PALETTE[i], hatch=style.HATCHES[i + 1],
-                    edgecolor="white", label=word(key, language), zorder=2)
+            ax.barh(y, rows[column] * factor - base, left=base, height=0.6, color=style.PALETTE[i],
+                    hatch=style.HATCHES[i + 1], edgecolor="white", label=word(key, language), zorder=2)
         ax.axvline(base, color="#222222", linewidth=1.2, label=word("legend.base", language))
         for i, row in rows.iterrows():
-            ax.annotate(f"{row['low']:g} / {row['high']:g}", (max(row["output_low"], row["output_high"]), i),
+            ax.annotate(f"{row['low']:g} / {row['high']:g}", (max(row["output_low"], row["output_high"]) * factor, i),
                         xytext=(4, 0), textcoords="offset points", va="center", fontsize=7, color="#444444")
-        name = metric.partition("@")[0]
         _finish(ax, metric, rows, language, unit(name, language) if name in INDICATORS else metric)
     panels[0][0].figure.suptitle(word("title.tornado", language), fontweight="bold", x=0.01, ha="left")
     return panels[0][0].figure
