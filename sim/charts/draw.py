@@ -102,6 +102,8 @@ def right_axis(ax: Axes) -> Axes:
 
 
 def counts_axis(ax: Axes) -> None:
-    """A y axis of counts: from zero, with thousands separators."""
-    ax.set_ylim(bottom=0)
+    """A y axis of counts: from zero, whole-number ticks with thousands separators (an all-zero series, such
+    as no staff shortage, still gets a readable 0–1 axis)."""
+    ax.set_ylim(0, max(ax.get_ylim()[1], 1))
+    ax.yaxis.set_major_locator(mticker.MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(mticker.StrMethodFormatter("{x:,.0f}"))
