@@ -22,8 +22,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import sim
-from sim import binding, targets
-from sim.errors import InputError
+from sim import binding, charts, targets
+from sim.errors import InputError, Problem, did_you_mean
 from sim.indicators import INDICATORS
 from sim.output import check_target, save
 from sim.results import Result
@@ -135,6 +135,69 @@ def indicators(
     for name, indicator in INDICATORS.items():
         table.add_row(name, indicator.kind, indicator.unit(language), indicator.label(language))
     out_console.print(table)
+
+
+LanguageOption = Annotated[str, typer.Option("--lang", metavar="zh|en", help="Language of titles, labels and units.")]
+ResultArg = Annotated[Path, typer.Argument(metavar="RESULT_DIR", show_default=False,
+                                           help="A folder written by tuoyu run, compare or sweep.")]
+
+
+def _chart_names() -> str:
+    return "; ".join(f"{kind}: {', '.join(n for n, c in charts.CHARTS.items() if c.kind == kind)}"
+                     for kind in ("run", "compare", "sweep"))
+
+
+def _language(language: str) -> str:
+    if language not in charts.LANGUAGES:
+        raise InputError([Problem("--lang", f"expected one of {', '.join(charts.LANGUAGES)}, got {language!r}"
+                                  f"{did_you_mean(language, charts.LANGUAGES)}")])
+    return language
+
+
+@app.command(short_help="Draw slide-ready charts from a results folder.",
+             epilog=f"Charts by kind of folder (for --only) — {_chart_names()}. --list describes them.")
+@user_errors
+def chart(
+    result_dir: Annotated[Path | None, typer.Argument(metavar="RESULT_DIR", show_default=False, help=(
+        "A folder written by tuoyu run, compare or sweep."))] = None,
+    language: LanguageOption = "zh",
+    fmt: Annotated[str, typer.Option("--format", metavar="png|svg|pdf", help="File format.")] = "png",
+    only: Annotated[list[str] | None, typer.Option("--only", metavar="NAME",
+                                                   help="Draw only this chart (repeatable).")] = None,
+    out: Annotated[Path | None, typer.Option(metavar="DIR", show_default=False,
+                                             help="Folder for the charts [default: RESULT_DIR/charts/<lang>].")] = None,
+    dpi: Annotated[int, typer.Option(min=50, max=600, help="Resolution of PNG files.")] = 200,
+    list_: Annotated[bool, typer.Option("--list", help="List the charts and what each shows, then exit.")] = False,
+) -> None:
+    """Draw the charts of a run, compare or sweep folder into RESULT_DIR/charts/<lang>/, one file each."""
+    if list_:
+        table = Table("chart", "folder", "shows")
+        for name, item in charts.CHARTS.items():
+            table.add_row(name, item.kind + (f" ({', '.join(item.methods)})" if item.methods else ""), item.summary)
+        out_console.print(table)
+        return
+    if result_dir is None:
+        raise InputError([Problem("RESULT_DIR", "missing: give a folder written by tuoyu run, compare or sweep")])
+    if fmt not in charts.FORMATS:
+        raise InputError([Problem("--format", f"expected one of {', '.join(charts.FORMATS)}, got {fmt!r}"
+                                  f"{did_you_mean(fmt, charts.FORMATS)}")])
+    folder = charts.load(result_dir)
+    for path in charts.render(folder, _language(language), fmt, only, out, dpi):
+        out_console.print(str(path), markup=False, soft_wrap=True)
+
+
+@app.command(short_help="Write the one-page brief (PDF and PNG) of a results folder.")
+@user_errors
+def report(
+    result_dir: ResultArg,
+    language: LanguageOption = "zh",
+    out: Annotated[Path | None, typer.Option(
+        metavar="DIR", show_default=False, help="Folder for brief_<lang>.pdf and .png [default: RESULT_DIR].")] = None,
+) -> None:
+    """Write an A4 one-page brief of a run (or a side-by-side brief of a comparison): brief_<lang>.pdf and .png."""
+    folder = charts.load(result_dir)
+    for path in charts.write_brief(folder, _language(language), out):
+        out_console.print(str(path), markup=False, soft_wrap=True)
 
 
 def _progress() -> Progress:

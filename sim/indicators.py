@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+DESERT_CHILDREN_PER_PLACE = 3.0  # a street with more children under 3 per licensed place is a "childcare desert"
+
 # Levers (and private entry) that add places, with the spending items that pay for them.
 PLACES_ADDED_ZH = {
     "private_entry": "民办机构进入", "public_build": "新建公办机构", "public_expansion": "公办机构改扩建",

@@ -1,0 +1,70 @@
+"""Charts across the city's districts (区县), from a run folder: places side by side, and which constraint
+limits enrolment over time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from sim.charts import draw, style
+from sim.charts.folders import RunFolder
+from sim.charts.words import axis_label, label, word
+from sim.indicators import DESERT_CHILDREN_PER_PLACE
+
+
+@style.chart
+def districts(folder: RunFolder, language: str = "zh", axes: Sequence[Axes] | None = None) -> Figure:
+    """Per district at the horizon: places per 1,000 residents (with the city's target) and children per
+    place (with the childcare-desert threshold), mean and p5–p95 across replications."""
+    per_1000_ax, per_place_ax = style.axes_row(axes, 2)
+    per_1000 = folder.districts_at_horizon("places_per_1000", language).sort_values("mean")
+    per_place = folder.districts_at_horizon("children_per_place", language).set_index("geography").loc[
+        per_1000["geography"]].reset_index()
+    _bars(per_1000_ax, per_1000, 0, label("places_per_1000", language))
+    draw.targets(per_1000_ax, folder, "places_per_1000", language, time_axis=False, horizontal=False)
+    per_1000_ax.set_xlabel(axis_label("places_per_1000", language))
+    _bars(per_place_ax, per_place, 1, label("children_per_place", language))
+    desert = folder.targets("children_per_place", where=None)
+    threshold = float(desert["threshold"].iloc[0]) if len(desert) else DESERT_CHILDREN_PER_PLACE
+    style.target_line(per_place_ax, threshold, word("legend.desert", language, value=threshold), horizontal=False)
+    per_place_ax.set_xlabel(axis_label("children_per_place", language))
+    per_place_ax.tick_params(labelleft=False)
+    for ax in (per_1000_ax, per_place_ax):
+        ax.grid(axis="y", visible=False)
+        style.legend_below(ax, ncols=1)
+    per_1000_ax.set_title(word("title.districts", language))
+    return per_1000_ax.figure
+
+
+def _bars(ax: Axes, rows, i: int, text: str) -> None:
+    y = np.arange(len(rows))
+    look = style.series_style(i)
+    ax.barh(y, rows["mean"], color=look["color"], hatch=style.HATCHES[i + 1], edgecolor="white", height=0.65,
+            label=text, zorder=2)
+    ax.errorbar(rows["mean"], y, xerr=[rows["mean"] - rows["p5"], rows["p95"] - rows["mean"]], fmt="none",
+                ecolor="#222222", elinewidth=1, capsize=2, zorder=3)
+    ax.set_yticks(y, rows["label"])
+
+
+@style.chart
+def binding(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Figure:
+    """Share of districts (averaged over replications) in which each constraint limits enrolment, by month."""
+    ax = style.axes(ax)
+    table = folder.table("binding_constraint.csv")
+    columns = [c for c in table.columns if c.startswith("share_")]
+    shares = table.groupby("month")[columns].mean() * 100
+    x = draw.months(shares.index)
+    ax.stackplot(x, shares.T.to_numpy(), labels=[word(f"constraint.{c.removeprefix('share_')}", language)
+                                                  for c in columns],
+                 colors=[style.CONSTRAINT_COLOURS.get(c.removeprefix("share_"), "#bbbbbb") for c in columns],
+                 hatch=list(style.HATCHES[: len(columns)]), edgecolor="white", linewidth=0.4)
+    ax.set_ylim(0, 100)
+    ax.set_xlim(x[0], x[-1])
+    ax.set_ylabel(word("axis.share_of_districts", language))
+    draw.month_axis(ax)
+    ax.set_title(word("title.binding", language))
+    style.legend_below(ax, ncols=len(columns))
+    return ax.figure

@@ -1,0 +1,110 @@
+"""Charts of places, children and carers over time (托位、入托与从业人员), from a run folder."""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from sim.charts import draw, style
+from sim.charts.folders import RunFolder
+from sim.charts.words import label, unit, word
+
+
+@style.chart
+def places_demand(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Figure:
+    """Licensed and usable places against the children whose families want care and who would enrol."""
+    ax = style.axes(ax)
+    draw.indicator_lines(ax, folder, ["places_licensed", "places_usable", "demand_stated", "demand_effective",
+                                      "enrolled"], language)
+    ax.set_ylabel(unit("places_licensed", language) + " / " + unit("enrolled", language))
+    draw.counts_axis(ax)
+    ax.set_title(word("title.places_demand", language))
+    draw.band_legend_entry(ax, language)
+    style.legend_below(ax)
+    return ax.figure
+
+
+@style.chart
+def places_per_1000(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Figure:
+    """Places per 1,000 residents with its band and the result's targets (4.5 by 2025-12 nationally)."""
+    ax = style.axes(ax)
+    draw.indicator_lines(ax, folder, ["places_per_1000"], language)
+    thresholds = draw.targets(ax, folder, "places_per_1000", language)
+    draw.y_label(ax, "places_per_1000", language)
+    ax.set_ylim(0, max([ax.get_ylim()[1], *(t * 1.15 for t in thresholds)]))
+    ax.set_title(word("title.places_per_1000", language))
+    draw.band_legend_entry(ax, language)
+    style.legend_below(ax, ncols=2)
+    return ax.figure
+
+
+@style.chart
+def enrolment(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Figure:
+    """Enrolment rate (left axis, %) and the waitlist (right axis, children)."""
+    ax = style.axes(ax)
+    draw.indicator_lines(ax, folder, ["enrolment_rate"], language)
+    draw.targets(ax, folder, "enrolment_rate", language)
+    draw.y_label(ax, "enrolment_rate", language)
+    ax.set_ylim(bottom=0)
+    right = draw.right_axis(ax)
+    draw.band_line(right, folder.city_monthly("waitlist"), 1.0, label("waitlist", language), 1)
+    draw.targets(right, folder, "waitlist", language)
+    draw.y_label(right, "waitlist", language)
+    draw.counts_axis(right)
+    ax.set_title(word("title.enrolment", language))
+    draw.band_legend_entry(ax, language)
+    style.legend_below(ax, ncols=2, others=(right,))
+    return ax.figure
+
+
+@style.chart
+def staff(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Figure:
+    """Licensed against usable places (the gap is what carers cannot cover) and the staff shortage."""
+    ax = style.axes(ax)
+    draw.indicator_lines(ax, folder, ["places_licensed", "places_usable"], language)
+    licensed, usable = folder.city_monthly("places_licensed"), folder.city_monthly("places_usable")
+    ax.fill_between(draw.months(licensed.index), usable["mean"], licensed["mean"],
+                    where=licensed["mean"] >= usable["mean"], facecolor="none", edgecolor=style.GAP_COLOUR,
+                    hatch="//", linewidth=0, label=word("legend.places_lost", language))
+    draw.y_label(ax, "places_licensed", language)
+    draw.counts_axis(ax)
+    right = draw.right_axis(ax)
+    draw.band_line(right, folder.city_monthly("staff_shortage"), 1.0, label("staff_shortage", language), 3)
+    draw.y_label(right, "staff_shortage", language)
+    draw.counts_axis(right)
+    ax.set_title(word("title.staff", language))
+    draw.band_legend_entry(ax, language)
+    style.legend_below(ax, ncols=2, others=(right,))
+    return ax.figure
+
+
+@style.chart
+def certification(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Figure:
+    """The certified share of carers against the mandate's target (持证上岗) and the month it takes effect."""
+    ax = style.axes(ax)
+    draw.indicator_lines(ax, folder, ["certification_rate"], language)
+    draw.targets(ax, folder, "certification_rate", language)
+    mandate = (folder.scenario.get("policies") or {}).get("certification_mandate")
+    if mandate:
+        ax.axvline(draw.months([mandate["effective"]])[0], color="#333333", linestyle="-.", linewidth=1.2,
+                   label=word("legend.mandate", language) + f" ({mandate['effective']})")
+    draw.y_label(ax, "certification_rate", language)
+    ax.set_ylim(0, 105)
+    ax.set_title(word("title.certification", language))
+    draw.band_legend_entry(ax, language)
+    style.legend_below(ax, ncols=2)
+    return ax.figure
+
+
+@style.chart
+def street_centres(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Figure:
+    """Share of urban streets with a community inclusive centre, against the every-street target."""
+    ax = style.axes(ax)
+    draw.indicator_lines(ax, folder, ["streets_with_centre_share"], language)
+    draw.targets(ax, folder, "streets_with_centre_share", language)
+    draw.y_label(ax, "streets_with_centre_share", language)
+    ax.set_ylim(0, 105)
+    ax.set_title(word("title.street_centres", language))
+    draw.band_legend_entry(ax, language)
+    style.legend_below(ax, ncols=2)
+    return ax.figure
