@@ -150,10 +150,14 @@ def _costs(ax: Axes, run: RunFolder, language: str) -> None:
         ax.text(0, 0.8, word("brief.no_costs", language), fontsize=TABLE_FONT, transform=ax.transAxes, va="top")
         return
     paid = paid * style.money_scale(language)
+    # The funds also pay the household subsidy, a transfer to families outside spend_total: shown apart so
+    # the total reads against the cumulative-spending chart.
+    transfers = run.city_yearly("transfer_household_subsidy")["mean"] * style.money_scale(language)
     header = [word("brief.year", language), *(word(f"fund.{f}", language) for f in paid.columns),
-              word("brief.total", language)]
-    rows = [[str(year), *(f"{v:,.0f}" for v in values), f"{values.sum():,.0f}"] for year, values in paid.iterrows()]
-    widths = [0.12] + [0.88 / (len(header) - 1)] * (len(header) - 1)
+              word("brief.total", language), word("brief.of_which_household_subsidy", language)]
+    rows = [[str(year), *(f"{v:,.0f}" for v in values), f"{values.sum():,.0f}", f"{transfers.get(year, 0.0):,.0f}"]
+            for year, values in paid.iterrows()]
+    widths = [0.08] + [0.92 / (len(header) - 1)] * (len(header) - 1)
     table(ax, header, rows, widths, word("brief.costs", language, unit=unit))
 
 

@@ -91,6 +91,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "brief.mean_interval": ("mean (p5–p95)", "均值（p5–p95）"),
     "brief.beyond": ("after horizon", "超出模拟期"),
     "brief.costs": ("Spending paid by year and payer ({unit})", "按年度和资金来源的支出（{unit}）"),
+    "brief.of_which_household_subsidy": ("of which to families", "其中：育儿补贴（发给家庭）"),
     "brief.total": ("total", "合计"),
     "brief.year": ("year", "年份"),
     "brief.indicator": ("indicator", "指标"),

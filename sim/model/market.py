@@ -21,7 +21,7 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
-from sim.indicators import PLACES_ADDED_ZH
+from sim.indicators import DESERT_CHILDREN_PER_PLACE, PLACES_ADDED_ZH
 from sim.model import kernels, sampling
 from sim.model.allocate import apportion
 from sim.model.bands import AGES, BAND_AGES, BANDS, CLASS_SIZE, NEXT_BAND, by_age
@@ -425,7 +425,7 @@ class Market:
             "providers_open": sums[:, 4],
             "streets_with_centre": (sums[:, 5] > 0) * urban,
             "urban_streets": urban,
-            "childcare_desert": ((children > 3 * places_licensed) & (children > 0)).astype(float),
+            "childcare_desert": ((children > DESERT_CHILDREN_PER_PLACE * places_licensed) & (children > 0)) * 1.0,
         }
         by_type = kernels.group_sums(street * len(TYPES) + providers.type[:n], places[:, None],
                                      city.n_streets * len(TYPES)).reshape(city.n_streets, len(TYPES))
