@@ -257,8 +257,8 @@ class Provider:
         """Places by the national maximum class sizes."""
         return sum(n * CLASS_SIZE[k] for k, n in zip(CLASS_KINDS, self.classes, strict=True))
 
-    def row(self, status: str | None = None) -> tuple[object, ...]:
-        """Return the ``providers.csv`` row of this provider (with another ``status`` if given)."""
+    def row(self) -> tuple[object, ...]:
+        """Return the ``providers.csv`` row of this provider."""
         return (
             self.provider_id,
             self.unit.street_id,
@@ -267,7 +267,7 @@ class Provider:
             int(self.inclusive),
             self.fee_yuan_per_month,
             *self.classes,
-            self.status if status is None else status,
+            self.status,
         )
 
 
@@ -454,10 +454,13 @@ def place_providers(
     return placed
 
 
-def draw_classes(rng: np.random.Generator, ptype: str) -> tuple[int, int, int, int]:
+ClassMix = Mapping[str, Mapping[str, tuple[float, ...]]]
+
+
+def draw_classes(rng: np.random.Generator, ptype: str, class_mix: ClassMix = CLASS_MIX) -> tuple[int, int, int, int]:
     """Draw the number of classes of each kind; redraw a provider without any class."""
     while True:
-        counts = tuple(int(rng.choice(len(p), p=p)) for p in (CLASS_MIX[ptype][k] for k in CLASS_KINDS))
+        counts = tuple(int(rng.choice(len(p), p=p)) for p in (class_mix[ptype][k] for k in CLASS_KINDS))
         if any(counts):
             return counts  # type: ignore[return-value]
 
@@ -503,12 +506,13 @@ def name_provider(rng: np.random.Generator, ptype: str, u: Unit, used: set[str])
 
 
 def draw_providers(
-    rng: np.random.Generator, placed: Sequence[tuple[str, Unit]], used: set[str], fee_scale: float = 1.0
+    rng: np.random.Generator, placed: Sequence[tuple[str, Unit]], used: set[str], fee_scale: float = 1.0,
+    class_mix: ClassMix = CLASS_MIX,
 ) -> list[Provider]:
     """Draw classes, fee, 普惠 flag and name of every placed provider (all ``open``)."""
     providers: list[Provider] = []
     for ptype, u in placed:
-        classes = draw_classes(rng, ptype)
+        classes = draw_classes(rng, ptype, class_mix)
         fee = draw_fee(rng, ptype, fee_scale)
         employer = ptype == "employer"
         inclusive = bool(rng.random() < EMPLOYER_INCLUSIVE_SHARE) if employer else ptype in INCLUSIVE_TYPES

@@ -112,7 +112,8 @@ TARGET_PROVIDER_COUNT = (4_600, 5_200)
 TARGET_PRIVATE_SHARE = (0.85, 0.92)
 TARGET_STREET_TOWN_DENSITY_RATIO = (1.4, 2.6)  # assumption: streets denser than towns, as in the example city
 TARGET_CENTRE_STREET_SHARE = (0.25, 0.35)  # assumption: ≈30% of urban streets have a community centre
-COMMUNITY_CENTRE_STREET_SHARE = 0.33  # assumption: community centres in ≈33% of each city's urban streets, some being built
+# Community centres in ≈33% of each city's urban streets, a few of them being built. assumption.
+COMMUNITY_CENTRE_STREET_SHARE = 0.33
 # Shares of the other providers by type. assumption, like the example city's mix (170 : 207 : 34 : 14 : 80)
 # but with fewer small ones (family points, kindergarten 托班), as Hebei's institutions are larger.
 OTHER_TYPE_SHARES = {"private_inclusive": 0.38, "private_market": 0.48, "kindergarten_class": 0.06,
