@@ -64,13 +64,12 @@ class ReplicationTables:
 def reduce_replication(values: dict[str, np.ndarray], city: City, calendar: Calendar,
                        draws: dict[str, float] | None = None) -> ReplicationTables:
     """Aggregate per-street monthly values (indicator → months × streets) in space and time."""
-    district = city.district_matrix
     monthly, annual = {}, {}
     for name, indicator in INDICATORS.items():
         if indicator.kind == "ratio":
             continue
         streets = values[name]
-        districts = streets @ district
+        districts = city.district_sums(streets)
         monthly[name] = np.concatenate([districts.sum(axis=1, keepdims=True), districts], axis=1)
         by_geography = np.concatenate([monthly[name], streets], axis=1)
         if indicator.kind == "stock":

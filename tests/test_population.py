@@ -56,8 +56,9 @@ def test_children_and_residents_conserved_every_month_and_street(small):
 
 def test_relocations_stay_within_their_district(small):
     _, values, _ = run_streets(small.spec, small.city)
-    district = small.city.district_matrix
-    moved_in, relocated = values["new_housing_residents"] @ district, values["relocated_to_new_housing"] @ district
+    city = small.city
+    moved_in = city.district_sums(values["new_housing_residents"])
+    relocated = city.district_sums(values["relocated_to_new_housing"])
     share = small.spec.demography.new_housing.relocated_within_district_share
     np.testing.assert_allclose(relocated, np.round(moved_in * share), atol=1e-6)
 
@@ -181,3 +182,13 @@ def test_generated_cities_conserve_people_and_stay_non_negative(case, seed):
                  "new_housing_residents", "relocated_to_new_housing"):
         assert (values[name] >= -1e-9).all(), name
     assert (values["children_0_3"] <= values["population"] + 1e-6).all()
+
+
+def test_district_sums_add_each_district_s_streets(small):
+    city = small.city
+    values = np.arange(2 * 3 * city.n_streets, dtype=float).reshape(2, 3, city.n_streets)
+    sums = city.district_sums(values)
+    assert sums.shape == (2, 3, city.n_districts)
+    for d in range(city.n_districts):
+        np.testing.assert_array_equal(sums[..., d], values[..., city.street_district == d].sum(axis=-1))
+    np.testing.assert_array_equal(city.district_sums(values[0, 0]), sums[0, 0])

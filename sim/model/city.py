@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
 
+from sim.model import kernels
 from sim.model.providers import ProviderSeed
 
 DISTRICT_KINDS = ("urban_district", "county_level_city", "county")
@@ -43,9 +43,10 @@ class City:
     def n_districts(self) -> int:
         return len(self.district_ids)
 
-    @cached_property
-    def district_matrix(self) -> np.ndarray:
-        """streets × districts 0/1 matrix: street values @ it = district totals."""
-        matrix = np.zeros((self.n_streets, self.n_districts))
-        matrix[np.arange(self.n_streets), self.street_district] = 1.0
-        return matrix
+    def district_sums(self, values: np.ndarray) -> np.ndarray:
+        """District totals of per-street ``values`` (the last axis), added in street order: the same sums on
+        every machine, whatever its linear-algebra library does with threads."""
+        if values.ndim == 1:
+            return np.bincount(self.street_district, values, minlength=self.n_districts)
+        return kernels.group_sums(self.street_district, values.reshape(-1, self.n_streets).T,
+                                  self.n_districts).T.reshape(*values.shape[:-1], self.n_districts)

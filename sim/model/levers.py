@@ -336,7 +336,7 @@ def _training(market: Market, settings) -> Iterator[Process]:
         free_to_train = np.maximum(uncertified - workforce.trainees_upskill, 0)
         upskill = apportion(np.array([min(np.floor(size * settings.upskilling_share), free_to_train.sum())]),
                             free_to_train, np.zeros(city.n_districts, np.intp))
-        residents = city.population @ city.district_matrix
+        residents = city.district_sums(city.population)
         new = apportion(np.array([np.floor(size) - upskill.sum()]), residents, np.zeros(city.n_districts, np.intp))
         workforce.trainees_upskill += upskill
         workforce.trainees_new += new

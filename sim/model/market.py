@@ -383,7 +383,7 @@ class Market:
                                  minlength=city.n_streets) > 0
         other_street = np.where(has_places, demand.other_street_acceptance_share, 1.0)
         placement = match(self.waiting, free, providers.enrolled[:n], providers.street[:n], market,
-                          city.district_matrix, market_acceptance[city.street_district], other_street,
+                          city.street_district, city.n_districts, market_acceptance[city.street_district], other_street,
                           demand.market_preference_share, self.uniforms("matching", self.waiting.shape))
         taken = placement.by_home
         waited = np.divide(self.wait_months * taken, self.waiting, out=np.zeros_like(taken), where=self.waiting > 0)

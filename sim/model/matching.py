@@ -33,21 +33,21 @@ class Placement:
 
 
 def match(waiting: np.ndarray, free: np.ndarray, enrolled: np.ndarray, provider_street: np.ndarray,
-          provider_market: np.ndarray, district_matrix: np.ndarray, market_acceptance: np.ndarray,
+          provider_market: np.ndarray, street_district: np.ndarray, n_districts: int, market_acceptance: np.ndarray,
           other_street_acceptance: np.ndarray, market_preference: float, rounding: np.ndarray) -> Placement:
     """Place ``waiting`` children (streets × ages) into ``free`` places (providers × bands): they are added to
     ``enrolled`` (providers × bands × ages) in place.
 
     ``market_acceptance`` and ``other_street_acceptance`` are per-street shares of waiting families who
-    take a market-rate place and a place in another street of the district; ``district_matrix`` is the
-    streets × districts membership matrix. ``market_preference`` of the families able to pay the market fee
+    take a market-rate place and a place in another street of the district; ``street_district`` holds each
+    street's district (of ``n_districts``). ``market_preference`` of the families able to pay the market fee
     look at market-rate places before inclusive ones. The number of accepting families in a street and month
     of age is rounded at random with the uniforms ``rounding`` (streets × ages), so small cells keep their
     expected share.
     """
     remaining, room = waiting.copy(), free.copy()
     match_stages(remaining, room, provider_street.astype(np.int64), provider_market.astype(np.int64),
-                 np.argmax(district_matrix, axis=1).astype(np.int64), district_matrix.shape[1],
+                 street_district.astype(np.int64), n_districts,
                  np.ascontiguousarray(market_acceptance, float), np.ascontiguousarray(other_street_acceptance, float),
                  float(market_preference), rounding, enrolled, DEDICATED_BAND_OF_AGE, MIXED[0], BAND_AGES["mixed"][0])
     return Placement(free - room, waiting - remaining)

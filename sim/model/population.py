@@ -94,14 +94,13 @@ def _move_into_new_housing(expected: np.ndarray, u_move_in: np.ndarray, u_with_c
     Movers from older housing leave the district's streets in proportion to their residents over 3
     (their young children are not tracked as moving); a district cannot send more than it has.
     """
-    district = city.district_matrix
     moved_in = sampling.binomial(u_move_in, expected, housing.occupancy_share)
     movers_from_district = np.round(moved_in * housing.relocated_within_district_share)
-    district_adults = adults @ district
-    wanted = movers_from_district @ district
+    district_adults = city.district_sums(adults)
+    wanted = city.district_sums(movers_from_district)
     scale = np.divide(district_adults, wanted, out=np.ones_like(wanted), where=wanted > district_adults)
     movers_from_district = np.floor(movers_from_district * scale[city.street_district])
-    leaving_share = np.divide(movers_from_district @ district, district_adults,
+    leaving_share = np.divide(city.district_sums(movers_from_district), district_adults,
                               out=np.zeros_like(district_adults), where=district_adults > 0)
     relocated = np.minimum(leaving_share[city.street_district] * adults, adults)
     newcomers = moved_in - movers_from_district

@@ -57,8 +57,8 @@ class Workforce:
         self.trainees_upskill = np.zeros(districts)  # uncertified carers in training (employed meanwhile)
         self.flows = {name: np.zeros(market.city.n_streets) for name in FLOWS}
         city = market.city
-        district_residents = (city.population @ city.district_matrix)[city.street_district]
-        streets = city.district_matrix.sum(axis=0)[city.street_district]
+        district_residents = city.district_sums(city.population)[city.street_district]
+        streets = np.bincount(city.street_district, minlength=city.n_districts)[city.street_district]
         self.share = np.where(district_residents > 0, city.population / np.maximum(district_residents, 1),
                               1 / streets)  # a district without residents splits evenly
         # City-wide pools (funds) shown in streets pro rata to residents.
@@ -122,7 +122,7 @@ class Workforce:
             return
         expected = settings.graduates_per_year * settings.graduates_entering_share * settings.graduates_certified_share
         city = market.city
-        by_district = city.population @ city.district_matrix / max(city.population.sum(), 1)
+        by_district = city.district_sums(city.population) / max(city.population.sum(), 1)
         graduates = sampling.poisson(market.uniforms("graduates", len(by_district)), expected * by_district)
         self.job_seekers += graduates
         self.flows["staff_graduates"] += self._pro_rata(graduates)
