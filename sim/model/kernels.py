@@ -420,8 +420,10 @@ def poisson_small(u: np.ndarray, lam: np.ndarray, out: np.ndarray) -> np.ndarray
 
 @njit(cache=True)
 def binomial_small(u: np.ndarray, n: np.ndarray, p: np.ndarray, log_q: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """The smallest k with P(X ≤ k) ≥ u for X ~ Binomial(n, p), where n·p ≤ SMALL_MEAN and p ≤ 1/2; returns
-    which were done. ``p`` and ``log_q`` = log(1 − p) hold one value per cell, or a single value for all."""
+    """The smallest k with P(X ≤ k) ≥ u for X ~ Binomial(n, p) by summing the mass function from zero, where
+    P(X = 0) does not underflow; returns which were done. ``p`` and ``log_q`` = log(1 − p) hold one value
+    per cell, or a single value for all. Above p = 1/2 it counts failures instead: X = n − Y with
+    Y ~ Binomial(n, 1 − p), and X's quantile at u is n minus the smallest y with P(Y ≤ y) > 1 − u."""
     done = np.zeros(len(u), np.bool_)
     one_p = len(p) == 1
     for i in range(len(u)):
@@ -431,20 +433,28 @@ def binomial_small(u: np.ndarray, n: np.ndarray, p: np.ndarray, log_q: np.ndarra
             done[i] = True
             out[i] = 0.0
             continue
-        # Only where P(X = 0) does not underflow (nearly certain events go the general way).
-        log_none = trials * log_q[j]
-        if trials * chance > SMALL_MEAN or chance > 0.5 or log_none < -700:
+        flip = chance > 0.5
+        if flip:
+            if chance >= 1:
+                continue
+            chance, log_none, target = 1 - chance, trials * np.log(chance), 1 - u[i]
+        else:
+            log_none, target = trials * log_q[j], u[i]
+        if log_none < -700:  # P(X = 0) underflows: the general way
             continue
-        done[i] = True
         pmf = np.exp(log_none)
         cdf = pmf
         k = 0.0
-        if cdf < u[i]:
-            odds = chance / (1 - chance)
-            while cdf < u[i] and k < trials and pmf > 0:
-                pmf *= (trials - k) / (k + 1) * odds
-                k += 1
-                cdf += pmf
+        odds = chance / (1 - chance)
+        while (cdf <= target if flip else cdf < target) and k < trials and pmf > 0:
+            pmf *= (trials - k) / (k + 1) * odds
+            k += 1
+            cdf += pmf
+        if flip:
+            if cdf <= target:  # rounding kept the sum below a target within 1e-16 of 1: the general way
+                continue
+            k = trials - k
+        done[i] = True
         out[i] = k
     return done
 

@@ -266,7 +266,7 @@ class Market:
             self._vouchers(stated)
             self._give_up()
             self._match(net_fee, price)
-            profit = settle_accounts(self)
+            profit = settle_accounts(self, net_fee)
             close_losers(self, profit)
             self.capacity = self.providers.capacity()
             enter(self)
@@ -376,7 +376,8 @@ class Market:
         market = ~providers.inclusive[:n]
         median, sigma = demand.willingness_to_pay_median_yuan_per_month, demand.willingness_to_pay_sigma
         market_places = self.capacity.sum(axis=1) * market
-        market_fee = np.nan_to_num(mean_fee_by_district(market_places, net_fee, providers.district, city.n_districts))
+        market_fee = mean_fee_by_district(market_places, net_fee, providers.district, city.n_districts)
+        market_fee[np.isnan(market_fee)] = 0.0  # no market places in the district: nothing to refuse
         market_acceptance = np.clip(willing_share(market_fee, median, sigma) /
                                     np.maximum(willing_share(price, median, sigma), 1e-9), 0, 1)
         has_places = np.bincount(providers.street[:n], self.capacity.sum(axis=1),

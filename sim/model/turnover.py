@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 GRACE_MONTHS = 6  # a new provider is not judged on losses or occupancy before it has had time to fill
 
 
-def settle_accounts(market: Market) -> np.ndarray:
-    """Revenue − cost per provider this month; operators' per-place payments and subsidies are requested."""
+def settle_accounts(market: Market, net_fee: np.ndarray) -> np.ndarray:
+    """Revenue − cost per provider this month (``net_fee`` what families pay each); operators' per-place
+    payments and subsidies are requested."""
     providers, t = market.providers, market.month
     n = providers.n
     licensed = providers.licensed()
@@ -31,7 +32,7 @@ def settle_accounts(market: Market) -> np.ndarray:
     children = enrolled.sum(axis=1)
     places = market.capacity.sum(axis=1)
     street = providers.street[:n]
-    revenue = market._net_fee() * children
+    revenue = net_fee * children
     per_child = market.lever_value("operating_subsidy", "yuan_per_child_per_month")
     if per_child:
         paid = children * providers.inclusive[:n] * per_child
