@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from sim.experiments.evaluators import open_evaluator
 from sim.model.engine import simulate
 from sim.model.streams import Streams
 from sim.results import Calendar, ReplicationTables, Result, reduce_replication
@@ -25,14 +27,34 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> Replicat
     return tables
 
 
-def run(scenario: Scenario, reps: int = 1, seed: int = 0,
-        progress: Callable[[int], None] | None = None) -> Result:
-    """Run ``reps`` replications with root ``seed``; ``progress(done)`` is called after each."""
+@dataclass(frozen=True)
+class Replications:
+    """The model an evaluator runs for ``tuoyu run`` and ``tuoyu compare``: task (scenario index, replication)
+    → that replication's tables. Every scenario's replication r uses the same random streams (seed, r)."""
+
+    scenarios: tuple[Scenario, ...]
+    seed: int
+
+    def __call__(self, task: tuple[int, int]) -> ReplicationTables:
+        scenario, replication = task
+        return run_replication(self.scenarios[scenario], self.seed, replication)
+
+
+def run(scenario: Scenario, reps: int = 1, seed: int = 0, progress: Callable[[int], None] | None = None,
+        workers: int | None = 1, scheduler: str | None = None) -> Result:
+    """Run ``reps`` replications with root ``seed``; ``progress(done)`` is called as they finish.
+
+    ``workers`` > 1 runs them in a local process pool (None: all cores), ``scheduler`` on a Dask cluster;
+    the tables are the same either way."""
     if reps < 1:
         raise ValueError(f"reps must be at least 1, got {reps}")
-    tables = []
-    for replication in range(reps):
-        tables.append(run_replication(scenario, seed, replication))
-        if progress is not None:
-            progress(replication + 1)
+    tables: list[ReplicationTables | None] = [None] * reps
+    done = 0
+    with open_evaluator(Replications((scenario,), seed), workers, scheduler) as evaluator:
+        for finished in evaluator.map([(0, replication) for replication in range(reps)]):
+            for replication, replication_tables in finished:
+                tables[replication] = replication_tables
+            done += len(finished)
+            if progress is not None:
+                progress(done)
     return Result(scenario, seed, tables)
