@@ -125,7 +125,8 @@ def run(
         help="Results folder [default: results/<scenario's folder>/<scenario file name>].")] = None,
     force: ForceOption = False,
     workers: Annotated[int | None, typer.Option(
-        min=1, metavar="N", help="Local worker processes (replications are independent).")] = None,
+        min=1, metavar="N", show_default=False,
+        help="Local worker processes [default: 1, in this process].")] = None,
     scheduler: SchedulerOption = None,
 ) -> None:
     """Run a scenario and write a results folder (tables, summary, manifest)."""
@@ -136,7 +137,7 @@ def run(
     with _progress("replications") as progress:
         task = progress.add_task(scenario.name, total=reps)
         result = sim.run(scenario, reps=reps, seed=seed, progress=lambda done: progress.update(task, completed=done),
-                         workers=1 if workers is None and scheduler is None else workers, scheduler=scheduler)
+                         workers=workers, scheduler=scheduler)
     save(result, out, force, started, command=["tuoyu", *sys.argv[1:]])
     print_summary(result)
     print_targets(result)

@@ -41,15 +41,16 @@ class Replications:
 
 
 def run(scenario: Scenario, reps: int = 1, seed: int = 0, progress: Callable[[int], None] | None = None,
-        workers: int | None = 1, scheduler: str | None = None) -> Result:
+        workers: int | None = None, scheduler: str | None = None) -> Result:
     """Run ``reps`` replications with root ``seed``; ``progress(done)`` is called as they finish.
 
-    ``workers`` > 1 runs them in a local process pool (None: all cores), ``scheduler`` on a Dask cluster;
-    the tables are the same either way."""
+    By default they run in this process; ``workers`` > 1 runs them in a local process pool, ``scheduler``
+    (``tcp://host:port``) on a Dask cluster; the tables are the same either way."""
     if reps < 1:
         raise ValueError(f"reps must be at least 1, got {reps}")
     tables: list[ReplicationTables | None] = [None] * reps
     done = 0
+    workers = 1 if workers is None and scheduler is None else workers
     with open_evaluator(Replications((scenario,), seed), workers, scheduler) as evaluator:
         for finished in evaluator.map([(0, replication) for replication in range(reps)]):
             for replication, replication_tables in finished:

@@ -148,7 +148,7 @@ class RunLog:
                 file.truncate(len(text[: text.rfind("\n") + 1].encode("utf-8")))
 
     def read(self) -> pd.DataFrame:
-        return pd.read_csv(self.path, float_precision="round_trip")
+        return pd.read_csv(self.path)
 
     def append(self, rows: Sequence[Sequence[Any]]) -> None:
         with self.path.open("a", encoding="utf-8") as file:
