@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sim.experiments.evaluators import open_evaluator
+from sim.experiments.evaluators import evaluate
 from sim.model.engine import simulate
 from sim.model.streams import Streams
 from sim.results import Calendar, ReplicationTables, Result, reduce_replication
@@ -49,13 +49,6 @@ def run(scenario: Scenario, reps: int = 1, seed: int = 0, progress: Callable[[in
     if reps < 1:
         raise ValueError(f"reps must be at least 1, got {reps}")
     tables: list[ReplicationTables | None] = [None] * reps
-    done = 0
-    workers = 1 if workers is None and scheduler is None else workers
-    with open_evaluator(Replications((scenario,), seed), workers, scheduler) as evaluator:
-        for finished in evaluator.map([(0, replication) for replication in range(reps)]):
-            for replication, replication_tables in finished:
-                tables[replication] = replication_tables
-            done += len(finished)
-            if progress is not None:
-                progress(done)
+    evaluate(Replications((scenario,), seed), [(0, replication) for replication in range(reps)], tables.__setitem__,
+             workers=1 if workers is None and scheduler is None else workers, scheduler=scheduler, progress=progress)
     return Result(scenario, seed, tables)

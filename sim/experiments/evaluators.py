@@ -29,8 +29,8 @@ from sim.errors import InputError, Problem
 Model = Callable[[Any], Any]
 Finished = list[tuple[int, Any]]
 
-MAX_CHUNK = 16  # tasks per chunk: enough to hide the round trip, few enough to stream results and balance load
-CHUNKS_PER_WORKER = 4
+MAX_CHUNK = 4  # tasks per chunk: enough to hide the round trip, few enough that no worker idles long at the end
+CHUNKS_PER_WORKER = 8
 # Modules the process pool's fork server imports once, so each worker starts with the model code loaded.
 PRELOAD = ["sim.runner", "sim.experiments.points"]
 
@@ -160,3 +160,22 @@ def open_evaluator(model: Model, workers: int | None = None, scheduler: str | No
         evaluator.close(interrupted=True)
         raise
     evaluator.close()
+
+
+def evaluate(model: Model, tasks: Sequence[Any], keep: Callable[[int, Any], None], *, workers: int | None = None,
+             scheduler: str | None = None, already: int = 0,
+             started: Callable[[int, int, str], None] | None = None,
+             progress: Callable[[int], None] | None = None) -> None:
+    """Run every task, calling ``keep(position, result)`` as each finishes. ``started(total, already, executor)``
+    is called once the executor is up and ``progress(done)`` after each chunk; both count ``already`` (work done
+    before, e.g. by an interrupted run) in."""
+    with open_evaluator(model, workers, scheduler) as evaluator:
+        if started is not None:
+            started(already + len(tasks), already, evaluator.description)
+        done = already
+        for finished in evaluator.map(tasks):
+            for position, result in finished:
+                keep(position, result)
+            done += len(finished)
+            if progress is not None:
+                progress(done)

@@ -150,10 +150,9 @@ class RunLog:
     def read(self) -> pd.DataFrame:
         return pd.read_csv(self.path)
 
-    def append(self, rows: Sequence[Sequence[Any]]) -> None:
+    def append(self, row: Sequence[Any]) -> None:
         with self.path.open("a", encoding="utf-8") as file:
-            file.writelines(",".join(repr(float(v)) if isinstance(v, float) else str(v) for v in row) + "\n"
-                            for row in rows)
+            file.write(",".join(repr(float(v)) if isinstance(v, float) else str(v) for v in row) + "\n")
             file.flush()
             os.fsync(file.fileno())
 

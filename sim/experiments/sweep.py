@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.analysis import analyse
-from sim.experiments.evaluators import open_evaluator
+from sim.experiments.evaluators import evaluate
 from sim.experiments.folder import ExperimentFolder, RunLog, write_atomically
 from sim.experiments.points import Points
 from sim.experiments.samplers import sample
@@ -53,19 +53,14 @@ def run_sweep(spec: SweepSpec, out: Path, command: list[str], *, resume: bool = 
     done = set(log.read()["run"])
     todo = [run for run in range(len(points)) if run not in done]
     model = Points(spec.base, tuple(keys), spec.metrics, spec.reps, spec.seed)
-    with folder.running(), open_evaluator(model, workers, scheduler) as evaluator:
-        if started is not None:
-            started(len(points), len(done), evaluator.description)
-        finished_count = len(done)
-        for finished in evaluator.map([tuple(points[run]) for run in todo]):
-            log.append([[todo[position], *points[todo[position]], *values] for position, values in finished])
-            finished_count += len(finished)
-            if progress is not None:
-                progress(finished_count)
-    runs = log.read().sort_values("run").reset_index(drop=True)
-    analysis, notes = analyse(spec.method, spec.parameters, points, runs[metrics], spec.seed)
-    write_atomically(out / "runs.csv", "\ufeff" + runs.to_csv(index=False))
-    runs.to_parquet(out / "runs.parquet", index=False)
-    analysis.to_csv(out / "analysis.csv", index=False, encoding=CSV_ENCODING)
-    folder.finish(notes=notes)
+    with folder.running():
+        evaluate(model, [tuple(points[run]) for run in todo],
+                 lambda position, values: log.append([todo[position], *points[todo[position]], *values]),
+                 workers=workers, scheduler=scheduler, already=len(done), started=started, progress=progress)
+        runs = log.read().sort_values("run").reset_index(drop=True)
+        analysis, notes = analyse(spec.method, spec.parameters, points, runs[metrics], spec.seed)
+        write_atomically(out / "runs.csv", "\ufeff" + runs.to_csv(index=False))
+        runs.to_parquet(out / "runs.parquet", index=False)
+        analysis.to_csv(out / "analysis.csv", index=False, encoding=CSV_ENCODING)
+        folder.finish(notes=notes)
     return SweepOutcome(runs, analysis, notes, len(todo))
