@@ -8,13 +8,15 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import sim
 from sim.cli import app
 from sim.experiments.analysis import analyse
 from sim.experiments.compare import run_compare
-from sim.experiments.evaluators import open_evaluator
+from sim.experiments.evaluators import MAX_CHUNK, chunks, open_evaluator
 from sim.experiments.folder import Interrupted
 from sim.experiments.parameters import Parameter
 from sim.experiments.samplers import sample
@@ -106,6 +108,14 @@ def test_results_are_identical_whatever_the_executor(tmp_path):
     np.testing.assert_array_equal(sequential._monthly, pooled._monthly)
     np.testing.assert_array_equal(sequential._annual, dask_run._annual)
     pd.testing.assert_frame_equal(sequential.ledger, pooled.ledger)
+
+
+@given(st.integers(0, 400), st.integers(1, 64))
+def test_chunks_hold_every_task_once_in_order(tasks, workers):
+    parts = chunks(range(tasks), workers)
+    assert [position for part in parts for position in part] == list(range(tasks))
+    assert all(1 <= len(part) <= MAX_CHUNK for part in parts)
+    assert len(parts) >= min(tasks, 2 * workers)  # several chunks a worker while there are tasks for them
 
 
 def _stop_after(points):
