@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import psutil
@@ -85,7 +87,26 @@ def _sweep(scenario: Path, runs: int, workers: int, horizon_end: str | None = No
         return time.perf_counter() - start
 
 
+def _spin(_: int) -> int:
+    total = 0
+    for i in range(2_000_000):
+        total += i
+    return total
+
+
+def machine_efficiency() -> float:
+    """Parallel efficiency of a plain CPU loop on 2 processes: what the machine itself allows right now
+    (below 100% when other programs use the cores)."""
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, range(2)))  # start the processes before timing
+        one = min(_timed(lambda: [_spin(task) for task in range(8)]) for _ in range(3))
+        two = min(_timed(lambda: list(pool.map(_spin, range(8)))) for _ in range(3))
+    return one / two / 2
+
+
 def sweep_figures(runs: int, memory_runs: list[int]) -> None:
+    print(f"load average before the sweeps: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; a plain CPU loop "
+          f"on 2 processes reaches {machine_efficiency():.0%} parallel efficiency on this machine now")
     one = _sweep(EXAMPLE, runs, 1)
     two = _sweep(EXAMPLE, runs, 2)
     print(f"{runs}-run LHS sweep of the example city (2 parameters, 1 replication a run, whole horizon):")
