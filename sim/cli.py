@@ -206,7 +206,7 @@ def sweep(
     set_: SetOption = None,
     out: Annotated[Path | None, typer.Option(
         metavar="DIR", show_default=False,
-        help="Results folder [default: results/<scenario's folder>/sweep_<file name>_<method>].")] = None,
+        help="Results folder [default: results/<file's folder>/sweep_<file name>_<method>].")] = None,
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
     resume: ResumeOption = None,
@@ -215,7 +215,8 @@ def sweep(
     """Run a scenario at many parameter points (common random numbers across points) and analyse which
     parameters move the metrics: a tornado (oat), Sobol indices, Morris screening, or correlations (lhs, grid)."""
     spec = load_sweep(file, param or [], method, n, metric or [], reps, seed, set_ or [])
-    default = Path("results") / file.resolve().parent.name / f"sweep_{file.stem}_{spec.method}"
+    name = file.stem if file.stem.startswith("sweep") else f"sweep_{file.stem}"
+    default = Path("results") / file.resolve().parent.name / f"{name}_{spec.method}"
     out = _output_folder(out, resume, default)
     with _progress("points") as progress:
         bar = _ExperimentProgress(progress, f"{spec.method} sweep")

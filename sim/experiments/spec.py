@@ -126,7 +126,7 @@ def _check(given: dict[str, _Given], source: str) -> SweepSpec:
             return default
         value = item.value
         if not isinstance(value, kind) or isinstance(value, bool) or (minimum is not None and value < minimum):
-            expected = f"a whole number ≥ {minimum}" if kind is int else "a text"
+            expected = {int: f"a whole number ≥ {minimum}", str: "a text", list: "a list"}[kind]
             problems.append(Problem(item.where, f"expected {expected}, got {show(value)}", key))
             return default
         return value
