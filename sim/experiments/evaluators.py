@@ -72,12 +72,12 @@ def _install(model: Model) -> None:
     _worker_model = model
 
 
-def _run_installed(chunk: list[tuple[int, Any]]) -> Finished:
-    return [(position, _worker_model(task)) for position, task in chunk]
-
-
 def _run_chunk(model: Model, chunk: list[tuple[int, Any]]) -> Finished:
     return [(position, model(task)) for position, task in chunk]
+
+
+def _run_installed(chunk: list[tuple[int, Any]]) -> Finished:
+    return _run_chunk(_worker_model, chunk)
 
 
 class ProcessPool:
@@ -97,7 +97,8 @@ class ProcessPool:
         yield from _as_finished(pending)
 
     def close(self, interrupted: bool = False) -> None:
-        if interrupted:  # do not wait for the chunks in progress: their results would be thrown away
+        if interrupted:  # the chunks in progress would be thrown away: stop them rather than wait (the executor
+            # has no public way to before Python 3.14's terminate_workers)
             for process in list(self._pool._processes.values()):
                 process.terminate()
         self._pool.shutdown(wait=not interrupted, cancel_futures=True)
