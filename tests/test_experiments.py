@@ -118,6 +118,17 @@ def test_chunks_hold_every_task_once_in_order(tasks, workers):
     assert len(parts) >= min(tasks, 2 * workers)  # several chunks a worker while there are tasks for them
 
 
+class Refuses:
+    def __call__(self, task):
+        raise sim.InputError([sim.Problem("point", f"value {task} is not allowed")])
+
+
+def test_an_input_error_in_a_worker_process_reaches_the_caller_whole():
+    with pytest.raises(sim.InputError) as caught, open_evaluator(Refuses(), workers=2) as evaluator:
+        list(evaluator.map([1]))
+    assert caught.value.problems == [sim.Problem("point", "value 1 is not allowed")]
+
+
 def _stop_after(points):
     def progress(done):
         if done >= points:

@@ -81,11 +81,15 @@ def _run_installed(chunk: list[tuple[int, Any]]) -> Finished:
 
 
 class ProcessPool:
-    """A local pool of ``workers`` processes, started from a fork server that has the model code imported."""
+    """A local pool of ``workers`` processes, started from a fork server that has the model code imported (a fork
+    server is safe with the threads a parent may have, unlike a plain fork, and starts workers faster than spawn)."""
 
     def __init__(self, model: Model, workers: int):
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)
+        else:  # Windows: each worker imports the model code itself
+            context = multiprocessing.get_context("spawn")
         self.workers = workers
         self.description = f"{workers} local workers"
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_install,
