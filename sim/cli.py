@@ -156,7 +156,7 @@ def _output_folder(out: Path | None, resume: Path | None, default: Path) -> Path
 @app.command(short_help="Compare scenarios with common random numbers.")
 @user_errors
 def compare(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE…", show_default=False,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", show_default=False,
                                                  help="Scenario files; the first is the reference.")],
     reps: Annotated[int, typer.Option(min=1, metavar="N", help="Replications of each scenario.")] = 20,
     seed: SeedOption = 1,
