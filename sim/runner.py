@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sim.experiments.evaluators import evaluate
+from sim.experiments.evaluators import evaluate, open_evaluator
 from sim.model.engine import simulate
 from sim.model.streams import Streams
 from sim.results import Calendar, ReplicationTables, Result, reduce_replication
@@ -49,6 +49,7 @@ def run(scenario: Scenario, reps: int = 1, seed: int = 0, progress: Callable[[in
     if reps < 1:
         raise ValueError(f"reps must be at least 1, got {reps}")
     tables: list[ReplicationTables | None] = [None] * reps
-    evaluate(Replications((scenario,), seed), [(0, replication) for replication in range(reps)], tables.__setitem__,
-             workers=1 if workers is None and scheduler is None else workers, scheduler=scheduler, progress=progress)
+    workers = 1 if workers is None and scheduler is None else workers
+    with open_evaluator(Replications((scenario,), seed), workers, scheduler) as evaluator:
+        evaluate(evaluator, [(0, replication) for replication in range(reps)], tables.__setitem__, progress=progress)
     return Result(scenario, seed, tables)

@@ -23,7 +23,7 @@ from scipy import stats
 
 from sim import targets
 from sim.errors import InputError, Problem, shown_path
-from sim.experiments.evaluators import evaluate
+from sim.experiments.evaluators import evaluate, open_evaluator
 from sim.experiments.folder import ExperimentFolder, ReplicationStore
 from sim.indicators import INDICATORS
 from sim.output import CSV_ENCODING, save
@@ -77,30 +77,31 @@ def run_compare(files: Sequence[Path], overrides: Sequence[str], reps: int, seed
     names = folder_names(files)
     labels = scenario_labels(scenarios, names)
     planned = {"scenarios": [s.spec.model_dump(mode="json") for s in scenarios], "reps": reps, "seed": seed}
-    if resume:
-        folder = ExperimentFolder.resume(out, "compare", planned, command)
-    else:
-        folder = ExperimentFolder.create(
-            out, "compare", planned, command, force, reps=reps, seed=seed, overrides=list(overrides),
-            scenarios=[{"name": s.name, "label": label, "file": str(s.path), "folder": f"scenarios/{name}"}
-                       for s, name, label in zip(scenarios, names, labels, strict=True)])
-    stores = [ReplicationStore(out / "replications" / name) for name in names]
-    done = [store.done() for store in stores]
-    todo = [(s, r) for r in range(reps) for s in range(len(scenarios)) if r not in done[s]]
-    already = len(scenarios) * reps - len(todo)
-    with folder.running():
-        evaluate(Replications(tuple(scenarios), seed), todo,
-                 lambda position, tables: stores[todo[position][0]].save(todo[position][1], tables),
-                 workers=workers, scheduler=scheduler, already=already, started=started, progress=progress)
-        results = [Result(scenario, seed, [store.load(r) for r in range(reps)])
-                   for scenario, store in zip(scenarios, stores, strict=True)]
-        for result, name in zip(results, names, strict=True):
-            save(result, out / "scenarios" / name, True, began, command)
-        comparison, differences = comparison_table(results, labels), differences_table(results, labels)
-        target_table = targets_table(results, labels)
-        for frame, name in ((comparison, "comparison"), (differences, "differences"), (target_table, "targets")):
-            frame.to_csv(out / f"{name}.csv", index=False, encoding=CSV_ENCODING)
-        folder.finish(notes=[f"{r.scenario.name}: {note}" for r in results for note in r.notes()])
+    # The executor first: a cluster that cannot be reached leaves no folder behind.
+    with open_evaluator(Replications(tuple(scenarios), seed), workers, scheduler) as evaluator:
+        if resume:
+            folder = ExperimentFolder.resume(out, "compare", planned, command)
+        else:
+            folder = ExperimentFolder.create(
+                out, "compare", planned, command, force, reps=reps, seed=seed, overrides=list(overrides),
+                scenarios=[{"name": s.name, "label": label, "file": str(s.path), "folder": f"scenarios/{name}"}
+                           for s, name, label in zip(scenarios, names, labels, strict=True)])
+        stores = [ReplicationStore(out / "replications" / name) for name in names]
+        done = [store.done() for store in stores]
+        todo = [(s, r) for r in range(reps) for s in range(len(scenarios)) if r not in done[s]]
+        with folder.running():
+            evaluate(evaluator, todo,
+                     lambda position, tables: stores[todo[position][0]].save(todo[position][1], tables),
+                     already=len(scenarios) * reps - len(todo), started=started, progress=progress)
+            results = [Result(scenario, seed, [store.load(r) for r in range(reps)])
+                       for scenario, store in zip(scenarios, stores, strict=True)]
+            for result, name in zip(results, names, strict=True):
+                save(result, out / "scenarios" / name, True, began, command)
+            comparison, differences = comparison_table(results, labels), differences_table(results, labels)
+            target_table = targets_table(results, labels)
+            for frame, name in ((comparison, "comparison"), (differences, "differences"), (target_table, "targets")):
+                frame.to_csv(out / f"{name}.csv", index=False, encoding=CSV_ENCODING)
+            folder.finish(notes=[f"{r.scenario.name}: {note}" for r in results for note in r.notes()])
     shutil.rmtree(out / "replications", ignore_errors=True)
     return CompareOutcome(results, comparison, differences, target_table, len(todo))
 

@@ -148,6 +148,9 @@ class DaskCluster:
         self._client.close()
 
 
+Evaluator = Sequential | ProcessPool | DaskCluster
+
+
 @contextmanager
 def open_evaluator(model: Model, workers: int | None = None, scheduler: str | None = None):
     """The evaluator for ``--workers N`` (default: all cores; 1 runs in this process) or ``--scheduler URL``."""
@@ -167,20 +170,18 @@ def open_evaluator(model: Model, workers: int | None = None, scheduler: str | No
     evaluator.close()
 
 
-def evaluate(model: Model, tasks: Sequence[Any], keep: Callable[[int, Any], None], *, workers: int | None = None,
-             scheduler: str | None = None, already: int = 0,
+def evaluate(evaluator: Evaluator, tasks: Sequence[Any], keep: Callable[[int, Any], None], *, already: int = 0,
              started: Callable[[int, int, str], None] | None = None,
              progress: Callable[[int], None] | None = None) -> None:
     """Run every task, calling ``keep(position, result)`` as each finishes. ``started(total, already, executor)``
-    is called once the executor is up and ``progress(done)`` after each chunk; both count ``already`` (work done
-    before, e.g. by an interrupted run) in."""
-    with open_evaluator(model, workers, scheduler) as evaluator:
-        if started is not None:
-            started(already + len(tasks), already, evaluator.description)
-        done = already
-        for finished in evaluator.map(tasks):
-            for position, result in finished:
-                keep(position, result)
-            done += len(finished)
-            if progress is not None:
-                progress(done)
+    is called first and ``progress(done)`` after each chunk; both count ``already`` (work done before, e.g. by
+    an interrupted run) in."""
+    if started is not None:
+        started(already + len(tasks), already, evaluator.description)
+    done = already
+    for finished in evaluator.map(tasks):
+        for position, result in finished:
+            keep(position, result)
+        done += len(finished)
+        if progress is not None:
+            progress(done)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.analysis import analyse
-from sim.experiments.evaluators import evaluate
+from sim.experiments.evaluators import evaluate, open_evaluator
 from sim.experiments.folder import ExperimentFolder, RunLog, write_atomically
 from sim.experiments.points import Points
 from sim.experiments.samplers import sample
@@ -39,28 +39,31 @@ def run_sweep(spec: SweepSpec, out: Path, command: list[str], *, resume: bool = 
     points = sample(spec.method, spec.parameters, spec.n, spec.seed)
     keys = [p.key for p in spec.parameters]
     metrics = [m.name for m in spec.metrics]
-    if resume:
-        folder = ExperimentFolder.resume(out, "sweep", spec.planned(), command)
-    else:
-        folder = ExperimentFolder.create(
-            out, "sweep", spec.planned(), command, force, method=spec.method, n=spec.n, reps=spec.reps,
-            seed=spec.seed, scenario_file=str(spec.base.scenario.path), overrides=list(spec.base.scenario.overrides),
-            parameters=[p.manifest() for p in spec.parameters], metrics=metrics, runs=len(points))
-        plan = pd.DataFrame(points, columns=keys)
-        plan.insert(0, "run", np.arange(len(points)))
-        plan.to_csv(out / "plan.csv", index=False, encoding=CSV_ENCODING)
-    log = RunLog(out / "runs.csv", ["run", *keys, *metrics])
-    done = set(log.read()["run"])
-    todo = [run for run in range(len(points)) if run not in done]
     model = Points(spec.base, tuple(keys), spec.metrics, spec.reps, spec.seed)
-    with folder.running():
-        evaluate(model, [tuple(points[run]) for run in todo],
-                 lambda position, values: log.append([todo[position], *points[todo[position]], *values]),
-                 workers=workers, scheduler=scheduler, already=len(done), started=started, progress=progress)
-        runs = log.read().sort_values("run").reset_index(drop=True)
-        analysis, notes = analyse(spec.method, spec.parameters, points, runs[metrics], spec.seed)
-        write_atomically(out / "runs.csv", "\ufeff" + runs.to_csv(index=False))
-        runs.to_parquet(out / "runs.parquet", index=False)
-        analysis.to_csv(out / "analysis.csv", index=False, encoding=CSV_ENCODING)
-        folder.finish(notes=notes)
+    # The executor first: a cluster that cannot be reached leaves no folder behind.
+    with open_evaluator(model, workers, scheduler) as evaluator:
+        if resume:
+            folder = ExperimentFolder.resume(out, "sweep", spec.planned(), command)
+        else:
+            folder = ExperimentFolder.create(
+                out, "sweep", spec.planned(), command, force, method=spec.method, n=spec.n, reps=spec.reps,
+                seed=spec.seed, scenario_file=str(spec.base.scenario.path),
+                overrides=list(spec.base.scenario.overrides), parameters=[p.manifest() for p in spec.parameters],
+                metrics=metrics, runs=len(points))
+            plan = pd.DataFrame(points, columns=keys)
+            plan.insert(0, "run", np.arange(len(points)))
+            plan.to_csv(out / "plan.csv", index=False, encoding=CSV_ENCODING)
+        log = RunLog(out / "runs.csv", ["run", *keys, *metrics])
+        done = set(log.read()["run"])
+        todo = [run for run in range(len(points)) if run not in done]
+        with folder.running():
+            evaluate(evaluator, [tuple(points[run]) for run in todo],
+                     lambda position, values: log.append([todo[position], *points[todo[position]], *values]),
+                     already=len(done), started=started, progress=progress)
+            runs = log.read().sort_values("run").reset_index(drop=True)
+            analysis, notes = analyse(spec.method, spec.parameters, points, runs[metrics], spec.seed)
+            write_atomically(out / "runs.csv", "\ufeff" + runs.to_csv(index=False))
+            runs.to_parquet(out / "runs.parquet", index=False)
+            analysis.to_csv(out / "analysis.csv", index=False, encoding=CSV_ENCODING)
+            folder.finish(notes=notes)
     return SweepOutcome(runs, analysis, notes, len(todo))
