@@ -21,6 +21,8 @@ import psutil
 import simpy
 
 import sim
+from sim.experiments.spec import load_sweep
+from sim.experiments.sweep import run_sweep
 from sim.indicators import base_indicators
 from sim.model.population import initial_population, population_process
 from sim.model.record import MonthlyRecord
@@ -74,13 +76,9 @@ def peak_memory(command: list[str]) -> tuple[float, float, float]:
     return peak_total / 2**20, peak_parent / 2**20, time.perf_counter() - start
 
 
-def _sweep(scenario: Path, runs: int, workers: int, horizon_end: str | None = None) -> float:
+def _sweep(scenario: Path, runs: int, workers: int) -> float:
     """Seconds for an LHS sweep of ``runs`` points, one replication each, into a temporary folder."""
-    from sim.experiments.spec import load_sweep
-    from sim.experiments.sweep import run_sweep
-
-    overrides = [f"horizon.end={horizon_end}"] if horizon_end else []
-    spec = load_sweep(scenario, PARAMS, "lhs", runs, ["places_per_1000@2025-12"], 1, 1, overrides)
+    spec = load_sweep(scenario, PARAMS, "lhs", runs, ["places_per_1000@2025-12"], 1, 1, [])
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         run_sweep(spec, Path(folder) / "sweep", ["bench"], workers=workers)
