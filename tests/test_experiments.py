@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -151,6 +152,13 @@ def test_an_interrupted_sweep_resumes_to_the_same_tables(tmp_path):
     other = load_sweep(SMALL, PARAMS, "morris", 2, METRICS, 1, 9, ["horizon.end=2025-12"])
     with pytest.raises(sim.InputError, match=r"planned with other settings.*seed \(planned 2, now 9\)"):
         run_sweep(other, out, ["tuoyu"], resume=True, workers=1)
+    tampered = tmp_path / "tampered"
+    shutil.copytree(out, tampered)
+    plan = read(tampered / "plan.csv")
+    plan.iloc[3, 1] += 0.01
+    plan.to_csv(tampered / "plan.csv", index=False, encoding=CSV_ENCODING)
+    with pytest.raises(sim.InputError, match=r"plan\.csv holds other points"):
+        run_sweep(spec, tampered, ["tuoyu"], resume=True, workers=1)
     resumed = run_sweep(spec, out, ["tuoyu"], resume=True, workers=1)
     assert resumed.computed == 2
     for name in ("runs.csv", "analysis.csv", "plan.csv"):

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.errors import InputError, Problem, shown_path
 from sim.experiments.analysis import analyse
 from sim.experiments.evaluators import evaluate, open_evaluator
 from sim.experiments.folder import ExperimentFolder, RunLog, write_atomically
@@ -44,12 +45,14 @@ def run_sweep(spec: SweepSpec, out: Path, command: list[str], *, resume: bool = 
     with open_evaluator(model, workers, scheduler) as evaluator:
         if resume:
             folder = ExperimentFolder.resume(out, "sweep", spec.planned(), command)
+            _check_plan(out / "plan.csv", points)
         else:
             folder = ExperimentFolder.create(
                 out, "sweep", spec.planned(), command, force, method=spec.method, n=spec.n, reps=spec.reps,
                 seed=spec.seed, scenario_file=str(spec.base.scenario.path),
                 overrides=list(spec.base.scenario.overrides), parameters=[p.manifest() for p in spec.parameters],
                 metrics=metrics, runs=len(points))
+        if not (out / "plan.csv").exists():
             plan = pd.DataFrame(points, columns=keys)
             plan.insert(0, "run", np.arange(len(points)))
             plan.to_csv(out / "plan.csv", index=False, encoding=CSV_ENCODING)
@@ -67,3 +70,13 @@ def run_sweep(spec: SweepSpec, out: Path, command: list[str], *, resume: bool = 
             analysis.to_csv(out / "analysis.csv", index=False, encoding=CSV_ENCODING)
             folder.finish(notes=notes)
     return SweepOutcome(runs, analysis, notes, len(todo))
+
+
+def _check_plan(path: Path, points: np.ndarray) -> None:
+    """The points drawn again must be those planned (a sampler of another SALib version might draw others)."""
+    if not path.exists():
+        return
+    planned = pd.read_csv(path, encoding=CSV_ENCODING).drop(columns="run").to_numpy(dtype=float)
+    if planned.shape != points.shape or not np.allclose(planned, points, rtol=1e-12, atol=0):
+        raise InputError([Problem(f"--resume {shown_path(path.parent)}", "its plan.csv holds other points than the "
+                                  "same settings give now (another version of SALib?); start a new sweep")])
