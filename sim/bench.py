@@ -1,25 +1,38 @@
-"""``make bench``: speed of the example city, printed as figures (no pass/fail; tests never time code).
+"""``make bench``: speed of the example city and of sweeps, printed as figures (no pass/fail; tests never
+time code).
 
-    python -m sim.bench [--reps N] [--scenario FILE]
+    python -m sim.bench [--reps N] [--scenario FILE] [--sweep-runs N] [--memory-runs N …] [--no-sweeps]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import psutil
 import simpy
 
 import sim
+from sim.experiments.spec import load_sweep
+from sim.experiments.sweep import run_sweep
 from sim.indicators import base_indicators
 from sim.model.population import initial_population, population_process
 from sim.model.record import MonthlyRecord
 from sim.model.streams import Streams
 from sim.runner import run_replication
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "scenarios" / "example_city" / "baseline.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "scenarios" / "example_city" / "baseline.yaml"
+SMALL = ROOT / "tests" / "data" / "small" / "scenario.yaml"
+PARAMS = ["demand.give_up_per_month_share=0.04:0.12", "providers.entry.max_entries_per_district_per_year=2:8"]
 
 
 def _timed(function, *args) -> float:
@@ -40,10 +53,84 @@ def _ms(seconds: list[float]) -> str:
     return f"{statistics.median(seconds) * 1000:7.1f} ms (min {min(seconds) * 1000:.1f}, max {max(seconds) * 1000:.1f})"
 
 
+def peak_memory(command: list[str]) -> tuple[float, float, float]:
+    """Run ``command`` and sample, every 100 ms, the proportional set size (PSS: shared pages divided among the
+    processes that share them, so the sum is the memory really used) of it and of all its descendants (the fork
+    server and the workers). Returns the peak total and the parent's peak, in MB, and the seconds taken."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    root = psutil.Process(process.pid)
+    peak_total = peak_parent = 0
+    while process.poll() is None:
+        total = 0
+        for member in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):  # a process that just ended
+                pss = member.memory_full_info().pss
+                total += pss
+                if member.pid == root.pid:
+                    peak_parent = max(peak_parent, pss)
+        peak_total = max(peak_total, total)
+        time.sleep(0.1)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed with exit code {process.returncode}")
+    return peak_total / 2**20, peak_parent / 2**20, time.perf_counter() - start
+
+
+def _sweep(scenario: Path, runs: int, workers: int) -> float:
+    """Seconds for an LHS sweep of ``runs`` points, one replication each, into a temporary folder."""
+    spec = load_sweep(scenario, PARAMS, "lhs", runs, ["places_per_1000@2025-12"], 1, 1, [])
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        run_sweep(spec, Path(folder) / "sweep", ["bench"], workers=workers)
+        return time.perf_counter() - start
+
+
+def _spin(_: int) -> int:
+    total = 0
+    for i in range(2_000_000):
+        total += i
+    return total
+
+
+def machine_efficiency() -> float:
+    """Parallel efficiency of a plain CPU loop on 2 processes: what the machine itself allows right now
+    (below 100% when other programs use the cores)."""
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, range(2)))  # start the processes before timing
+        one = min(_timed(lambda: [_spin(task) for task in range(8)]) for _ in range(3))
+        two = min(_timed(lambda: list(pool.map(_spin, range(8)))) for _ in range(3))
+    return one / two / 2
+
+
+def sweep_figures(runs: int, memory_runs: list[int]) -> None:
+    print(f"load average before the sweeps: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; a plain CPU loop "
+          f"on 2 processes reaches {machine_efficiency():.0%} parallel efficiency on this machine now")
+    one = _sweep(EXAMPLE, runs, 1)
+    two = _sweep(EXAMPLE, runs, 2)
+    print(f"{runs}-run LHS sweep of the example city (2 parameters, 1 replication a run, whole horizon):")
+    print(f"  1 worker (in this process):  {runs / one:6.2f} runs/s ({one:.1f} s)")
+    print(f"  2 worker processes:          {runs / two:6.2f} runs/s ({two:.1f} s, worker start-up included)")
+    print(f"  parallel efficiency:         {one / two / 2:6.0%}   target ≥ 80%")
+    print("peak memory of `tuoyu sweep` of the small test city (LHS, 1 replication a run, --workers 2): PSS of the "
+          "command and its fork server and workers, sampled every 100 ms:")
+    for count in memory_runs:
+        with tempfile.TemporaryDirectory() as folder:
+            command = [sys.executable, "-c", "from sim.cli import app; app()", "sweep", str(SMALL), "--method", "lhs",
+                       "-n", str(count), "--reps", "1", "--metric", "places_per_1000@2026-12", "--workers", "2",
+                       "--out", str(Path(folder) / "sweep"), *(word for p in PARAMS for word in ("--param", p))]
+            total, parent, seconds = peak_memory(command)
+        print(f"  {count:6d} runs: {total:7.0f} MB in all, the parent {parent:5.0f} MB ({seconds:.0f} s)"
+              f"   target ≤ 1024 MB and flat")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=20, help="replications to time")
     parser.add_argument("--scenario", type=Path, default=EXAMPLE)
+    parser.add_argument("--sweep-runs", type=int, default=200, help="runs of the sweep timed with 1 and 2 workers")
+    parser.add_argument("--memory-runs", type=int, nargs="+", default=[200, 2000],
+                        help="sizes of the sweeps whose peak memory is measured")
+    parser.add_argument("--no-sweeps", action="store_true", help="time replications only")
     args = parser.parse_args()
 
     load_s = _timed(sim.load_scenario, args.scenario)
@@ -62,6 +149,8 @@ def main() -> None:
     print(f"whole model, one replication:       {_ms(whole)}   target ≤ 100 ms")
     print(f"whole model, replications per second: {1 / statistics.median(whole):.1f}")
     print(f"one replication incl. tidy tables:  {tables_s * 1000:7.1f} ms")
+    if not args.no_sweeps:
+        sweep_figures(args.sweep_runs, args.memory_runs)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,10 @@ from rich.table import Table
 import sim
 from sim import binding, charts, targets
 from sim.errors import InputError, Problem, did_you_mean
+from sim.experiments.compare import CompareOutcome, run_compare
+from sim.experiments.folder import Interrupted
+from sim.experiments.spec import load_sweep
+from sim.experiments.sweep import SweepOutcome, run_sweep
 from sim.indicators import INDICATORS
 from sim.output import check_target, save
 from sim.results import Result
@@ -40,6 +44,15 @@ SetOption = Annotated[list[str] | None, typer.Option(
     help="Override a scenario value, e.g. --set demography.death_rate_per_1000_per_year=8.0 "
          "(repeatable; the value is read as YAML).")]
 ScenarioArg = Annotated[Path, typer.Argument(metavar="FILE", help="Scenario file (YAML).", show_default=False)]
+SeedOption = Annotated[int, typer.Option(min=0, metavar="S", help="Root random seed.")]
+WorkersOption = Annotated[int | None, typer.Option(
+    min=1, metavar="N", show_default=False,
+    help="Local worker processes [default: all cores]; 1 runs in this process (for debugging).")]
+SchedulerOption = Annotated[str | None, typer.Option(
+    metavar="tcp://HOST:PORT", show_default=False, help="Run on this Dask distributed cluster instead.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace the results folder if it exists.")]
+ResumeOption = Annotated[Path | None, typer.Option(
+    metavar="DIR", show_default=False, help="Finish the interrupted experiment in DIR (same command and settings).")]
 
 SUMMARY_INDICATORS = ("children_0_3", "places_licensed", "places_per_1000", "places_inclusive", "enrolled",
                       "enrolment_rate", "occupancy", "waitlist", "streets_with_centre_share", "spend_total")
@@ -73,6 +86,9 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             for problem in err.problems:
                 err_console.print(f"error: {problem}", markup=False, soft_wrap=True)
             raise typer.Exit(2) from None
+        except Interrupted as interrupted:
+            err_console.print(interrupted.note, markup=False, soft_wrap=True)
+            raise typer.Exit(130) from None
         except KeyboardInterrupt:
             err_console.print("interrupted: nothing was written", markup=False)
             raise typer.Exit(130) from None
@@ -102,27 +118,111 @@ def validate(file: ScenarioArg, set_: SetOption = None) -> None:
 def run(
     file: ScenarioArg,
     reps: Annotated[int, typer.Option(min=1, metavar="N", help="Monte Carlo replications.")] = 20,
-    seed: Annotated[int, typer.Option(min=0, metavar="S", help="Root random seed.")] = 1,
+    seed: SeedOption = 1,
     set_: SetOption = None,
     out: Annotated[Path | None, typer.Option(
         metavar="DIR", show_default=False,
         help="Results folder [default: results/<scenario's folder>/<scenario file name>].")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace the results folder if it exists.")] = False,
+    force: ForceOption = False,
+    workers: Annotated[int | None, typer.Option(
+        min=1, metavar="N", show_default=False,
+        help="Local worker processes [default: 1, in this process].")] = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Run a scenario and write a results folder (tables, summary, manifest)."""
     started = datetime.now(UTC)
     scenario = sim.load_scenario(file, overrides=set_ or [])
     out = out or Path("results") / file.resolve().parent.name / file.stem
     check_target(out, force)
-    with _progress() as progress:
+    with _progress("replications") as progress:
         task = progress.add_task(scenario.name, total=reps)
-        result = sim.run(scenario, reps=reps, seed=seed, progress=lambda done: progress.update(task, completed=done))
+        result = sim.run(scenario, reps=reps, seed=seed, progress=lambda done: progress.update(task, completed=done),
+                         workers=workers, scheduler=scheduler)
     save(result, out, force, started, command=["tuoyu", *sys.argv[1:]])
     print_summary(result)
     print_targets(result)
     print_binding(result)
     for note in result.notes():
         out_console.print(f"note: {note}", markup=False, soft_wrap=True)
+    out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
+
+
+def _output_folder(out: Path | None, resume: Path | None, default: Path) -> Path:
+    if resume is not None and out is not None and out.resolve() != resume.resolve():
+        raise InputError([Problem("--out", f"--resume continues {resume}; leave out --out or give the same folder")])
+    return resume or out or default
+
+
+@app.command(short_help="Compare scenarios with common random numbers.")
+@user_errors
+def compare(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", show_default=False,
+                                                 help="Scenario files; the first is the reference.")],
+    reps: Annotated[int, typer.Option(min=1, metavar="N", help="Replications of each scenario.")] = 20,
+    seed: SeedOption = 1,
+    set_: SetOption = None,
+    out: Annotated[Path | None, typer.Option(
+        metavar="DIR", show_default=False,
+        help="Results folder [default: results/<first scenario's folder>/compare_<file names>].")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    resume: ResumeOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Run scenarios with the same random numbers (replication r of each uses the same streams) and report
+    each one's p5/p50/p95 and the paired differences from the first, at every year end."""
+    default = Path("results") / files[0].resolve().parent.name / ("compare_" + "_".join(f.stem for f in files))
+    out = _output_folder(out, resume, default)
+    with _progress("replications") as progress:
+        bar = _ExperimentProgress(progress, "compare")
+        outcome = run_compare(files, set_ or [], reps, seed, out, ["tuoyu", *sys.argv[1:]], resume=resume is not None,
+                              force=force, workers=workers, scheduler=scheduler, started=bar.started,
+                              progress=bar.update)
+    print_comparison(outcome)
+    out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
+
+
+@app.command(short_help="Sensitivity sweep over scenario parameters.")
+@user_errors
+def sweep(
+    file: Annotated[Path, typer.Argument(metavar="FILE", show_default=False,
+                                         help="Scenario file, or a sweep spec (YAML with a 'scenario' key).")],
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", metavar="KEY=LO:HI", help="A scenario key (dotted, as for --set) and its range; repeatable.")
+    ] = None,
+    method: Annotated[str | None, typer.Option(
+        metavar="oat|grid|lhs|sobol|morris", show_default=False, help="Sampling and analysis [default: oat].")] = None,
+    n: Annotated[int | None, typer.Option(
+        "-n", metavar="N", show_default=False,
+        help="Samples: sobol base samples (a power of two; runs n·(k+2)), morris trajectories (n·(k+1)), lhs points, "
+             "grid levels per parameter (n^k) [defaults 64, 10, 100, 3]; oat takes none (1+2k runs).")] = None,
+    metric: Annotated[list[str] | None, typer.Option(
+        "--metric", metavar="INDICATOR@YYYY-MM", help="What each run reports (a month, or @YYYY for a year); "
+                                                      "repeatable.")] = None,
+    reps: Annotated[int | None, typer.Option(min=1, metavar="R", show_default=False,
+                                             help="Replications per point [default: 3].")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, metavar="S", show_default=False,
+                                             help="Root random seed [default: 1].")] = None,
+    set_: SetOption = None,
+    out: Annotated[Path | None, typer.Option(
+        metavar="DIR", show_default=False,
+        help="Results folder [default: results/<file's folder>/sweep_<file name>_<method>].")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    resume: ResumeOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Run a scenario at many parameter points (common random numbers across points) and analyse which
+    parameters move the metrics: a tornado (oat), Sobol indices, Morris screening, or correlations (lhs, grid)."""
+    spec = load_sweep(file, param or [], method, n, metric or [], reps, seed, set_ or [])
+    name = file.stem if file.stem.startswith("sweep") else f"sweep_{file.stem}"
+    default = Path("results") / file.resolve().parent.name / f"{name}_{spec.method}"
+    out = _output_folder(out, resume, default)
+    with _progress("points") as progress:
+        bar = _ExperimentProgress(progress, f"{spec.method} sweep")
+        outcome = run_sweep(spec, out, ["tuoyu", *sys.argv[1:]], resume=resume is not None, force=force,
+                            workers=workers, scheduler=scheduler, started=bar.started, progress=bar.update)
+    print_analysis(spec.method, outcome)
     out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
 
 
@@ -200,9 +300,24 @@ def report(
         out_console.print(str(path), markup=False, soft_wrap=True)
 
 
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("replications"),
+def _progress(unit: str) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
                     TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err_console)
+
+
+class _ExperimentProgress:
+    """A progress bar that starts once the experiment knows how much is left (after a resume, part is done)."""
+
+    def __init__(self, progress: Progress, description: str):
+        self.progress, self.description, self.task = progress, description, None
+
+    def started(self, total: int, done: int, executor: str) -> None:
+        if done:
+            err_console.print(f"resuming: {done} of {total} already done", markup=False)
+        self.task = self.progress.add_task(f"{self.description} ({executor})", total=total, completed=done)
+
+    def update(self, done: int) -> None:
+        self.progress.update(self.task, completed=done)
 
 
 def print_targets(result: Result) -> None:
@@ -254,3 +369,57 @@ def print_summary(result: Result) -> None:
                  f"{_number(rows.at[y, 'p95'], name)})" for y in years]
         table.add_row(escape(f"{name} {INDICATORS[name].label(language)}"), *cells)
     out_console.print(table)
+
+
+def print_comparison(outcome: CompareOutcome) -> None:
+    """Key indicators at each year end: each scenario's median (p5–p95), then each one's paired difference from
+    the first (mean and 95% interval); and the targets side by side."""
+    comparison = outcome.comparison.set_index(["scenario", "indicator", "period"])
+    differences = outcome.differences.set_index(["scenario", "indicator", "period"])
+    labels = list(dict.fromkeys(outcome.comparison["scenario"]))
+    reps = outcome.results[0].reps
+    table = Table(title=escape(f"Comparison: {reps} replications each, common random numbers; "
+                               f"median (p5–p95) and Δ from {labels[0]}: mean [95% interval]"), title_justify="left")
+    table.add_column("indicator")
+    table.add_column("year end")
+    for label in labels:
+        table.add_column(escape(label), justify="right")
+    for label in labels[1:]:
+        table.add_column(escape(f"Δ {label}"), justify="right")
+    for name in SUMMARY_INDICATORS:
+        for period in outcome.results[0].calendar.year_end_months.values():
+            cells = []
+            for label in labels:
+                row = comparison.loc[(label, name, period)]
+                cells.append(f"{_number(row.p50, name)} ({_number(row.p5, name)}–{_number(row.p95, name)})")
+            for label in labels[1:]:
+                row = differences.loc[(label, name, period)]
+                cells.append(f"{_signed(row['mean'], name)} "
+                             f"[{_signed(row.ci_low, name)}, {_signed(row.ci_high, name)}]")
+            table.add_row(escape(name), period, *cells)
+    out_console.print(table)
+    targets_table = Table("target", *(escape(label) for label in labels), title="Targets: P(met at deadline)",
+                          title_justify="left")
+    frame = outcome.targets
+    for target in dict.fromkeys(frame["target"]):
+        rows = frame[frame["target"] == target].set_index("scenario")
+        targets_table.add_row(escape(target), *("beyond horizon" if pd.isna(rows.at[label, "probability_met"])
+                                                else f"{rows.at[label, 'probability_met']:.0%}" for label in labels))
+    out_console.print(targets_table)
+
+
+def _signed(value: float, indicator: str) -> str:
+    if pd.isna(value):
+        return "—"
+    return ("+" if value > 0 else "") + _number(value, indicator)
+
+
+def print_analysis(method: str, outcome: SweepOutcome) -> None:
+    """The sweep's analysis table and its notes."""
+    frame = outcome.analysis
+    table = Table(*frame.columns, title=f"Sensitivity ({method}, {len(outcome.runs)} points)", title_justify="left")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else escape(str(v)) for v in row))
+    out_console.print(table)
+    for note in outcome.notes:
+        out_console.print(f"note: {note}", markup=False, soft_wrap=True)

@@ -34,6 +34,9 @@ class InputError(Exception):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # raised in a worker process, it must reach the parent with its problems
+        return type(self), (self.problems,)
+
 
 def in_file_order(problems: Iterable[Problem]) -> list[Problem]:
     """Problems sorted by file, then line, then column (``file:line:column``)."""

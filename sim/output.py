@@ -128,6 +128,7 @@ def write_result(result: Result, folder: Path, started: datetime, command: list[
         shutil.copy2(path, copy)
         files.append({"path": str(path), "copy": str(copy.relative_to(folder)), "sha256": _sha256(path)})
     manifest = {
+        "kind": "run",
         "scenario_name": result.scenario.name,
         "scenario_file": str(result.scenario.path),
         "overrides": list(result.scenario.overrides),

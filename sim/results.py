@@ -113,6 +113,11 @@ class Result:
         data = self._monthly[:, list(INDICATORS).index(indicator)]
         return data[:, :, 0] if level == "city" else data[:, :, 1:]
 
+    def annual_values(self, indicator: str) -> np.ndarray:
+        """The city's yearly values as a replications × years array (stocks at each year's last month, flows
+        summed over the year, ratios of the two)."""
+        return self._annual[:, list(INDICATORS).index(indicator), :, 0]
+
     @cached_property
     def monthly(self) -> pd.DataFrame:
         """Tidy monthly table: replication, month, level, geography, indicator, value (city and districts)."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from sim.experiments.evaluators import evaluate, open_evaluator
 from sim.model.engine import simulate
 from sim.model.streams import Streams
 from sim.results import Calendar, ReplicationTables, Result, reduce_replication
@@ -25,14 +27,29 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> Replicat
     return tables
 
 
-def run(scenario: Scenario, reps: int = 1, seed: int = 0,
-        progress: Callable[[int], None] | None = None) -> Result:
-    """Run ``reps`` replications with root ``seed``; ``progress(done)`` is called after each."""
+@dataclass(frozen=True)
+class Replications:
+    """The model an evaluator runs for ``tuoyu run`` and ``tuoyu compare``: task (scenario index, replication)
+    → that replication's tables. Every scenario's replication r uses the same random streams (seed, r)."""
+
+    scenarios: tuple[Scenario, ...]
+    seed: int
+
+    def __call__(self, task: tuple[int, int]) -> ReplicationTables:
+        scenario, replication = task
+        return run_replication(self.scenarios[scenario], self.seed, replication)
+
+
+def run(scenario: Scenario, reps: int = 1, seed: int = 0, progress: Callable[[int], None] | None = None,
+        workers: int | None = None, scheduler: str | None = None) -> Result:
+    """Run ``reps`` replications with root ``seed``; ``progress(done)`` is called as they finish.
+
+    By default they run in this process; ``workers`` > 1 runs them in a local process pool, ``scheduler``
+    (``tcp://host:port``) on a Dask cluster; the tables are the same either way."""
     if reps < 1:
         raise ValueError(f"reps must be at least 1, got {reps}")
-    tables = []
-    for replication in range(reps):
-        tables.append(run_replication(scenario, seed, replication))
-        if progress is not None:
-            progress(replication + 1)
+    tables: list[ReplicationTables | None] = [None] * reps
+    workers = 1 if workers is None and scheduler is None else workers
+    with open_evaluator(Replications((scenario,), seed), workers, scheduler) as evaluator:
+        evaluate(evaluator, [(0, replication) for replication in range(reps)], tables.__setitem__, progress=progress)
     return Result(scenario, seed, tables)

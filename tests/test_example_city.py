@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import sim
+from sim.experiments.spec import is_sweep_spec, load_sweep
 from tests.conftest import ROOT
 
 CITY = ROOT / "scenarios" / "example_city"
@@ -36,11 +37,15 @@ def test_example_city_births_and_children_are_plausible(example):
     assert ((children > 105_000) & (children < 130_000)).all()
 
 
-def test_every_committed_scenario_validates():
-    scenarios = sorted((ROOT / "scenarios").rglob("*.yaml"))
-    assert len(scenarios) >= 2
-    for path in scenarios:
-        assert sim.load_scenario(path).city.n_streets > 0, path
+def test_every_committed_scenario_and_sweep_spec_validates():
+    files = sorted((ROOT / "scenarios").rglob("*.yaml"))
+    specs = [path for path in files if is_sweep_spec(path)]
+    assert len(files) - len(specs) >= 2 and specs
+    for path in files:
+        if path in specs:
+            assert load_sweep(path, [], None, None, [], None, None, []).parameters, path
+        else:
+            assert sim.load_scenario(path).city.n_streets > 0, path
 
 
 def test_birth_decline_layers_on_the_baseline(example, birth_decline):
