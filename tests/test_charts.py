@@ -4,13 +4,11 @@ targets.csv, the brief is one page, and a wrong folder is a clear input error.""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -19,6 +17,9 @@ from typer.testing import CliRunner
 import sim
 from sim import charts
 from sim.cli import app
+from sim.experiments.compare import run_compare
+from sim.experiments.spec import load_sweep
+from sim.experiments.sweep import run_sweep
 from sim.output import CSV_ENCODING, save
 from tests.conftest import SMALL
 
@@ -40,65 +41,31 @@ def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return save(sim.run(scenario, reps=3, seed=3), out, False, datetime.now(UTC), ["test"])
 
 
-def _write(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, encoding=CSV_ENCODING)
-
-
 @pytest.fixture(scope="session")
-def compare_folder(run_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A comparison folder after the contract, from two copies of the small run (the second one shifted)."""
+def compare_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real comparison of the small city with a variant that gives up waiting sooner."""
+    base = tmp_path_factory.mktemp("scenarios")
+    plan = base / "plan.yaml"
+    plan.write_text(f"extends: {SMALL}\nmeta: {{name: small plan}}\ndemand: {{give_up_per_month_share: 0.2}}\n",
+                    encoding="utf-8")
     out = tmp_path_factory.mktemp("compare") / "cmp"
-    names = {"base": "small base", "plan": "small plan"}
-    for folder in names:
-        shutil.copytree(run_folder, out / "scenarios" / folder)
-    summary = pd.read_csv(run_folder / "summary.csv", encoding=CSV_ENCODING)
-    city = summary[summary["level"] == "city"]
-    comparison = pd.concat([city.assign(scenario=name, period=city["month"]) for name in names.values()])
-    _write(comparison[["scenario", "indicator", "period", "mean", "p5", "p50", "p95"]], out / "comparison.csv")
-    differences = city.assign(scenario="small plan", reference="small base", period=city["month"])
-    spread = differences["p95"] - differences["p5"]
-    differences = differences.assign(mean=spread * 0.1, p5=-spread * 0.5, p50=spread * 0.1, p95=spread * 0.6,
-                                     ci_low=spread * 0.05, ci_high=spread * 0.15)
-    _write(differences[["scenario", "reference", "indicator", "period", "mean", "p5", "p50", "p95", "ci_low",
-                        "ci_high"]], out / "differences.csv")
-    targets = pd.read_csv(run_folder / "targets.csv", encoding=CSV_ENCODING)
-    _write(pd.concat([targets.assign(scenario=name) for name in names.values()]), out / "targets.csv")
-    manifest = json.loads((run_folder / "manifest.json").read_text(encoding="utf-8"))
-    manifest.update(kind="compare", scenarios=[{"name": n, "file": f"{f}.yaml", "folder": f} for f, n in names.items()])
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    run_compare([SMALL, plan], OVERRIDES, 3, 3, out, ["test"], workers=1)
     return out
 
 
-ANALYSIS = {
-    "oat": lambda p, rng: {"low": 0.1, "high": 0.9, "base": 0.5, "output_low": rng.uniform(3, 4),
-                           "output_high": rng.uniform(4, 6), "output_base": 4.0},
-    "sobol": lambda p, rng: {"S1": rng.uniform(0, 0.5), "S1_conf": 0.05, "ST": rng.uniform(0.5, 1), "ST_conf": 0.08},
-    "morris": lambda p, rng: {"mu": rng.normal(), "mu_star": rng.uniform(0, 2), "mu_star_conf": 0.2,
-                              "sigma": rng.uniform(0, 1)},
-    "lhs": lambda p, rng: {"spearman": rng.uniform(-1, 1), "src": rng.uniform(-1, 1)},
-}
+SWEEP_PARAMS = ["demand.give_up_per_month_share=0.02:0.3", "demand.other_street_acceptance_share=0.1:0.9",
+                "providers.exit.closure_per_month_share=0.01:0.2"]
+SWEEP_METRICS = ["waitlist@2025-12", "enrolled@2025"]
 
 
 @pytest.fixture(scope="session")
 def sweep_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """One sweep folder per method after the contract (manifest and analysis.csv)."""
-    rng = np.random.default_rng(5)
-    parameters = ["demand.give_up_per_month_share", "workforce.carer_wage_yuan_per_month",
-                  "providers.entry.payback_months"]
-    metrics = ["places_per_1000@2026-12", "enrolment_rate@2026"]
+    """One real sweep folder per method, small and short."""
     folders = {}
-    for method, row in ANALYSIS.items():
-        out = tmp_path_factory.mktemp(method)
-        rows = [{"metric": m, "parameter": p, **row(p, rng)} for m in metrics for p in parameters]
-        frame = pd.DataFrame(rows)
-        if method == "oat":
-            frame["swing"] = (frame["output_high"] - frame["output_low"]).abs()
-        _write(frame, out / "analysis.csv")
-        (out / "manifest.json").write_text(json.dumps({
-            "kind": "sweep", "method": method, "n": 8, "reps": 2, "seed": 1, "metrics": metrics,
-            "parameters": [{"key": p, "low": 0.1, "high": 0.9, "base": 0.5} for p in parameters],
-            "versions": {"tuoyu-sim": sim.__version__}, "finished": "2026-01-01T00:00:00"}), encoding="utf-8")
-        folders[method] = out
+    for method, n in (("oat", None), ("sobol", 4), ("morris", 2), ("lhs", 8)):
+        spec = load_sweep(SMALL, SWEEP_PARAMS, method, n, SWEEP_METRICS, 1, 2, ["horizon.end=2025-12"])
+        folders[method] = tmp_path_factory.mktemp(method) / method
+        run_sweep(spec, folders[method], ["test"], workers=1)
     return folders
 
 
@@ -158,7 +125,7 @@ def test_target_lines_come_from_targets_csv(run_folder, tmp_path):
     shutil.copytree(run_folder, folder)
     targets = pd.read_csv(folder / "targets.csv", encoding=CSV_ENCODING)
     targets.loc[targets["indicator"] == "places_per_1000", ["condition", "deadline"]] = ["≥ 6.5", "2026-06"]
-    _write(targets, folder / "targets.csv")
+    targets.to_csv(folder / "targets.csv", index=False, encoding=CSV_ENCODING)
     figure = charts.places_per_1000(charts.load(folder), language="en")
     [(text, value)] = _target_lines(figure.axes[0]).items()
     assert value == 6.5 and "2026-06" in text

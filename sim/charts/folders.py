@@ -133,7 +133,7 @@ class CompareFolder(ResultFolder):
         """(scenario name, its run folder) in the order given, reference first."""
         found = []
         for entry in self.manifest.get("scenarios", []):
-            folder = self.path / "scenarios" / entry["folder"]
+            folder = self.path / entry["folder"]  # relative to the comparison's folder
             found.append((entry["name"], load(folder, expect="run")))
         if not found:
             raise InputError([Problem(shown_path(self.path / "manifest.json"), "lists no scenarios")])
