@@ -7,6 +7,7 @@ comparison: the scenarios' headline numbers and targets side by side and the com
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -171,22 +172,33 @@ def compare_brief(folder: CompareFolder, language: str = "zh") -> Figure:
     lines += [f"{name}: " + assumptions(run, language)[2] for name, run in runs]
     _header(figure, word("brief.compare_title", language, names=" / ".join(n for n, _ in runs)), lines)
     names = [name + (f" ({word('brief.reference', language)})" if i == 0 else "") for i, (name, _) in enumerate(runs)]
-    share = 0.7 / len(runs)
     rows = [[headline_label(ind, language), *(headline(run, ind, language) for _, run in runs)] for ind in HEADLINE]
     table(figure.add_axes((0.04, 0.72, 0.92, 0.12)), [word("brief.indicator", language), *names], rows,
-          [0.3] + [share] * len(runs), word("brief.headline", language, month=reference.horizon[1]))
+          [0.44] + [0.56 / len(runs)] * len(runs), word("brief.headline", language, month=reference.horizon[1]))
     targets = [run.targets(where=None).reset_index(drop=True) for _, run in runs]
     rows = [[target_text(row, language) + f" ({row.deadline})",
              *(draw.probability(t["probability_met"].iloc[i], language) for t in targets)]
             for i, row in enumerate(targets[0].itertuples())]
     table(figure.add_axes((0.04, 0.6, 0.92, 0.08)), [word("brief.target", language), *names], rows,
-          [0.3] + [share] * len(runs), word("brief.targets", language))
-    top = figure.add_gridspec(2, 2, left=0.09, right=0.97, bottom=0.33, top=0.56, hspace=0.55, wspace=0.3)
-    compare.scenarios(folder, language=language, axes=[figure.add_subplot(s) for s in top])
-    bottom = figure.add_gridspec(2, 2, left=0.22, right=0.97, bottom=0.06, top=0.27, hspace=0.8, wspace=0.6)
-    compare.differences(folder, language=language, axes=[figure.add_subplot(s) for s in bottom])
+          [0.56] + [0.44 / len(runs)] * len(runs), word("brief.targets", language))
+    top = [figure.add_subplot(s) for s in figure.add_gridspec(2, 2, left=0.09, right=0.97, bottom=0.33, top=0.56,
+                                                              hspace=0.55, wspace=0.3)]
+    compare.scenarios(folder, language=language, axes=top)
+    bottom = [figure.add_subplot(s) for s in figure.add_gridspec(2, 2, left=0.22, right=0.97, bottom=0.06,
+                                                                 top=0.27, hspace=0.8, wspace=0.6)]
+    compare.differences(folder, language=language, axes=bottom)
+    for ax in (*top, *bottom):
+        _fit_title(ax)
     figure.suptitle("")
     return figure
+
+
+def _fit_title(ax: Axes, characters: int = 34, size: float = 9) -> None:
+    """A panel's title (a long indicator label) in a smaller size, broken over lines so that a quarter of the
+    page holds it."""
+    for loc in ("left", "center", "right"):
+        if title := ax.get_title(loc):
+            ax.set_title(textwrap.fill(title, characters), loc=loc, fontsize=size)
 
 
 def brief(folder: ResultFolder, language: str = "zh") -> Figure:
