@@ -1,7 +1,8 @@
-"""``make bench``: speed of the example city and of sweeps, printed as figures (no pass/fail; tests never
-time code).
+"""``make bench``: speed of the example city, the Hebei province and sweeps, printed as figures (no pass/fail;
+tests never time code).
 
-    python -m sim.bench [--reps N] [--scenario FILE] [--sweep-runs N] [--memory-runs N …] [--no-sweeps]
+    python -m sim.bench [--reps N] [--scenario FILE] [--province-reps N] [--sweep-runs N] [--memory-runs N …]
+                        [--no-sweeps]
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sim.runner import run_replication
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "scenarios" / "example_city" / "baseline.yaml"
+PROVINCE = ROOT / "scenarios" / "hebei" / "baseline.yaml"
 SMALL = ROOT / "tests" / "data" / "small" / "scenario.yaml"
 PARAMS = ["demand.give_up_per_month_share=0.04:0.12", "providers.entry.max_entries_per_district_per_year=2:8"]
 
@@ -51,6 +53,25 @@ def _population_only(scenario: sim.Scenario, replication: int) -> None:
 
 def _ms(seconds: list[float]) -> str:
     return f"{statistics.median(seconds) * 1000:7.1f} ms (min {min(seconds) * 1000:.1f}, max {max(seconds) * 1000:.1f})"
+
+
+def _describe(scenario: sim.Scenario) -> str:
+    city = scenario.city
+    return (f"scenario: {scenario.name} ({city.n_districts} districts, {city.n_streets} streets, "
+            f"{city.population.sum():,.0f} residents, {len(city.providers)} providers, "
+            f"{scenario.spec.horizon.months} months)")
+
+
+def province_figures(reps: int) -> None:
+    """Seconds per replication of the Hebei province, aggregation to districts and years included."""
+    load_s = _timed(sim.load_scenario, PROVINCE)
+    scenario = sim.load_scenario(PROVINCE)
+    run_replication(scenario, 0, 0)  # warm-up
+    whole = [_timed(run_replication, scenario, 0, rep) for rep in range(1, reps + 1)]
+    print(_describe(scenario))
+    print(f"load scenario and CSVs:             {load_s:7.2f} s")
+    print(f"whole model, one replication:       {statistics.median(whole):7.2f} s (min {min(whole):.2f}, "
+          f"max {max(whole):.2f})   target ≤ 3 s")
 
 
 def peak_memory(command: list[str]) -> tuple[float, float, float]:
@@ -127,6 +148,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=20, help="replications to time")
     parser.add_argument("--scenario", type=Path, default=EXAMPLE)
+    parser.add_argument("--province-reps", type=int, default=5, help="replications of the province to time (0: none)")
     parser.add_argument("--sweep-runs", type=int, default=200, help="runs of the sweep timed with 1 and 2 workers")
     parser.add_argument("--memory-runs", type=int, nargs="+", default=[200, 2000],
                         help="sizes of the sweeps whose peak memory is measured")
@@ -140,15 +162,14 @@ def main() -> None:
     whole = [_timed(run_replication, scenario, 0, rep) for rep in range(args.reps)]
     tables_s = _timed(lambda: sim.run(scenario, 1, 0).monthly)
 
-    city = scenario.city
-    print(f"scenario: {scenario.name} ({city.n_districts} districts, {city.n_streets} streets, "
-          f"{city.population.sum():,.0f} residents, {len(city.providers)} providers, "
-          f"{scenario.spec.horizon.months} months)")
+    print(_describe(scenario))
     print(f"load scenario and CSVs:             {load_s * 1000:7.1f} ms")
     print(f"population engine, one replication: {_ms(population)}   target ≤ 20 ms")
     print(f"whole model, one replication:       {_ms(whole)}   target ≤ 100 ms")
     print(f"whole model, replications per second: {1 / statistics.median(whole):.1f}")
     print(f"one replication incl. tidy tables:  {tables_s * 1000:7.1f} ms")
+    if args.province_reps:
+        province_figures(args.province_reps)
     if not args.no_sweeps:
         sweep_figures(args.sweep_runs, args.memory_runs)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -42,6 +43,11 @@ class City:
     @property
     def n_districts(self) -> int:
         return len(self.district_ids)
+
+    @cached_property
+    def district_streets(self) -> tuple[np.ndarray, ...]:
+        """Each district's streets (indices, in order)."""
+        return tuple(np.flatnonzero(self.street_district == d) for d in range(self.n_districts))
 
     def district_sums(self, values: np.ndarray) -> np.ndarray:
         """District totals of per-street ``values`` (the last axis), added in street order: the same sums on

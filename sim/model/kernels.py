@@ -326,6 +326,23 @@ def age_waitlist(waiting: np.ndarray, engaged: np.ndarray, wait_months: np.ndarr
 
 
 @njit(cache=True)
+def leave_waitlist(waiting: np.ndarray, wait_months: np.ndarray, placed: np.ndarray) -> np.ndarray:
+    """Children ``placed`` (streets × ages) leave the waitlist, in place, taking their share of the months
+    waited; those still waiting have waited another month. Returns the months waited by those placed, per
+    street."""
+    n_streets, ages = waiting.shape
+    waited_by_street = np.zeros(n_streets)
+    for s in range(n_streets):
+        for a in range(ages):
+            w = waiting[s, a]
+            waited = wait_months[s, a] * placed[s, a] / w if w > 0 else 0.0
+            waited_by_street[s] += waited
+            waiting[s, a] = w - placed[s, a]
+            wait_months[s, a] = wait_months[s, a] - waited + waiting[s, a]
+    return waited_by_street
+
+
+@njit(cache=True)
 def move_up(enrolled: np.ndarray, capacity: np.ndarray, band: int, successor: int, outgrown_from: int, mixed: int,
             mixed_from: int) -> None:
     """Children of ``band`` aged ``outgrown_from`` months or more move, oldest first, to ``successor`` where the

@@ -386,15 +386,10 @@ class Market:
         placement = match(self.waiting, free, providers.enrolled[:n], providers.street[:n], market,
                           city.street_district, city.n_districts, market_acceptance[city.street_district], other_street,
                           demand.market_preference_share, self.uniforms("matching", self.waiting.shape))
-        taken = placement.by_home
-        waited = np.divide(self.wait_months * taken, self.waiting, out=np.zeros_like(taken), where=self.waiting > 0)
-        self.wait_months -= waited
-        self.waiting -= taken
-        self.wait_months += self.waiting  # those still waiting waited another month
+        self.flows["wait_months_placed"] += kernels.leave_waitlist(self.waiting, self.wait_months, placement.by_home)
         self.enrolled_bands = self.enrolled_bands + placement.by_provider
         self.flows["placed"] += np.bincount(providers.street[:n], placement.by_provider.sum(axis=1),
                                             minlength=city.n_streets)
-        self.flows["wait_months_placed"] += waited.sum(axis=1)
 
     def _record(self, stated: np.ndarray, effective: np.ndarray) -> None:
         providers, city = self.providers, self.city
@@ -434,7 +429,7 @@ class Market:
             values[f"places_{name}"] = by_type[:, t]
         for b, band in enumerate(BANDS):
             values[f"places_{band}"] = sums[:, 6 + b]
-        values.update(self.flows)
+        values.update({name: flow.copy() for name, flow in self.flows.items()})
         workforce = self.spec.workforce
         needed = staff_for(self.enrolled_bands, workforce.min_carers_per_open_class)
         counting = counted(providers.certified[:n], providers.uncertified[:n], self.workforce.required_share())

@@ -81,7 +81,8 @@ def enter(market: Market) -> None:
     logistic(γ × (inclusive margin − market margin))."""
     spec, city, providers = market.spec, market.city, market.providers
     entry, economics = spec.providers.entry, spec.providers.economics
-    waiting = np.bincount(city.street_district, market.waiting.sum(axis=1), minlength=city.n_districts)
+    street_waiting = market.waiting.sum(axis=1)
+    waiting = np.bincount(city.street_district, street_waiting, minlength=city.n_districts)
     places = market.capacity.sum(axis=1)
     private = providers.is_type(*PRIVATE_TYPES) & providers.licensed()
     occupied = np.bincount(providers.district, market.enrolled_bands.sum(axis=1) * private,
@@ -105,8 +106,8 @@ def enter(market: Market) -> None:
     entrants = sampling.poisson(u_count, rates)
     lifecycle = spec.providers.lifecycle
     for d in np.flatnonzero(entrants):
-        streets = np.flatnonzero(city.street_district == d)
-        street = int(streets[np.argmax(market.waiting[streets].sum(axis=1))])
+        streets = city.district_streets[d]
+        street = int(streets[np.argmax(street_waiting[streets])])
         inclusive = bool(u_kind[d] < inclusive_share[d])
         market.flows["private_entries"][street] += entrants[d]
         for _ in range(int(entrants[d])):
