@@ -50,10 +50,9 @@ def _guess(u: np.ndarray, mean: np.ndarray, sd: np.ndarray, skew: np.ndarray) ->
 def poisson(u: np.ndarray, lam: np.ndarray | float) -> np.ndarray:
     """Poisson(lam) counts at uniforms ``u``; ``lam`` broadcasts to the shape of ``u``."""
     u = np.asarray(u, float)
-    lam = np.broadcast_to(np.asarray(lam, float), u.shape)
+    lam = _every_cell(lam, u.shape)
     out = np.zeros(u.size)
-    flat_u, flat_lam = np.ascontiguousarray(u).ravel(), np.ascontiguousarray(lam).ravel()
-    done = kernels.poisson_small(flat_u, flat_lam, out)  # small means: a compiled sum from zero
+    done = kernels.poisson_small(np.ascontiguousarray(u).ravel(), lam.ravel(), out)  # a compiled sum from zero
     if done.all():
         return out.reshape(u.shape)
     out = out.reshape(u.shape)
@@ -67,9 +66,17 @@ def poisson(u: np.ndarray, lam: np.ndarray | float) -> np.ndarray:
     return out
 
 
+def _every_cell(values: np.ndarray | float, shape: tuple[int, ...]) -> np.ndarray:
+    """``values`` as a contiguous array of ``shape``, copied or broadcast only when it is not one already."""
+    values = np.asarray(values, float)
+    if values.shape == shape:
+        return np.ascontiguousarray(values)
+    return np.ascontiguousarray(np.broadcast_to(values, shape))
+
+
 def _per_cell(values: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """A single value as it is (the compiled pass reads it for every cell); others spread over the cells."""
-    return values.ravel() if values.size == 1 else np.ascontiguousarray(np.broadcast_to(values, shape)).ravel()
+    return values.ravel() if values.size == 1 else _every_cell(values, shape).ravel()
 
 
 def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
@@ -78,12 +85,13 @@ def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     p = np.asarray(p, float)
     if not p.any():
         return np.zeros(u.shape)
-    n = np.broadcast_to(np.asarray(n, float), u.shape)
+    n = _every_cell(n, u.shape)
     out = np.zeros(u.size)
-    with np.errstate(divide="ignore", invalid="ignore"):  # p = 1 is certain: handled apart
-        log_q = np.log1p(-p)  # before broadcasting: p is often one value per age or per street
-    done = kernels.binomial_small(np.ascontiguousarray(u).ravel(), np.ascontiguousarray(n).ravel(),
-                                  _per_cell(p, u.shape), _per_cell(log_q, u.shape), out)
+    # log(1 − p) before broadcasting (p is often one value, or one per age or street); p = 1 is certain
+    log_q = np.full(p.shape, -np.inf)
+    np.log1p(-p, out=log_q, where=p < 1)
+    done = kernels.binomial_small(np.ascontiguousarray(u).ravel(), n.ravel(), _per_cell(p, u.shape),
+                                  _per_cell(log_q, u.shape), out)
     if done.all():
         return out.reshape(u.shape)
     out = out.reshape(u.shape)
