@@ -230,9 +230,12 @@ def _index_frame(n_indicators: int, periods: list, geographies: tuple[tuple[str,
     return pd.DataFrame({
         "indicator": pd.Categorical.from_codes(np.repeat(np.arange(n_indicators), n_periods * n_geo),
                                                list(INDICATORS)),
-        period_name: np.tile(np.repeat(np.asarray(periods), n_geo), n_indicators),
+        period_name: pd.Categorical.from_codes(np.tile(np.repeat(np.arange(n_periods), n_geo), n_indicators),
+                                               list(periods)),
         "level": pd.Categorical(np.tile(levels, n_indicators * n_periods), categories=["city", "district", "street"]),
-        "geography": np.tile(np.asarray(ids, dtype=object), n_indicators * n_periods),
+        # Categorical from the start: replications repeat these columns, and strings would cost memory each time.
+        "geography": pd.Categorical(np.tile(np.asarray(ids, dtype=object), n_indicators * n_periods),
+                                    categories=list(dict.fromkeys(ids))),
     })[["level", "geography", "indicator", period_name]]
 
 
@@ -242,7 +245,5 @@ def _tidy(values: np.ndarray, period_name: str, periods: list, geographies: tupl
     index = _index_frame(values.shape[1], periods, geographies, period_name)
     frame = pd.concat([index] * reps, ignore_index=True)
     frame.insert(0, "replication", np.repeat(np.arange(reps, dtype=np.int32), len(index)))
-    frame[period_name] = frame[period_name].astype("category")
-    frame["geography"] = frame["geography"].astype("category")
     frame["value"] = values.ravel()
     return frame[["replication", period_name, "level", "geography", "indicator", "value"]]
