@@ -459,6 +459,10 @@ def binomial_small(u: np.ndarray, n: np.ndarray, p: np.ndarray, log_q: np.ndarra
             log_none, target = trials * log_q[j], u[i]
         if log_none < -700:  # P(X = 0) underflows: the general way
             continue
+        done[i] = True
+        if not flip and target <= 1.0 + log_none:  # P(X = 0) = exp(log_none) ≥ 1 + log_none ≥ u: no exp needed
+            out[i] = 0.0
+            continue
         pmf = np.exp(log_none)
         cdf = pmf
         k = 0.0
@@ -469,9 +473,9 @@ def binomial_small(u: np.ndarray, n: np.ndarray, p: np.ndarray, log_q: np.ndarra
             cdf += pmf
         if flip:
             if cdf <= target:  # rounding kept the sum below a target within 1e-16 of 1: the general way
+                done[i] = False
                 continue
             k = trials - k
-        done[i] = True
         out[i] = k
     return done
 
