@@ -376,12 +376,17 @@ def remove_oldest(enrolled: np.ndarray, leaving: np.ndarray) -> None:
 
 
 @njit(cache=True)
-def spread_back(by_street: np.ndarray, engaged: np.ndarray, waiting: np.ndarray, street_district: np.ndarray,
-                n_districts: int) -> np.ndarray:
-    """Where children who lost their place wait again (streets × ages): in each district and month of age, in
-    proportion to the families who are engaged but not waiting (whole children, leftovers in street order);
-    any beyond those families in proportion to the streets of the providers they left."""
-    n_streets, ages = by_street.shape
+def wait_again(provider_street: np.ndarray, children: np.ndarray, waiting: np.ndarray, engaged: np.ndarray,
+               alive: np.ndarray, street_district: np.ndarray, n_districts: int) -> None:
+    """Children who lost their place (by age, one row per provider in ``provider_street``) wait again, in
+    place: in each district and month of age in proportion to the families who are engaged but not waiting
+    (whole children, leftovers in street order), any beyond those families in proportion to the streets of
+    the providers they left; never more waiting than ``alive`` children, and every waiting family engaged."""
+    n_streets, ages = waiting.shape
+    by_street = np.zeros((n_streets, ages))
+    for i in range(len(provider_street)):
+        for a in range(ages):
+            by_street[provider_street[i], a] += children[i, a]
     back = np.zeros((n_streets, ages))
     starts, streets = _groups(street_district, n_districts)
     for d in range(n_districts):
@@ -406,7 +411,10 @@ def spread_back(by_street: np.ndarray, engaged: np.ndarray, waiting: np.ndarray,
                 _apportion_into(total - placed_back, origin, shares)
                 for k in range(len(homes)):
                     back[homes[k], a] += shares[k]
-    return back
+    for s in range(n_streets):
+        for a in range(ages):
+            waiting[s, a] = min(waiting[s, a] + back[s, a], alive[s, a])
+            engaged[s, a] = max(engaged[s, a], waiting[s, a])
 
 
 SMALL_MEAN = 250.0  # below this mean a count is found by summing the mass function from zero

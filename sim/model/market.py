@@ -241,12 +241,9 @@ class Market:
         streets. Homes are not tracked per child, so they are spread over each district's streets in proportion
         to the families there who are engaged but not waiting (in care or gone), age by age; any beyond those
         families wait in the provider's street."""
-        by_street = np.zeros_like(self.waiting)
-        np.add.at(by_street, streets, children)
-        back = kernels.spread_back(by_street, self.engaged, self.waiting, self.city.street_district.astype(np.int64),
-                                   self.city.n_districts)
-        self.waiting = np.minimum(self.waiting + back, self.population.children)
-        self.engaged = np.maximum(self.engaged, self.waiting)
+        kernels.wait_again(streets.astype(np.int64), np.ascontiguousarray(children, dtype=float), self.waiting,
+                           self.engaged, self.population.children, self.city.street_district.astype(np.int64),
+                           self.city.n_districts)
 
     # --- the monthly process ------------------------------------------------------------------------------
     def process(self) -> Generator[simpy.Event, None, None]:
