@@ -145,6 +145,7 @@ def run(
     for note in result.notes():
         out_console.print(f"note: {note}", markup=False, soft_wrap=True)
     out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
+    out_console.print(f"Brief and charts: tuoyu report {out} [--lang en]", markup=False, soft_wrap=True)
 
 
 def _output_folder(out: Path | None, resume: Path | None, default: Path) -> Path:
@@ -180,6 +181,7 @@ def compare(
                               progress=bar.update)
     print_comparison(outcome)
     out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
+    out_console.print(f"Brief and charts: tuoyu report {out} [--lang en]", markup=False, soft_wrap=True)
 
 
 @app.command(short_help="Sensitivity sweep over scenario parameters.")
@@ -224,6 +226,7 @@ def sweep(
                             workers=workers, scheduler=scheduler, started=bar.started, progress=bar.update)
     print_analysis(spec.method, outcome)
     out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
+    out_console.print(f"Brief and charts: tuoyu report {out} [--lang en]", markup=False, soft_wrap=True)
 
 
 @app.command(short_help="List indicators: kind, unit, label.")
@@ -286,17 +289,24 @@ def chart(
         out_console.print(str(path), markup=False, soft_wrap=True)
 
 
-@app.command(short_help="Write the one-page brief (PDF and PNG) of a results folder.")
+@app.command(short_help="Write the one-page brief (PDF and PNG) and the slide-ready charts of a results folder.")
 @user_errors
 def report(
     result_dir: ResultArg,
     language: LanguageOption = "zh",
     out: Annotated[Path | None, typer.Option(
         metavar="DIR", show_default=False, help="Folder for brief_<lang>.pdf and .png [default: RESULT_DIR].")] = None,
+    with_charts: Annotated[bool, typer.Option(
+        "--charts/--no-charts", help="Also draw every chart as PNG into charts/<lang>/ beside the brief.")] = True,
 ) -> None:
-    """Write an A4 one-page brief of a run (or a side-by-side brief of a comparison): brief_<lang>.pdf and .png."""
+    """Write an A4 one-page brief of a run (or a side-by-side brief of a comparison), brief_<lang>.pdf and .png,
+    and with it the slide-ready charts (as tuoyu chart RESULT_DIR --lang …)."""
     folder = charts.load(result_dir)
-    for path in charts.write_brief(folder, _language(language), out):
+    language = _language(language)
+    paths = charts.write_brief(folder, language, out)
+    if with_charts:
+        paths += charts.render(folder, language, out=out / "charts" / language if out else None)
+    for path in paths:
         out_console.print(str(path), markup=False, soft_wrap=True)
 
 

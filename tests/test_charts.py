@@ -158,9 +158,17 @@ def test_chart_command_writes_into_the_result_folder(run_folder):
     result = runner.invoke(app, ["chart", str(run_folder), "--lang", "en", "--only", "binding", "--dpi", "50"])
     assert result.exit_code == 0, result.output
     assert (run_folder / "charts" / "en" / "binding.png").exists()
-    result = runner.invoke(app, ["report", str(run_folder), "--lang", "en"])
+
+
+def test_report_writes_the_brief_and_the_charts(run_folder, tmp_path):
+    result = runner.invoke(app, ["report", str(run_folder), "--lang", "en", "--out", str(tmp_path / "both")])
     assert result.exit_code == 0, result.output
-    assert (run_folder / "brief_en.pdf").exists() and (run_folder / "brief_en.png").exists()
+    assert (tmp_path / "both" / "brief_en.pdf").exists() and (tmp_path / "both" / "brief_en.png").exists()
+    assert sorted(p.stem for p in (tmp_path / "both" / "charts" / "en").glob("*.png")) == \
+        sorted(n for n, c in charts.CHARTS.items() if c.kind == "run")
+    result = runner.invoke(app, ["report", str(run_folder), "--no-charts", "--out", str(tmp_path / "brief")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "brief" / "brief_zh.pdf").exists() and not (tmp_path / "brief" / "charts").exists()
 
 
 @pytest.mark.parametrize(("args", "message"), [
