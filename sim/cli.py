@@ -226,7 +226,7 @@ def sweep(
                             workers=workers, scheduler=scheduler, started=bar.started, progress=bar.update)
     print_analysis(spec.method, outcome)
     out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
-    out_console.print(f"Brief and charts: tuoyu report {out} [--lang en]", markup=False, soft_wrap=True)
+    out_console.print(f"Charts: tuoyu chart {out} [--lang en]", markup=False, soft_wrap=True)
 
 
 @app.command(short_help="List indicators: kind, unit, label.")
