@@ -248,16 +248,17 @@ def staff_for_each(children: np.ndarray, class_size: np.ndarray, children_per_ca
 @njit(cache=True)
 def cover(enrolled: np.ndarray, capacity: np.ndarray, counting: np.ndarray, class_size: np.ndarray,
           children_per_carer: np.ndarray, min_per_class: float, per_health_worker: float
-          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Usable places by provider and band from the staff who count, the children each provider must let go
-    (providers × ages) and the children it keeps (providers × bands). A provider short of staff for its
-    children keeps in each band the share its staff cover (fewer, the largest band first, until covered) and
-    lets the oldest of the rest go; spare staff then open free places in proportion to what is free, as many
-    as they cover. ``enrolled`` is updated."""
+    (providers × ages, and their number per provider) and the children it keeps (providers × bands). A
+    provider short of staff for its children keeps in each band the share its staff cover (fewer, the largest
+    band first, until covered) and lets the oldest of the rest go; spare staff then open free places in
+    proportion to what is free, as many as they cover. ``enrolled`` is updated."""
     n, n_bands, ages = enrolled.shape
     usable = np.zeros((n, n_bands))
     displaced = np.zeros((n, ages))
     kept = np.zeros((n, n_bands))
+    let_go = np.zeros(n)
     # Buffers reused across providers: allocation inside the loop would dominate.
     buffers = np.zeros((5, n_bands))
     children, keep, free, extra, trial = buffers[0], buffers[1], buffers[2], buffers[3], buffers[4]
@@ -279,6 +280,7 @@ def cover(enrolled: np.ndarray, capacity: np.ndarray, counting: np.ndarray, clas
                     x = min(enrolled[p, b, a], leaving)
                     enrolled[p, b, a] -= x
                     displaced[p, a] += x
+                    let_go[p] += x
                     leaving -= x
                 children[b] = keep[b]
         spare = max(counting[p] - _staff(children, class_size, children_per_carer, min_per_class,
@@ -300,7 +302,7 @@ def cover(enrolled: np.ndarray, capacity: np.ndarray, counting: np.ndarray, clas
         for b in range(n_bands):
             usable[p, b] = min(children[b] + extra[b], capacity[p, b])
             kept[p, b] = children[b]
-    return usable, displaced, kept
+    return usable, displaced, let_go, kept
 
 
 @njit(cache=True)

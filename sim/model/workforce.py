@@ -174,14 +174,13 @@ class Workforce:
         market, providers, settings = self.market, self.providers, self.settings
         n = providers.n
         counting = counted(providers.certified[:n], providers.uncertified[:n], self.required_share())
-        usable, displaced, enrolled = kernels.cover(providers.enrolled[:n], market.capacity, counting, CLASS_SIZE,
-                                          CHILDREN_PER_CARER, settings.min_carers_per_open_class,
-                                          CHILDREN_PER_HEALTH_WORKER)
-        leaving = np.flatnonzero(displaced.any(axis=1))
+        usable, displaced, let_go, enrolled = kernels.cover(
+            providers.enrolled[:n], market.capacity, counting, CLASS_SIZE, CHILDREN_PER_CARER,
+            settings.min_carers_per_open_class, CHILDREN_PER_HEALTH_WORKER)
+        leaving = np.flatnonzero(let_go)
         if len(leaving):
             market.return_to_waitlist(providers.street[leaving], displaced[leaving])
-            np.add.at(self.flows["children_displaced_by_staff"], providers.street[leaving],
-                      displaced[leaving].sum(axis=1))
+            np.add.at(self.flows["children_displaced_by_staff"], providers.street[leaving], let_go[leaving])
         return usable, enrolled
 
     @property
