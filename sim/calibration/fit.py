@@ -97,8 +97,11 @@ class Objective:
 
 
 def read_log(log: RunLog) -> pd.DataFrame:
-    """evaluations.csv with every number exactly as written (the cache's keys must match the optimiser's)."""
-    return pd.read_csv(log.path, float_precision="round_trip").sort_values("evaluation").reset_index(drop=True)
+    """evaluations.csv with every number exactly as written (the cache's keys must match the optimiser's): each
+    read by Python's ``float``, which round-trips ``repr``."""
+    frame = pd.read_csv(log.path, dtype=str).apply(lambda column: column.map(float))
+    frame["evaluation"] = frame["evaluation"].astype(int)
+    return frame.sort_values("evaluation").reset_index(drop=True)
 
 
 def log_columns(spec: CalibrationSpec) -> list[str]:

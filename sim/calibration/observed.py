@@ -48,11 +48,13 @@ def read_observed(path: Path) -> dict[str, Observation]:
                           for c in missing])
     problems: list[Problem] = []
     found: dict[str, Observation] = {}
+    seen: set[str] = set()
     for line, row in enumerate(frame.to_dict("records"), start=2):
         where = f"{name}:{line}"
         before = len(problems)
-        if not row["id"] or row["id"] in found:
+        if not row["id"] or row["id"] in seen:
             problems.append(Problem(where, f"expected a unique id, got {row['id']!r}", "column id"))
+        seen.add(row["id"])
         if row["target"] not in ("yes", "no"):
             problems.append(Problem(where, f"expected yes or no, got {row['target']!r}", "column target"))
         elif row["target"] == "yes" and row["indicator"] not in INDICATORS:
