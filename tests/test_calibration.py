@@ -125,6 +125,8 @@ def test_outputs_resume_and_backtest(tmp_path, synthetic):
         assert (second / name).read_bytes() == (first / name).read_bytes(), name
     refused = runner.invoke(app, ["calibrate", str(spec_file), "--resume", str(second)])
     assert refused.exit_code == 2 and "already complete" in refused.output
+    refused = runner.invoke(app, ["chart", str(first)])
+    assert refused.exit_code == 2 and "is a calibration folder" in refused.output
 
 
 def test_workers_do_not_change_the_calibration(tmp_path, synthetic):
