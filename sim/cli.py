@@ -23,6 +23,7 @@ from rich.table import Table
 
 import sim
 from sim import binding, charts, targets
+from sim.calibration.fit import most_evaluations
 from sim.calibration.run import CalibrationOutcome, run_calibration
 from sim.calibration.spec import METHODS as CALIBRATION_METHODS
 from sim.calibration.spec import load_calibration
@@ -252,7 +253,8 @@ def calibrate(
     spec = load_calibration(file, reps, method)
     out = _output_folder(out, resume, Path("results") / "calibration" / spec.name)
     with _progress("evaluations") as progress:
-        task = progress.add_task(f"calibration ({spec.method}, {spec.reps} replications each)", total=None)
+        task = progress.add_task(f"calibration ({spec.method}, {spec.reps} replications each)",
+                                 total=most_evaluations(spec))
 
         def update(evaluations: int, computed: int) -> None:
             progress.update(task, completed=evaluations)

@@ -108,6 +108,12 @@ def log_columns(spec: CalibrationSpec) -> list[str]:
     return ["evaluation", *spec.keys, "loss", *(t.name for t in spec.targets)]
 
 
+def most_evaluations(spec: CalibrationSpec) -> int | None:
+    """Differential evolution's budget (fewer when it converges early or meets a candidate twice); Nelder–Mead's
+    number of evaluations per iteration varies, so None."""
+    return spec.popsize * len(spec.parameters) * (spec.maxiter + 1) if spec.method == "de" else None
+
+
 def search(spec: CalibrationSpec, objective: Objective) -> Point:
     """Run the optimiser; the best candidate's parameter values."""
     span = [(p.parameter.high - p.parameter.low) for p in spec.parameters]
