@@ -23,6 +23,10 @@ from rich.table import Table
 
 import sim
 from sim import binding, charts, targets
+from sim.calibration.fit import most_evaluations
+from sim.calibration.run import CalibrationOutcome, run_calibration
+from sim.calibration.spec import METHODS as CALIBRATION_METHODS
+from sim.calibration.spec import load_calibration
 from sim.errors import InputError, Problem, did_you_mean
 from sim.experiments.compare import CompareOutcome, run_compare
 from sim.experiments.folder import Interrupted
@@ -229,6 +233,41 @@ def sweep(
     out_console.print(f"Charts: tuoyu chart {out} [--lang en]", markup=False, soft_wrap=True)
 
 
+@app.command(short_help="Fit scenario parameters to observed statistics; write an overlay and a fit chart.")
+@user_errors
+def calibrate(
+    file: Annotated[Path, typer.Argument(metavar="SPEC", show_default=False,
+                                         help="Calibration spec (YAML with scenario, parameters, targets).")],
+    reps: Annotated[int | None, typer.Option(min=1, metavar="N", show_default=False,
+                                             help="Replications per evaluation [default: the spec's, or 3].")] = None,
+    method: Annotated[str | None, typer.Option(
+        metavar="|".join(CALIBRATION_METHODS), show_default=False,
+        help="Differential evolution or Nelder–Mead [default: the spec's, or de].")] = None,
+    out: Annotated[Path | None, typer.Option(
+        metavar="DIR", show_default=False, help="Results folder [default: results/calibration/<spec name>].")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    resume: ResumeOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Search the parameters whose simulated targets come closest to the observed ones (weighted squared relative
+    error of the replication mean, the same seeds for every evaluation); log every evaluation; write the fitted
+    values, an overlay scenario, the fit, the backtest and a fit chart."""
+    spec = load_calibration(file, reps, method)
+    out = _output_folder(out, resume, Path("results") / "calibration" / spec.name)
+    with _progress("evaluations") as progress:
+        task = progress.add_task(f"calibration ({spec.method}, {spec.reps} replications each)",
+                                 total=most_evaluations(spec))
+
+        def update(evaluations: int, computed: int) -> None:
+            progress.update(task, completed=evaluations)
+
+        outcome = run_calibration(spec, out, ["tuoyu", *sys.argv[1:]], resume=resume is not None, force=force,
+                                  workers=workers, scheduler=scheduler, progress=update)
+    print_calibration(outcome)
+    out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
+
+
 @app.command(short_help="List indicators: kind, unit, label.")
 def indicators(
     language: Annotated[str, typer.Option("--lang", metavar="zh|en", help="Language of units and labels.")] = "en",
@@ -433,3 +472,24 @@ def print_analysis(method: str, outcome: SweepOutcome) -> None:
     out_console.print(table)
     for note in outcome.notes:
         out_console.print(f"note: {note}", markup=False, soft_wrap=True)
+
+
+def print_calibration(outcome: CalibrationOutcome) -> None:
+    """Fitted values, the final loss, the fit and the backtest."""
+    fitted = Table("parameter", "low", "high", "start", "fitted", title="Fitted values", title_justify="left")
+    for row in outcome.fitted.itertuples(index=False):
+        fitted.add_row(escape(row.parameter), *(f"{v:.4g}" for v in (row.low, row.high, row.start, row.fitted)))
+    out_console.print(fitted)
+    replayed = outcome.evaluations - outcome.computed
+    out_console.print(f"Final loss {outcome.loss:.6g} after {outcome.evaluations} evaluations"
+                      + (f" ({replayed} replayed from the log)" if replayed else ""), markup=False)
+    for title, frame in (("Fit at the fitted values", outcome.fit), ("Backtest (not fitted)", outcome.backtest)):
+        if frame.empty:
+            continue
+        table = Table("target", "observed", "simulated mean (p5–p95)", "error", "relative error", title=title,
+                      title_justify="left")
+        for row in frame.itertuples(index=False):
+            table.add_row(escape(row.target), f"{row.observed:.4g}",
+                          f"{row.simulated_mean:.4g} ({row.simulated_p5:.4g}–{row.simulated_p95:.4g})",
+                          f"{row.error:+.4g}", f"{row.relative_error:+.1%}")
+        out_console.print(table)

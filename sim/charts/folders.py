@@ -177,6 +177,9 @@ def load(path: str | Path, expect: str | None = None) -> ResultFolder:
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise InputError([Problem(shown_path(manifest_file), f"is not valid JSON: {err}")]) from None
     kind = manifest.get("kind") or ("run" if (path / "monthly.parquet").exists() else None)
+    if kind == "calibration":
+        raise InputError([Problem(where, "is a calibration folder: tuoyu calibrate drew its fit chart there "
+                                         "(fit_zh.png, fit_en.png)")])
     if kind not in FOLDERS:
         raise InputError([Problem(shown_path(manifest_file), f"kind: expected one of {', '.join(KINDS)}, got "
                                   f"{kind!r}" if kind else "is not a result folder's manifest: it names no kind and "

@@ -29,6 +29,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "title.sobol": ("Sobol sensitivity indices", "Sobol 敏感性指数"),
     "title.morris": ("Morris elementary effects", "Morris 基本效应"),
     "title.correlation": ("Rank correlation with the parameters", "参数秩相关分析"),
+    "title.calibration_fit": ("Calibration: observed against simulated at the fitted values",
+                              "模型校准：观测值与拟合参数下的模拟值"),
     # axes and legends
     "axis.year": ("Year", "年份"),
     "axis.district": ("District", "区县"),
@@ -59,6 +61,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "legend.src": ("standardised regression coefficient", "标准化回归系数"),
     "legend.no_funds": ("no budget in this scenario", "本情景未设预算"),
     "legend.other_items": ("other items", "其他项目"),
+    "legend.observed_target": ("observed, fitted", "观测值（校准目标）"),
+    "legend.observed_backtest": ("observed, held out (backtest)", "观测值（回测，未参与校准）"),
     # binding constraints
     "constraint.demand": ("demand", "需求"),
     "constraint.buildings": ("buildings (places)", "托位（场地）"),

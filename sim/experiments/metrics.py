@@ -17,17 +17,18 @@ _FORM = re.compile(r"^(?P<indicator>[A-Za-z0-9_]+)@(?P<period>\d{4}(-\d{2})?)$")
 
 @dataclass(frozen=True)
 class Metric:
-    """``name`` as the user wrote it; the city value at ``index`` of the monthly (a month) or annual (a year)
-    table of a replication."""
+    """``name`` as the user wrote it; the value at ``index`` of the monthly (a month) or annual (a year)
+    table of a replication, for the city (``geography`` 0) or district ``geography`` − 1."""
 
     name: str
     indicator: str
     yearly: bool
     index: int
+    geography: int = 0
 
     def value(self, tables: ReplicationTables) -> float:
         values = tables.annual if self.yearly else tables.monthly
-        return float(values[list(INDICATORS).index(self.indicator), self.index, 0])
+        return float(values[list(INDICATORS).index(self.indicator), self.index, self.geography])
 
 
 def parse_metric(text: str, calendar: Calendar, where: str) -> Metric | Problem:

@@ -1,0 +1,80 @@
+"""What a calibration writes besides its log: the fitted values, the overlay scenario, the fit and the backtest."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from sim.calibration.spec import CITY, CalibrationSpec, Target
+from sim.errors import shown_path
+from sim.results import Result
+
+
+def fitted_table(spec: CalibrationSpec, fitted: Sequence[float]) -> pd.DataFrame:
+    """parameter, low, high, start, fitted (and the scenario's own value, for comparison)."""
+    return pd.DataFrame({"parameter": list(spec.keys),
+                         "low": [p.parameter.low for p in spec.parameters],
+                         "high": [p.parameter.high for p in spec.parameters],
+                         "start": [p.start for p in spec.parameters],
+                         "scenario_value": [p.parameter.base for p in spec.parameters],
+                         "fitted": list(fitted)})
+
+
+def simulated(result: Result, target: Target) -> np.ndarray:
+    """The target's indicator in each replication and month: replications × months."""
+    if target.geography == CITY:
+        return result.values(target.indicator)
+    return result.values(target.indicator, "district")[:, :, target.metric.geography - 1]
+
+
+def comparison_table(result: Result, targets: Sequence[Target], weighted: bool) -> pd.DataFrame:
+    """Per target: observed, simulated mean, p5 and p95 at its month, error and relative error."""
+    rows = []
+    for target in targets:
+        values = simulated(result, target)[:, target.metric.index]
+        mean = float(np.mean(values))
+        row: dict[str, Any] = {"target": target.name, "indicator": target.indicator, "geography": target.geography,
+                               "date": target.date, "observed": target.value, "observed_id": target.observed}
+        if weighted:
+            row["weight"] = target.weight
+        row.update(simulated_mean=mean, simulated_p5=float(np.percentile(values, 5)),
+                   simulated_p95=float(np.percentile(values, 95)), error=mean - target.value,
+                   relative_error=(mean - target.value) / target.value)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def overlay_text(spec: CalibrationSpec, fitted: Sequence[float], out: Path, loss: float) -> str:
+    """A scenario that ``extends:`` the calibrated one (path relative to ``out``, where it is written) and sets the
+    spec's ``set`` overrides and the fitted values."""
+    scenario = spec.base.scenario.path.resolve()
+    try:
+        base = Path(os.path.relpath(scenario, out.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): no relative path
+        base = scenario.as_posix()
+    values: dict[str, Any] = {}
+    for override in spec.base.scenario.overrides:
+        key, _, text = override.partition("=")
+        _set(values, key.strip(), yaml.safe_load(text))
+    for p, value in zip(spec.parameters, fitted, strict=True):
+        _set(values, p.key, int(value) if p.parameter.integer else float(value))
+    day = datetime.now(UTC).date().isoformat()
+    header = (f"# Calibrated by `tuoyu calibrate {shown_path(spec.path)}` on {day} ({spec.method}, {spec.reps} "
+              f"replications, seed {spec.seed}; loss {loss:.6g}).\n"
+              f"# Targets: {', '.join(t.name for t in spec.targets)}.\n"
+              f"# Run it as a scenario, or extend it: extends: {shown_path(out / 'overlay.yaml')}\n")
+    return header + yaml.safe_dump({"extends": base, **values}, allow_unicode=True, sort_keys=False)
+
+
+def _set(tree: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, last = dotted.split(".")
+    for part in parents:
+        tree = tree.setdefault(part, {})
+    tree[last] = value

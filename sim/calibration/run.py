@@ -1,0 +1,93 @@
+"""A calibration from spec to folder: search, then run the fitted scenario once more to show the fit.
+
+Folder (see the README): manifest.json (kind "calibration"), evaluations.csv (a line per evaluation, as it
+finishes), fitted.csv, overlay.yaml, fit.csv, fit_series.csv, backtest.csv (if the spec has a backtest) and
+the fit chart fit_<language>.png.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.calibration.fit import Objective, log_columns, read_log, search
+from sim.calibration.outputs import comparison_table, fitted_table, overlay_text, simulated
+from sim.calibration.spec import CalibrationSpec
+from sim.experiments.evaluators import open_evaluator
+from sim.experiments.folder import ExperimentFolder, RunLog, write_atomically
+from sim.experiments.points import PointReplication
+from sim.output import CSV_ENCODING
+from sim.results import Result
+from sim.runner import run
+
+CHART_LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class CalibrationOutcome:
+    fitted: pd.DataFrame
+    loss: float
+    fit: pd.DataFrame
+    backtest: pd.DataFrame
+    evaluations: int
+    computed: int  # evaluations run by this call (the others were replayed from the log)
+
+
+def run_calibration(spec: CalibrationSpec, out: Path, command: list[str], *, resume: bool = False,
+                    force: bool = False, workers: int | None = None, scheduler: str | None = None,
+                    progress: Callable[[int, int], None] | None = None, charts: bool = True) -> CalibrationOutcome:
+    """Search (replaying a resumed folder's evaluations), then write every output. ``progress(evaluations,
+    computed)`` is called after each batch."""
+    model = PointReplication(spec.base, spec.keys, tuple(t.metric for t in spec.targets), spec.seed)
+    with open_evaluator(model, workers, scheduler) as evaluator:  # first: an unreachable cluster leaves no folder
+        if resume:
+            folder = ExperimentFolder.resume(out, "calibration", spec.planned(), command)
+        else:
+            folder = ExperimentFolder.create(
+                out, "calibration", spec.planned(), command, force, spec=str(spec.path), name=spec.name,
+                scenario_file=str(spec.base.scenario.path), overrides=list(spec.base.scenario.overrides),
+                method=spec.method, reps=spec.reps, seed=spec.seed)
+        log = RunLog(out / "evaluations.csv", log_columns(spec))
+        with folder.running():
+            objective = Objective(spec, evaluator, log, progress)
+            best = search(spec, objective)
+    with folder.running():
+        loss = objective.cache[best].loss
+        result = run(spec.base.with_values(dict(zip(spec.keys, best, strict=True))), spec.reps, spec.seed,
+                     workers=workers, scheduler=scheduler)
+        fitted = fitted_table(spec, best)
+        fit = comparison_table(result, spec.targets, weighted=True)
+        backtest = comparison_table(result, spec.backtest, weighted=False)
+        fitted.to_csv(out / "fitted.csv", index=False, encoding=CSV_ENCODING)
+        fit.to_csv(out / "fit.csv", index=False, encoding=CSV_ENCODING)
+        if spec.backtest:
+            backtest.to_csv(out / "backtest.csv", index=False, encoding=CSV_ENCODING)
+        series = series_table(result, spec)
+        series.to_csv(out / "fit_series.csv", index=False, encoding=CSV_ENCODING)
+        write_atomically(out / "overlay.yaml", overlay_text(spec, best, out, loss))
+        evaluations = read_log(log)
+        write_atomically(out / "evaluations.csv", evaluations.to_csv(index=False))
+        if charts:
+            from sim.charts.calibration import save_fit_charts  # matplotlib only when drawing
+
+            save_fit_charts(out, spec.name, spec.seed, series, fit, backtest, CHART_LANGUAGES)
+        folder.finish(loss=loss, fitted=dict(zip(spec.keys, best, strict=True)), evaluations=len(evaluations))
+    return CalibrationOutcome(fitted, loss, fit, backtest, len(evaluations), objective.computed)
+
+
+def series_table(result: Result, spec: CalibrationSpec) -> pd.DataFrame:
+    """Per indicator and geography of the targets and backtest, per month: simulated mean, p5 and p95."""
+    frames, seen = [], set()
+    for target in (*spec.targets, *spec.backtest):
+        if (target.indicator, target.geography) in seen:
+            continue
+        seen.add((target.indicator, target.geography))
+        values = simulated(result, target)
+        frames.append(pd.DataFrame({"indicator": target.indicator, "geography": target.geography,
+                                    "month": list(result.calendar.months), "mean": values.mean(axis=0),
+                                    "p5": np.percentile(values, 5, axis=0), "p95": np.percentile(values, 95, axis=0)}))
+    return pd.concat(frames, ignore_index=True)

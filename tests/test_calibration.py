@@ -1,0 +1,212 @@
+"""`tuoyu calibrate` on the small city: parameter recovery, a zero loss at the truth, resume, outputs, errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import sim
+from sim.calibration.fit import Objective, log_columns, loss, read_log
+from sim.calibration.observed import read_observed
+from sim.calibration.run import run_calibration
+from sim.calibration.spec import load_calibration
+from sim.cli import app
+from sim.errors import InputError
+from sim.experiments.evaluators import open_evaluator
+from sim.experiments.folder import RunLog
+from sim.experiments.points import PointReplication
+from sim.output import CSV_ENCODING
+from tests.conftest import SMALL
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+GIVE_UP, ENTRY = "demand.give_up_per_month_share", "providers.entry.max_entries_per_district_per_year"
+TRUE = {GIVE_UP: 0.12, ENTRY: 4.0}
+SEED, REPS = 3, 2
+TARGETS = [("enrolment_rate", "2025-12"), ("enrolment_rate", "2026-12"), ("places_per_1000", "2025-12"),
+           ("places_per_1000", "2026-12"), ("waitlist", "2026-06"), ("providers_open", "2026-06"),
+           ("providers_open", "2026-12")]
+
+
+def synthetic_targets(seed: int = SEED) -> str:
+    """The targets as the model at the true parameters gives them (the mean of ``REPS`` replications)."""
+    result = sim.run(sim.load_scenario(SMALL, overrides=[f"{k}={v}" for k, v in TRUE.items()]), REPS, seed)
+    months = list(result.calendar.months)
+    return "".join(f"  - {{indicator: {indicator}, date: {month}, value: "
+                   f"{float(result.values(indicator)[:, months.index(month)].mean())!r}}}\n"
+                   for indicator, month in TARGETS)
+
+
+def write_spec(folder: Path, body: str, targets: str) -> Path:
+    spec = folder / "spec.yaml"
+    spec.write_text(f"scenario: {SMALL}\nreps: {REPS}\nseed: {SEED}\n{body}targets:\n{targets}", encoding="utf-8")
+    return spec
+
+
+PARAMETERS = f"""parameters:
+  {GIVE_UP}: {{low: 0.02, high: 0.3, start: 0.2}}
+  {ENTRY}: {{low: 1, high: 12, start: 7}}
+"""
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> str:
+    return synthetic_targets()
+
+
+def test_parameter_recovery(tmp_path, synthetic):
+    """Observations generated at known parameters are fitted back from perturbed starting values."""
+    spec = load_calibration(write_spec(tmp_path, f"method: de\nmaxiter: 8\npopsize: 5\n{PARAMETERS}", synthetic))
+    outcome = run_calibration(spec, tmp_path / "out", ["test"], workers=1, charts=False)
+    fitted = dict(zip(outcome.fitted["parameter"], outcome.fitted["fitted"], strict=True))
+    assert fitted[GIVE_UP] == pytest.approx(TRUE[GIVE_UP], abs=0.1 * (0.3 - 0.02))
+    assert fitted[ENTRY] == pytest.approx(TRUE[ENTRY], abs=0.1 * (12 - 1))
+    assert outcome.loss < 0.05
+
+
+def test_the_loss_is_zero_at_the_true_parameters_with_the_same_seed(tmp_path, synthetic):
+    spec = load_calibration(write_spec(tmp_path, PARAMETERS, synthetic))
+    truth = [(TRUE[p.key] - p.parameter.low) / (p.parameter.high - p.parameter.low) for p in spec.parameters]
+    for seed, zero in ((SEED, True), (SEED + 1, False)):  # another seed draws other replications
+        with_seed = dataclasses.replace(spec, seed=seed)
+        model = PointReplication(spec.base, spec.keys, tuple(t.metric for t in spec.targets), seed)
+        with open_evaluator(model, workers=1) as evaluator:
+            log = RunLog(tmp_path / f"log_{seed}.csv", log_columns(with_seed))
+            [value] = Objective(with_seed, evaluator, log).losses([truth])
+        assert (value == 0.0) is zero, value
+    assert loss(spec.targets, [t.value * 1.1 for t in spec.targets]) == pytest.approx(0.01 * len(spec.targets))
+
+
+def test_outputs_resume_and_backtest(tmp_path, synthetic):
+    backtest = "backtest:\n  - {indicator: licensed_occupancy, date: 2026-12, value: 0.3}\n"
+    spec_file = write_spec(tmp_path, f"method: nelder-mead\nmaxiter: 6\n{PARAMETERS}{backtest}", synthetic)
+    first = tmp_path / "first"
+    finished = runner.invoke(app, ["calibrate", str(spec_file), "--out", str(first), "--workers", "1"])
+    assert finished.exit_code == 0, finished.output
+    assert "Fitted values" in finished.output and "Final loss" in finished.output and "Backtest" in finished.output
+    assert {p.name for p in first.iterdir()} >= {"manifest.json", "evaluations.csv", "fitted.csv", "overlay.yaml",
+                                                 "fit.csv", "fit_series.csv", "backtest.csv", "fit_zh.png",
+                                                 "fit_en.png"}
+    manifest = json.loads((first / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kind"] == "calibration" and manifest["status"] == "complete" and manifest["seed"] == SEED
+    evaluations = read_log(RunLog(first / "evaluations.csv", []))
+    fitted = pd.read_csv(first / "fitted.csv", encoding=CSV_ENCODING)
+    best = evaluations.loc[evaluations["loss"].idxmin()]
+    assert manifest["loss"] == best["loss"] and list(fitted["fitted"]) == [best[GIVE_UP], best[ENTRY]]
+    # The final run shows the fit with the seeds the search used: its means are the best evaluation's values.
+    fit = pd.read_csv(first / "fit.csv", encoding=CSV_ENCODING)
+    assert list(fit["simulated_mean"]) == pytest.approx([best[name] for name in fit["target"]], rel=1e-12)
+    row = pd.read_csv(first / "backtest.csv", encoding=CSV_ENCODING).iloc[0]
+    assert row["error"] == pytest.approx(row["simulated_mean"] - 0.3)
+    assert row["simulated_p5"] <= row["simulated_mean"] <= row["simulated_p95"]
+    # The overlay extends the calibrated scenario from where it is written and sets the fitted values.
+    overlay = sim.load_scenario(first / "overlay.yaml").spec
+    assert overlay.demand.give_up_per_month_share == best[GIVE_UP]
+    assert overlay.providers.entry.max_entries_per_district_per_year == best[ENTRY]
+    assert overlay.meta.name == "small test city"
+
+    # An interrupted calibration: the first evaluations are logged, the folder marked interrupted.
+    second = tmp_path / "second"
+    shutil.copytree(first, second)
+    kept = 5
+    lines = (first / "evaluations.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (second / "evaluations.csv").write_text("".join(lines[:1 + kept]), encoding="utf-8")
+    manifest["status"] = "interrupted"
+    (second / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    outcome = run_calibration(load_calibration(spec_file), second, ["test"], resume=True, workers=1, charts=False)
+    assert outcome.computed == len(evaluations) - kept and outcome.evaluations == len(evaluations)
+    for name in ("evaluations.csv", "fitted.csv", "fit.csv", "backtest.csv"):
+        assert (second / name).read_bytes() == (first / name).read_bytes(), name
+    refused = runner.invoke(app, ["calibrate", str(spec_file), "--resume", str(second)])
+    assert refused.exit_code == 2 and "already complete" in refused.output
+    refused = runner.invoke(app, ["chart", str(first)])
+    assert refused.exit_code == 2 and "is a calibration folder" in refused.output
+
+
+def test_workers_do_not_change_the_calibration(tmp_path, synthetic):
+    spec = load_calibration(write_spec(tmp_path, f"method: de\nmaxiter: 1\npopsize: 2\n{PARAMETERS}",
+                                       synthetic), reps=1)
+    for workers in (1, 2):
+        run_calibration(spec, tmp_path / str(workers), ["test"], workers=workers, charts=False)
+    assert (tmp_path / "1" / "evaluations.csv").read_bytes() == (tmp_path / "2" / "evaluations.csv").read_bytes()
+
+
+def test_bad_specs_get_located_errors_and_exit_2(tmp_path):
+    (tmp_path / "observed.csv").write_text(
+        "id,indicator,target,geography,date,value,unit,status,source,note\n"
+        "births_2024,births,no,Hebei,2024-12,440000,children,OFFICIAL,communiqué,a year's births\n", encoding="utf-8")
+    spec = write_spec(tmp_path, f"""method: nelder-mid
+parameters:
+  demand.give_up_per_month_shar: [0.02, 0.3]
+  {ENTRY}: {{low: 1, high: 12, start: 20}}
+""", """  - {indicator: enroled, date: 2026-12, value: 0.1}
+  - {indicator: enrolment_rate, date: 2031-12, value: 0.1}
+  - {indicator: enrolment_rate, date: 2026-12, value: 0, geography: Z}
+  - {observed: births_2024}
+  - {observed: birth_2024}
+  - {indicator: enrolment_rate, date: 2026-06, value: 0.1, wieght: 2}
+""")
+    refused = runner.invoke(app, ["calibrate", str(spec)])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    text = " ".join(refused.output.split())
+    for expected in (
+            "spec.yaml:4:1: method: unknown method 'nelder-mid' (did you mean 'nelder-mead'?)",
+            "spec.yaml:6:3: demand.give_up_per_month_shar: unknown key 'give_up_per_month_shar' in demand "
+            "(did you mean 'give_up_per_month_share'?)",
+            "spec.yaml:7:3: parameters.providers.entry.max_entries_per_district_per_year: start must be a number "
+            "from 1 to 12, got 20",
+            "spec.yaml:9:5: targets[0]: unknown indicator 'enroled' (did you mean 'enrolled'?)",
+            "spec.yaml:10:5: targets[1]: month 2031-12 is outside the horizon 2025-01–2026-12",
+            "spec.yaml:11:5: targets[2]: expected a non-zero number as the observed value",
+            "spec.yaml:11:5: targets[2]: unknown geography 'Z'",
+            "spec.yaml:12:5: targets[3]: observed row 'births_2024' (births) maps onto no model indicator",
+            "spec.yaml:13:5: targets[4]: no observed row 'birth_2024' (did you mean 'births_2024'?)",
+            "spec.yaml:14:60: targets[5]: unknown key 'wieght' (did you mean 'weight'?)"):
+        assert expected in text, (expected, text)
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text(f"scenario: {SMALL}\ntarget: []\n", encoding="utf-8")
+    assert "unknown.yaml:2:1: unknown key 'target' (did you mean 'targets'?)" in \
+        runner.invoke(app, ["calibrate", str(unknown)]).output
+
+
+def test_a_backtest_observation_cannot_be_a_fit_target(tmp_path):
+    target = "  - {indicator: enrolment_rate, date: 2026-06, value: 0.05}\n"
+    spec = write_spec(tmp_path, f"{PARAMETERS}backtest:\n{target}", target)
+    with pytest.raises(InputError, match="is also a fit target"):
+        load_calibration(spec)
+
+
+def test_bad_observed_rows_get_located_errors(tmp_path):
+    observed = tmp_path / "observed.csv"
+    observed.write_text("id,indicator,target,geography,date,value,unit,status,source,note\n"
+                        "a,places_per_1000,yes,Hebei,2023-6,3.81,per 1000,OFFICAL,HHC,\n"
+                        "a,places_per_100,yes,Hebei,2023-06,x,per 1000,OFFICIAL,,\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_observed(observed)
+    text = str(error.value)
+    for expected in ("observed.csv:2: column date: expected a month YYYY-MM, got '2023-6'",
+                     "observed.csv:2: column status: expected one of", "(did you mean 'OFFICIAL'?)",
+                     "observed.csv:3: column id: expected a unique id, got 'a'",
+                     "observed.csv:3: column indicator: unknown indicator 'places_per_100' (did you mean "
+                     "'places_per_1000'?)", "observed.csv:3: column value: expected a number, got 'x'",
+                     "observed.csv:3: column source: every figure names its source"):
+        assert expected in text, (expected, text)
+
+
+def test_the_committed_observations_and_specs_load():
+    observed = read_observed(ROOT / "calibration" / "observed.csv")
+    assert observed["hebei_places_per_1000_2023_06"].value == 3.81
+    specs = sorted((ROOT / "calibration").glob("*.yaml"))
+    assert {p.stem for p in specs} >= {"hebei_backtest", "example_city"}
+    for path in specs:
+        spec = load_calibration(path)
+        assert spec.parameters and spec.targets, path
+    backtest = load_calibration(ROOT / "calibration" / "hebei_backtest.yaml")
+    assert [t.observed for t in backtest.backtest] == ["hebei_places_per_1000_2023_06"]
+    assert "hebei_places_per_1000_2023_06" not in [t.observed for t in backtest.targets]
