@@ -64,7 +64,8 @@ class Market:
         self.env, self.spec, self.city, self.population = env, spec, city, population
         self.record, self.spending = record, spending
         self.start = month_number(spec.horizon.start)
-        self.providers = Providers(city.street_district)
+        # Room for the existing providers and the entrants of a few years, so the arrays rarely grow.
+        self.providers = Providers(city.street_district, capacity=2 * len(seeds) + 64)
         shape = (city.n_streets, AGES)
         self.waiting, self.engaged, self.wait_months = np.zeros(shape), np.zeros(shape), np.zeros(shape)
         self.streams = streams
