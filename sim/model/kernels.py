@@ -128,18 +128,23 @@ def place_pass(accepting: np.ndarray, free: np.ndarray, provider_pool: np.ndarra
         if left.sum() <= 0:
             continue
         take[:] = 0.0
+        any_taken = False
         for a in range(ages - 1, -1, -1):
             b = dedicated_band_of_age[a]
             if b >= 0 and children[g, a] > 0 and left[b] > 0:
                 x = min(children[g, a], left[b])
                 take[b, a] = x
                 left[b] -= x
+                any_taken = True
         for a in range(ages - 1, mixed_from - 1, -1):
             rest = children[g, a] - take[:, a].sum()
             if rest > 0 and left[mixed_band] > 0:
                 x = min(rest, left[mixed_band])
                 take[mixed_band, a] = x
                 left[mixed_band] -= x
+                any_taken = True
+        if not any_taken:  # children and free places of different ages: nothing to deal or send home
+            continue
         for b in range(n_bands):
             total = take[b].sum()
             if total <= 0:
