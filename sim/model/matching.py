@@ -46,8 +46,8 @@ def match(waiting: np.ndarray, free: np.ndarray, enrolled: np.ndarray, provider_
     expected share.
     """
     remaining, room = waiting.copy(), free.copy()
-    match_stages(remaining, room, provider_street.astype(np.int64), provider_market.astype(np.int64),
-                 street_district.astype(np.int64), n_districts,
+    match_stages(remaining, room, np.asarray(provider_street, np.int64), provider_market.astype(np.int64),
+                 np.asarray(street_district, np.int64), n_districts,
                  np.ascontiguousarray(market_acceptance, float), np.ascontiguousarray(other_street_acceptance, float),
                  float(market_preference), rounding, enrolled, DEDICATED_BAND_OF_AGE, MIXED[0], BAND_AGES["mixed"][0])
     return Placement(free - room, waiting - remaining)
