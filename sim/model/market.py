@@ -41,7 +41,7 @@ from sim.model.providers import (
     Providers,
     ProviderSeed,
 )
-from sim.model.record import MonthlyRecord
+from sim.model.record import MonthFlows, MonthlyRecord
 from sim.model.spending import SpendingLog
 from sim.model.streams import Streams
 from sim.model.turnover import close_losers, enter, settle_accounts
@@ -70,7 +70,7 @@ class Market:
         self.waiting, self.engaged, self.wait_months = np.zeros(shape), np.zeros(shape), np.zeros(shape)
         self.streams = streams
         self.events: dict[tuple[str, int], int] = {}
-        self.flows = {name: np.zeros(city.n_streets) for name in FLOWS}
+        self.flows = MonthFlows(FLOWS, city.n_streets)
         self.need_share = by_age(spec.demand.stated_need_share.model_dump())
         self.payment_per_place = np.zeros(0)  # lever payments to operators, yuan per place per month
         self.paid_providers: dict[str, list[int]] = {}  # spending item → providers paid per place by a lever
@@ -427,7 +427,7 @@ class Market:
             values[f"places_{name}"] = by_type[:, t]
         for b, band in enumerate(BANDS):
             values[f"places_{band}"] = sums[:, 6 + b]
-        values.update({name: flow.copy() for name, flow in self.flows.items()})
+        values.update(self.flows.take())  # next month's flows start now: openings come before the market step
         workforce = self.spec.workforce
         needed = staff_for(self.enrolled_bands, workforce.min_carers_per_open_class)
         counting = counted(providers.certified[:n], providers.uncertified[:n], self.workforce.required_share())
@@ -437,5 +437,3 @@ class Market:
         if self.spending.funds is not None:
             self.spending.funds.year_end()
         self.record.add(self.month, **values)
-        for flow in self.flows.values():  # next month's flows start now: openings come before the market step
-            flow[:] = 0

@@ -31,3 +31,17 @@ class MonthlyRecord:
             self._values = {name: np.array([month.get(name, none) for month in self._months], dtype=float)
                             for name in self._indicators}
         return self._values
+
+
+class MonthFlows(dict):
+    """This month's flows by street, one row per name: mechanisms add to ``flows[name]`` in place; ``take()``
+    hands the month's rows to the record and starts the next month at zero (one copy, not one per flow)."""
+
+    def __init__(self, names: tuple[str, ...], streets: int):
+        self._block = np.zeros((len(names), streets))
+        super().__init__(zip(names, self._block, strict=True))
+
+    def take(self) -> dict[str, np.ndarray]:
+        taken = dict(zip(self, self._block.copy(), strict=True))
+        self._block[:] = 0
+        return taken

@@ -19,6 +19,7 @@ from sim.model import kernels, sampling
 from sim.model.allocate import apportion
 from sim.model.bands import CHILDREN_PER_CARER, CLASS_SIZE
 from sim.model.providers import CLOSED
+from sim.model.record import MonthFlows
 
 if TYPE_CHECKING:
     from sim.model.market import Market
@@ -55,7 +56,7 @@ class Workforce:
         self.job_seekers = np.zeros(districts)
         self.trainees_new = np.zeros(districts)  # new entrants in training (not employed)
         self.trainees_upskill = np.zeros(districts)  # uncertified carers in training (employed meanwhile)
-        self.flows = {name: np.zeros(market.city.n_streets) for name in FLOWS}
+        self.flows = MonthFlows(FLOWS, market.city.n_streets)
         city = market.city
         district_residents = city.district_sums(city.population)[city.street_district]
         streets = np.bincount(city.street_district, minlength=city.n_districts)[city.street_district]
@@ -235,7 +236,5 @@ class Workforce:
             "staff_trainees_entrants": self._pro_rata(self.trainees_new),
             "staff_job_seekers": self._pro_rata(self.job_seekers),
         })
-        values.update({name: flow.copy() for name, flow in self.flows.items()})
-        for flow in self.flows.values():
-            flow[:] = 0
+        values.update(self.flows.take())
         return values
