@@ -333,20 +333,39 @@ def age_waitlist(waiting: np.ndarray, engaged: np.ndarray, wait_months: np.ndarr
 
 
 @njit(cache=True)
-def leave_waitlist(waiting: np.ndarray, wait_months: np.ndarray, placed: np.ndarray) -> np.ndarray:
-    """Children ``placed`` (streets × ages) leave the waitlist, in place, taking their share of the months
-    waited; those still waiting have waited another month. Returns the months waited by those placed, per
-    street."""
+def leave_waitlist(waiting: np.ndarray, wait_months: np.ndarray, leaving: np.ndarray, month_passes: bool
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Children ``leaving`` (streets × ages: placed, or giving up) leave the waitlist, in place, taking their
+    share of the months waited; if ``month_passes``, those still waiting have waited another month. Returns
+    the children who left and the months they had waited, per street."""
     n_streets, ages = waiting.shape
+    left_by_street = np.zeros(n_streets)
     waited_by_street = np.zeros(n_streets)
     for s in range(n_streets):
         for a in range(ages):
             w = waiting[s, a]
-            waited = wait_months[s, a] * placed[s, a] / w if w > 0 else 0.0
+            waited = wait_months[s, a] * leaving[s, a] / w if w > 0 else 0.0
+            left_by_street[s] += leaving[s, a]
             waited_by_street[s] += waited
-            waiting[s, a] = w - placed[s, a]
-            wait_months[s, a] = wait_months[s, a] - waited + waiting[s, a]
-    return waited_by_street
+            waiting[s, a] = w - leaving[s, a]
+            wait_months[s, a] = wait_months[s, a] - waited + (waiting[s, a] if month_passes else 0.0)
+    return left_by_street, waited_by_street
+
+
+@njit(cache=True)
+def join_waitlist(effective: np.ndarray, engaged: np.ndarray, waiting: np.ndarray, rounding: np.ndarray
+                  ) -> np.ndarray:
+    """Families who want care now (``effective``) but have not asked yet join the waitlist, in place, counted
+    whole by random rounding floor(x + u); returns those joining per street."""
+    n_streets, ages = waiting.shape
+    joined = np.zeros(n_streets)
+    for s in range(n_streets):
+        for a in range(ages):
+            joining = np.floor(max(effective[s, a] - engaged[s, a], 0.0) + rounding[s, a])
+            waiting[s, a] += joining
+            engaged[s, a] += joining
+            joined[s] += joining
+    return joined
 
 
 @njit(cache=True)

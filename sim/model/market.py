@@ -330,11 +330,8 @@ class Market:
 
     def _join(self, effective: np.ndarray) -> None:
         # Random rounding keeps small cells (a street's children of one month of age) unbiased.
-        gap = np.maximum(effective - self.engaged, 0)
-        joining = np.floor(gap + self.uniforms("joining", gap.shape))
-        self.waiting += joining
-        self.engaged += joining
-        self.flows["joined"] += joining.sum(axis=1)
+        self.flows["joined"] += kernels.join_waitlist(effective, self.engaged, self.waiting,
+                                                      self.uniforms("joining", self.waiting.shape))
 
     def _vouchers(self, stated: np.ndarray) -> None:
         """二(二) Experience vouchers: the month's vouchers give trial months to families who want care but are
@@ -361,10 +358,7 @@ class Market:
     def _give_up(self) -> None:
         u = self.uniforms("give_up", self.waiting.shape)
         leaving = sampling.binomial(u, self.waiting, self.spec.demand.give_up_per_month_share)
-        self.wait_months -= np.divide(self.wait_months * leaving, self.waiting, out=np.zeros_like(leaving),
-                                      where=self.waiting > 0)
-        self.waiting -= leaving
-        self.flows["gave_up"] += leaving.sum(axis=1)
+        self.flows["gave_up"] += kernels.leave_waitlist(self.waiting, self.wait_months, leaving, False)[0]
 
     def _match(self, net_fee: np.ndarray, price: np.ndarray) -> None:
         providers, city, demand = self.providers, self.city, self.spec.demand
@@ -384,7 +378,8 @@ class Market:
         placement = match(self.waiting, free, providers.enrolled[:n], providers.street[:n], market,
                           city.street_district, city.n_districts, market_acceptance[city.street_district], other_street,
                           demand.market_preference_share, self.uniforms("matching", self.waiting.shape))
-        self.flows["wait_months_placed"] += kernels.leave_waitlist(self.waiting, self.wait_months, placement.by_home)
+        self.flows["wait_months_placed"] += kernels.leave_waitlist(self.waiting, self.wait_months, placement.by_home,
+                                                                   True)[1]
         self.enrolled_bands = self.enrolled_bands + placement.by_provider
         self.flows["placed"] += np.bincount(providers.street[:n], placement.by_provider.sum(axis=1),
                                             minlength=city.n_streets)
