@@ -234,6 +234,8 @@ class Market:
         providers.enrolled[closing] = 0
         providers.status[closing] = CLOSED
         providers.closed[closing] = self.month
+        for by_band in (self.capacity, self.enrolled_bands):  # this month's places and children, kept current
+            by_band[closing[closing < len(by_band)]] = 0
         for i in closing:
             self.workforce.release(int(i))
 
@@ -266,9 +268,10 @@ class Market:
             self._match(net_fee, price)
             profit = settle_accounts(self, net_fee)
             close_losers(self, profit)
-            self.capacity = self.providers.capacity()
             enter(self)
-            self.capacity, self.enrolled_bands = self.providers.capacity(), self.providers.enrolled_by_band()
+            # Entrants hold no places or children yet (they open months later): the month's arrays grow by zeros.
+            self.capacity, self.enrolled_bands = _grown(self.capacity, self.providers.n), \
+                _grown(self.enrolled_bands, self.providers.n)
             self._record(stated, effective)
             yield self.env.timeout(1)
 
@@ -432,3 +435,9 @@ class Market:
         if self.spending.funds is not None:
             self.spending.funds.year_end()
         self.record.add(self.month, **values)
+
+
+def _grown(by_provider: np.ndarray, n: int) -> np.ndarray:
+    """Rows for providers added since ``by_provider`` was computed, as zeros."""
+    missing = n - len(by_provider)
+    return by_provider if missing == 0 else np.concatenate([by_provider, np.zeros((missing, *by_provider.shape[1:]))])
