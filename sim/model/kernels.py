@@ -375,6 +375,11 @@ def move_up(enrolled: np.ndarray, capacity: np.ndarray, band: int, successor: in
     provider has room, then to its mixed classes from ``mixed_from`` months; the rest stay in their class."""
     n, _, ages = enrolled.shape
     for p in range(n):
+        outgrown = 0.0
+        for a in range(outgrown_from, ages):
+            outgrown += enrolled[p, band, a]
+        if outgrown <= 0:  # nobody to move: the provider's room need not be counted
+            continue
         for target, first in ((successor, outgrown_from), (mixed, max(outgrown_from, mixed_from))):
             room = capacity[p, target] - enrolled[p, target].sum()
             for a in range(ages - 1, first - 1, -1):
