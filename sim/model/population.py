@@ -108,11 +108,11 @@ def _move_into_new_housing(expected: np.ndarray, u_move_in: np.ndarray, u_with_c
     return moved_in, relocated, children
 
 
-def _spread_over_ages(counts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _spread_over_ages(counts: np.ndarray, streams: Streams, draw: tuple[object, ...]) -> np.ndarray:
     """Arriving children per street → streets × months of age, each child's age uniform over 0–35 months."""
     arrivals = counts.astype(np.intp)
     streets = np.repeat(np.arange(len(arrivals)), arrivals)
-    ages = (rng.random(len(streets)) * AGES).astype(np.intp)
+    ages = (streams.uniforms(draw, len(streets)) * AGES).astype(np.intp)
     return np.bincount(streets * AGES + ages, minlength=len(arrivals) * AGES).reshape(len(arrivals), AGES).astype(float)
 
 
@@ -127,8 +127,6 @@ def population_process(env: simpy.Environment, state: Population, spec: Scenario
     migration = _migration_rates(spec, city)
     arriving, leaving = np.maximum(migration, 0), np.maximum(-migration, 0)
     completions = _completions_by_month(spec, city)
-    rng_births, rng_deaths = streams.get("births"), streams.get("deaths")
-    rng_migration, rng_housing = streams.get("migration"), streams.get("new_housing")
     shape = state.children.shape
     n = city.n_streets
     birth_rates = [birth_rate_per_month(demography, start + t) for t in range(spec.horizon.months)]
@@ -140,26 +138,27 @@ def population_process(env: simpy.Environment, state: Population, spec: Scenario
         adults = np.maximum(residents - under_3, 0)
         # Street-level counts in one call: births, deaths and migration of residents over 3, children arriving.
         births, adult_deaths, adult_moves, children_arriving = sampling.poisson(
-            np.stack([rng_births.random(n), rng_deaths.random(n), rng_migration.random(n), rng_migration.random(n)]),
+            streams.uniforms(("births, deaths and migration", t), (4, n)),
             np.stack([residents * birth_rates[t], adults * death_rate,
                       adults * np.abs(migration), under_3 * arriving]))
         adult_deaths = np.minimum(adult_deaths, adults)
         adult_migration = np.where(migration < 0, -np.minimum(adult_moves, adults - adult_deaths), adult_moves)
 
-        child_deaths = sampling.binomial(rng_deaths.random(shape), children, hazard)
+        child_deaths = sampling.binomial(streams.uniforms(("child deaths", t), shape), children, hazard)
         children = children - child_deaths
 
-        child_migration = _spread_over_ages(children_arriving, rng_migration)
+        child_migration = _spread_over_ages(children_arriving, streams, ("arrival ages", t))
         if leaving.any():
-            child_migration -= sampling.binomial(rng_migration.random(shape), children, leaving[:, None])
+            child_migration -= sampling.binomial(streams.uniforms(("children leaving", t), shape), children,
+                                                 leaving[:, None])
 
-        u_move_in, u_with_children = rng_housing.random(n), rng_housing.random(n)
+        u_move_in, u_with_children = streams.uniforms(("new housing", t), (2, n))
         moved_in = relocated = housing_children_total = np.zeros(n)
         housing_children = 0.0
         if t in completions:
             moved_in, relocated, housing_children_total = _move_into_new_housing(
                 completions[t], u_move_in, u_with_children, adults - adult_deaths + adult_migration, housing, city)
-            housing_children = _spread_over_ages(housing_children_total, rng_housing)
+            housing_children = _spread_over_ages(housing_children_total, streams, ("new housing ages", t))
         children = children + child_migration + housing_children
 
         aged_out = children[:, -1].copy()

@@ -1,25 +1,19 @@
-"""Named random streams: one root seed → one independent generator per (replication, mechanism).
+"""Named random streams: one root seed → one independent sequence per (replication, draw).
 
-A stream's seed depends only on the root seed, the replication index and the stream's name, never on
-the order in which streams are asked for or on which worker runs the replication. Two scenarios run
-with the same seed therefore share their birth noise, their migration noise and so on (common random
-numbers), and a new mechanism with a new stream does not disturb the existing ones.
+A draw's numbers depend only on the root seed, the replication index and the draw's name (a mechanism
+and a month, say), never on the order in which draws are made or on which worker runs the replication.
+Two scenarios run with the same seed therefore share their birth noise, their migration noise and so on
+(common random numbers), and a new mechanism with a new name does not disturb the existing ones.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import zlib
 
 import numpy as np
 
 from sim.model import kernels
-
-
-def name_key(name: str) -> int:
-    """A stable 32-bit number for a stream name (Python's ``hash`` changes between processes)."""
-    return zlib.crc32(name.encode("utf-8"))
 
 
 class Streams:
@@ -28,18 +22,6 @@ class Streams:
     def __init__(self, root_seed: int, replication: int):
         self.root_seed = int(root_seed)
         self.replication = int(replication)
-        self._generators: dict[str, np.random.Generator] = {}
-
-    def seed_sequence(self, *names: str) -> np.random.SeedSequence:
-        keys = (self.replication, *(name_key(n) for n in names))
-        return np.random.SeedSequence(self.root_seed, spawn_key=keys)
-
-    def get(self, name: str) -> np.random.Generator:
-        """The generator of mechanism ``name`` (births, deaths, migration, …); created once per replication."""
-        generator = self._generators.get(name)
-        if generator is None:
-            generator = self._generators[name] = np.random.Generator(np.random.PCG64(self.seed_sequence(name)))
-        return generator
 
     def _hash(self, names: tuple[object, ...], digest_size: int) -> int:
         """A stable hash of the root seed, the replication and ``names``."""
