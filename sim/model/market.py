@@ -148,12 +148,19 @@ class Market:
         if payment_item:
             self.paid_providers.setdefault(payment_item, []).append(i)
 
-        def set_status(status: int) -> None:
-            self.providers.status[i] = status
-
         if stages is not None:
-            self.env.process(develop(self.env, set_status, stages, lambda: self.awaiting_staff.append(i)))
+            self.develop([i], stages)
         return i
+
+    def develop(self, members: list[int], stages: list[tuple[int, int]]) -> None:
+        """Take new providers that share a schedule through ``stages`` together (one lifecycle process), then
+        they wait for carers."""
+        members_at = np.array(members)
+
+        def set_status(status: int) -> None:
+            self.providers.status[members_at] = status
+
+        self.env.process(develop(self.env, set_status, stages, lambda: self.awaiting_staff.extend(members)))
 
     def _open_staffed(self) -> None:
         """Providers ready to open hire together; those with the carers they need open now, the rest wait."""

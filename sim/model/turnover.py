@@ -105,6 +105,7 @@ def enter(market: Market) -> None:
     inclusive_share = 1 / (1 + np.exp(-entry.inclusive_choice_sensitivity * (margin_inclusive - margin_market)))
     entrants = sampling.poisson(u_count, rates)
     lifecycle = spec.providers.lifecycle
+    schedules: dict[tuple[tuple[int, int], ...], list[int]] = {}  # entrants with the same schedule develop together
     for d in np.flatnonzero(entrants):
         streets = city.district_streets[d]
         street = int(streets[np.argmax(street_waiting[streets])])
@@ -112,9 +113,12 @@ def enter(market: Market) -> None:
         market.flows["private_entries"][street] += entrants[d]
         for _ in range(int(entrants[d])):
             key = market.event(f"entry {d}")
-            market.new_provider(
+            i = market.new_provider(
                 street, "private_inclusive" if inclusive else "private_market", inclusive,
                 entry.inclusive_fee_yuan_per_month if inclusive else entry.market_fee_yuan_per_month,
-                entry.classes.as_list(), "private_entry",
-                [(BUILDING, market.whole_months(lifecycle.fit_out_months, *key, "fit_out")),
-                 (REGISTERING, market.whole_months(lifecycle.registration_months, *key, "registration"))])
+                entry.classes.as_list(), "private_entry", None)
+            schedule = ((BUILDING, market.whole_months(lifecycle.fit_out_months, *key, "fit_out")),
+                        (REGISTERING, market.whole_months(lifecycle.registration_months, *key, "registration")))
+            schedules.setdefault(schedule, []).append(i)
+    for schedule, members in schedules.items():
+        market.develop(members, list(schedule))
