@@ -402,9 +402,8 @@ class Market:
         places = capacity.sum(axis=1)
         usable = np.zeros_like(capacity)
         usable[: len(self.usable)] = self.usable[: len(capacity)]  # providers that entered this month have none
-        usable *= providers.licensed()[:, None]  # nor those that closed after their places were counted
-
         licensed = providers.licensed()
+        usable *= licensed[:, None]  # nor those that closed after their places were counted
         usable_places = usable.sum(axis=1)
         # One pass over the providers for every per-street sum (bincount column by column costs more).
         sums = kernels.group_sums(street, np.column_stack([
