@@ -110,6 +110,9 @@ def place_pass(accepting: np.ndarray, free: np.ndarray, provider_pool: np.ndarra
         most_homes = max(most_homes, street_starts[pool + 1] - street_starts[pool])
     # Buffers reused across groups: allocation inside the loops would dominate.
     take = np.empty((n_bands, ages))
+    # Running totals of what a pool takes, by age and by band (whole children: equal to sums taken afterwards).
+    taken_of_age = np.empty(ages)
+    taken_of_band = np.empty(n_bands)
     left = np.empty(n_bands)
     room = np.empty(largest)
     counts = np.empty(largest)
@@ -128,25 +131,31 @@ def place_pass(accepting: np.ndarray, free: np.ndarray, provider_pool: np.ndarra
         if left.sum() <= 0:
             continue
         take[:] = 0.0
+        taken_of_age[:] = 0.0
+        taken_of_band[:] = 0.0
         any_taken = False
         for a in range(ages - 1, -1, -1):
             b = dedicated_band_of_age[a]
             if b >= 0 and children[g, a] > 0 and left[b] > 0:
                 x = min(children[g, a], left[b])
                 take[b, a] = x
+                taken_of_age[a] += x
+                taken_of_band[b] += x
                 left[b] -= x
                 any_taken = True
         for a in range(ages - 1, mixed_from - 1, -1):
-            rest = children[g, a] - take[:, a].sum()
+            rest = children[g, a] - taken_of_age[a]
             if rest > 0 and left[mixed_band] > 0:
                 x = min(rest, left[mixed_band])
                 take[mixed_band, a] = x
+                taken_of_age[a] += x
+                taken_of_band[mixed_band] += x
                 left[mixed_band] -= x
                 any_taken = True
         if not any_taken:  # children and free places of different ages: nothing to deal or send home
             continue
         for b in range(n_bands):
-            total = take[b].sum()
+            total = taken_of_band[b]
             if total <= 0:
                 continue
             for k in range(size):
@@ -169,7 +178,7 @@ def place_pass(accepting: np.ndarray, free: np.ndarray, provider_pool: np.ndarra
         homes = streets[street_starts[pool]:street_starts[pool + 1]]
         n_homes = len(homes)
         for a in range(ages):
-            total = take[:, a].sum()
+            total = taken_of_age[a]
             if total <= 0:
                 continue
             if n_homes == 1:
