@@ -39,6 +39,8 @@ def run_checked(scenario: sim.Scenario, seed: int = 1, rep: int = 0) -> list[str
                 failures.append(f"month {env.now}: children enrolled at a provider that is not open")
             if (enrolled < 0).any() or (market.waiting < 0).any():
                 failures.append(f"month {env.now}: negative children")
+            if not np.array_equal(market.enrolled_bands, by_band):  # carried through the month, never re-summed
+                failures.append(f"month {env.now}: the market's children by band differ from the providers'")
             staff = np.concatenate([providers.certified[:n], providers.uncertified[:n], market.workforce.job_seekers])
             if (staff < 0).any() or (staff % 1 != 0).any():
                 failures.append(f"month {env.now}: staff must be whole people, not negative")
@@ -47,6 +49,14 @@ def run_checked(scenario: sim.Scenario, seed: int = 1, rep: int = 0) -> list[str
                 failures.append(f"month {env.now}: waiting > engaged > children broken")
             yield env.timeout(1)
 
+    hire_all = market.workforce.hire_all
+
+    def checked_hire_all():  # mid-month, after ageing, moving up and drop-outs changed the children
+        if not np.array_equal(market.enrolled_bands, market.providers.enrolled_by_band()):
+            failures.append(f"month {env.now}: children by band lost track after ageing, moving up or drop-outs")
+        hire_all()
+
+    market.workforce.hire_all = checked_hire_all
     env.process(check())
     env.run(until=spec.horizon.months)
     return failures

@@ -378,10 +378,11 @@ def join_waitlist(effective: np.ndarray, engaged: np.ndarray, waiting: np.ndarra
 
 
 @njit(cache=True)
-def move_up(enrolled: np.ndarray, capacity: np.ndarray, band: int, successor: int, outgrown_from: int, mixed: int,
-            mixed_from: int) -> None:
+def move_up(enrolled: np.ndarray, by_band: np.ndarray, capacity: np.ndarray, band: int, successor: int,
+            outgrown_from: int, mixed: int, mixed_from: int) -> None:
     """Children of ``band`` aged ``outgrown_from`` months or more move, oldest first, to ``successor`` where the
-    provider has room, then to its mixed classes from ``mixed_from`` months; the rest stay in their class."""
+    provider has room, then to its mixed classes from ``mixed_from`` months; the rest stay in their class.
+    ``by_band`` (providers × bands) follows them."""
     n, _, ages = enrolled.shape
     for p in range(n):
         outgrown = 0.0
@@ -390,19 +391,21 @@ def move_up(enrolled: np.ndarray, capacity: np.ndarray, band: int, successor: in
         if outgrown <= 0:  # nobody to move: the provider's room need not be counted
             continue
         for target, first in ((successor, outgrown_from), (mixed, max(outgrown_from, mixed_from))):
-            room = capacity[p, target] - enrolled[p, target].sum()
+            room = capacity[p, target] - by_band[p, target]
             for a in range(ages - 1, first - 1, -1):
                 if room <= 0:
                     break
                 x = min(enrolled[p, band, a], room)
                 enrolled[p, band, a] -= x
                 enrolled[p, target, a] += x
+                by_band[p, band] -= x
+                by_band[p, target] += x
                 room -= x
 
 
 @njit(cache=True)
-def remove_oldest(enrolled: np.ndarray, leaving: np.ndarray) -> None:
-    """Each provider loses ``leaving`` children, the oldest first (across its class bands)."""
+def remove_oldest(enrolled: np.ndarray, leaving: np.ndarray, by_band: np.ndarray) -> None:
+    """Each provider loses ``leaving`` children, the oldest first (across its class bands), also in ``by_band``."""
     n, n_bands, ages = enrolled.shape
     for p in range(n):
         left = leaving[p]
@@ -412,6 +415,7 @@ def remove_oldest(enrolled: np.ndarray, leaving: np.ndarray) -> None:
                     break
                 x = min(enrolled[p, b, a], left)
                 enrolled[p, b, a] -= x
+                by_band[p, b] -= x
                 left -= x
 
 
@@ -529,14 +533,16 @@ def binomial_small(u: np.ndarray, n: np.ndarray, p: np.ndarray, log_q: np.ndarra
 
 
 @njit(cache=True)
-def age_one_month(enrolled: np.ndarray) -> np.ndarray:
+def age_one_month(enrolled: np.ndarray, by_band: np.ndarray) -> np.ndarray:
     """Every enrolled child is a month older, in place; returns the children per provider who reach the last
-    month of age and leave (the array has no older month to hold them)."""
+    month of age and leave (the array has no older month to hold them), and takes them from ``by_band``
+    (providers × bands)."""
     n, n_bands, ages = enrolled.shape
     aged_out = np.zeros(n)
     for p in range(n):
         for b in range(n_bands):
             aged_out[p] += enrolled[p, b, ages - 1]
+            by_band[p, b] -= enrolled[p, b, ages - 1]
             for a in range(ages - 1, 0, -1):
                 enrolled[p, b, a] = enrolled[p, b, a - 1]
             enrolled[p, b, 0] = 0.0

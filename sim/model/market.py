@@ -259,6 +259,7 @@ class Market:
     def process(self) -> Generator[simpy.Event, None, None]:
         while True:
             self.capacity = self.providers.capacity()  # lifecycle events since last month may have changed it
+            self.enrolled_bands = _grown(self.enrolled_bands, self.providers.n)  # levers may have added providers
             self._open_staffed()
             self._age()
             self._move_up()
@@ -284,7 +285,7 @@ class Market:
 
     def _age(self) -> None:
         providers = self.providers
-        aged_out = kernels.age_one_month(providers.enrolled[: providers.n])
+        aged_out = kernels.age_one_month(providers.enrolled[: providers.n], self.enrolled_bands)
         self.flows["enrolled_aged_out"] += np.bincount(providers.street[: providers.n], aged_out,
                                                        minlength=self.city.n_streets)
         # Children who died or moved away leave the demand they expressed with them.
@@ -296,7 +297,7 @@ class Market:
         where the provider has room; otherwise they stay in their class until room frees up."""
         enrolled = self.providers.enrolled[: self.providers.n]
         for band, successor in NEXT_BAND.items():
-            kernels.move_up(enrolled, self.capacity, BANDS.index(band), BANDS.index(successor),
+            kernels.move_up(enrolled, self.enrolled_bands, self.capacity, BANDS.index(band), BANDS.index(successor),
                             BAND_AGES[successor][0], BANDS.index("mixed"), BAND_AGES["mixed"][0])
 
     def _drop_out(self) -> None:
@@ -304,9 +305,9 @@ class Market:
         oldest leave first)."""
         providers = self.providers
         enrolled = providers.enrolled[: providers.n]
-        leaving = sampling.binomial(self.uniforms("dropouts", providers.n), np.einsum("pba->p", enrolled),
+        leaving = sampling.binomial(self.uniforms("dropouts", providers.n), self.enrolled_bands.sum(axis=1),
                                     self.spec.demand.dropout_per_month_share)
-        kernels.remove_oldest(enrolled, leaving)
+        kernels.remove_oldest(enrolled, leaving, self.enrolled_bands)
         self.flows["dropouts"] += np.bincount(providers.street[: providers.n], leaving, minlength=self.city.n_streets)
 
     def _net_fee(self) -> np.ndarray:

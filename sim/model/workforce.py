@@ -133,7 +133,7 @@ class Workforce:
         market, settings, providers = self.market, self.settings, self.market.providers
         capacity = market.capacity if providers_index is None else \
             providers.classes[providers_index] * CLASS_SIZE
-        enrolled = providers.enrolled_by_band() if providers_index is None else \
+        enrolled = market.enrolled_bands if providers_index is None else \
             providers.enrolled[providers_index].sum(axis=-1)
         planned = capacity * share if share is not None else self.planned(capacity, enrolled)
         return staff_for(planned, settings.min_carers_per_open_class)
