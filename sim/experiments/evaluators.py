@@ -32,7 +32,7 @@ Finished = list[tuple[int, Any]]
 MAX_CHUNK = 4  # tasks per chunk: enough to hide the round trip, few enough that no worker idles long at the end
 CHUNKS_PER_WORKER = 8
 # Modules the process pool's fork server imports once, so each worker starts with the model code loaded.
-PRELOAD = ["sim.runner", "sim.experiments.points"]
+PRELOAD = ["sim.runner", "sim.experiments.points", "sim.experiments.warm"]
 
 
 def chunks(positions: Sequence[int], workers: int) -> list[list[int]]:
