@@ -9,6 +9,7 @@ import matplotlib.dates as mdates
 import matplotlib.ticker as mticker
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from sim.charts import style
 from sim.charts.folders import RunFolder
@@ -48,6 +49,14 @@ def band_legend_entry(ax: Axes, language: str) -> None:
     """A grey patch in the legend saying what the bands are."""
     ax.fill_between([], [], [], color="#777777", alpha=style.BAND_ALPHA * 1.5, linewidth=0,
                     label=word("legend.band", language))
+
+
+def finish_banded(ax: Axes, title: str, language: str, ncols: int = 2, others: tuple[Axes, ...] = ()) -> Figure:
+    """A chart of lines with p5–p95 bands finished: its title, the band's legend entry, the legend below."""
+    ax.set_title(title)
+    band_legend_entry(ax, language)
+    style.legend_below(ax, ncols=ncols, others=others)
+    return ax.figure
 
 
 def shown_value(value: float, indicator: str, language: str) -> str:

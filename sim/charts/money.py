@@ -78,7 +78,4 @@ def cumulative_cost(folder: RunFolder, language: str = "zh", ax: Axes | None = N
                 label=word("legend.appropriated", language), **style.TARGET_STYLE)
     ax.set_ylabel(word("unit.money", language))
     draw.counts_axis(ax)
-    ax.set_title(word("title.cumulative_cost", language))
-    draw.band_legend_entry(ax, language)
-    style.legend_below(ax, ncols=3)
-    return ax.figure
+    return draw.finish_banded(ax, word("title.cumulative_cost", language), language, ncols=3)

@@ -18,10 +18,7 @@ def places_demand(folder: RunFolder, language: str = "zh", ax: Axes | None = Non
                                       "enrolled"], language)
     ax.set_ylabel(unit("places_licensed", language) + " / " + unit("enrolled", language))
     draw.counts_axis(ax)
-    ax.set_title(word("title.places_demand", language))
-    draw.band_legend_entry(ax, language)
-    style.legend_below(ax)
-    return ax.figure
+    return draw.finish_banded(ax, word("title.places_demand", language), language, ncols=3)
 
 
 @style.chart
@@ -32,10 +29,7 @@ def places_per_1000(folder: RunFolder, language: str = "zh", ax: Axes | None = N
     thresholds = draw.targets(ax, folder, "places_per_1000", language)
     draw.y_label(ax, "places_per_1000", language)
     ax.set_ylim(0, max([ax.get_ylim()[1], *(t * 1.15 for t in thresholds)]))
-    ax.set_title(word("title.places_per_1000", language))
-    draw.band_legend_entry(ax, language)
-    style.legend_below(ax, ncols=2)
-    return ax.figure
+    return draw.finish_banded(ax, word("title.places_per_1000", language), language, ncols=2)
 
 
 @style.chart
@@ -51,10 +45,7 @@ def enrolment(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -
     draw.targets(right, folder, "waitlist", language)
     draw.y_label(right, "waitlist", language)
     draw.counts_axis(right)
-    ax.set_title(word("title.enrolment", language))
-    draw.band_legend_entry(ax, language)
-    style.legend_below(ax, ncols=2, others=(right,))
-    return ax.figure
+    return draw.finish_banded(ax, word("title.enrolment", language), language, ncols=2, others=(right,))
 
 
 @style.chart
@@ -72,10 +63,7 @@ def staff(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Fi
     draw.band_line(right, folder.city_monthly("staff_shortage"), 1.0, label("staff_shortage", language), 3)
     draw.y_label(right, "staff_shortage", language)
     draw.counts_axis(right)
-    ax.set_title(word("title.staff", language))
-    draw.band_legend_entry(ax, language)
-    style.legend_below(ax, ncols=2, others=(right,))
-    return ax.figure
+    return draw.finish_banded(ax, word("title.staff", language), language, ncols=2, others=(right,))
 
 
 @style.chart
@@ -90,10 +78,7 @@ def certification(folder: RunFolder, language: str = "zh", ax: Axes | None = Non
                    label=word("legend.mandate", language) + f" ({mandate['effective']})")
     draw.y_label(ax, "certification_rate", language)
     ax.set_ylim(0, 105)
-    ax.set_title(word("title.certification", language))
-    draw.band_legend_entry(ax, language)
-    style.legend_below(ax, ncols=2)
-    return ax.figure
+    return draw.finish_banded(ax, word("title.certification", language), language, ncols=2)
 
 
 @style.chart
@@ -104,7 +89,4 @@ def street_centres(folder: RunFolder, language: str = "zh", ax: Axes | None = No
     draw.targets(ax, folder, "streets_with_centre_share", language)
     draw.y_label(ax, "streets_with_centre_share", language)
     ax.set_ylim(0, 105)
-    ax.set_title(word("title.street_centres", language))
-    draw.band_legend_entry(ax, language)
-    style.legend_below(ax, ncols=2)
-    return ax.figure
+    return draw.finish_banded(ax, word("title.street_centres", language), language, ncols=2)
