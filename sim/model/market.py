@@ -212,6 +212,11 @@ class Market:
         places = providers.classes[:n] @ CLASS_SIZE * counted
         return np.bincount(providers.street[:n], places, minlength=self.city.n_streets)
 
+    def streets_with_places(self, capacity: np.ndarray) -> np.ndarray:
+        """Streets where some provider holds places (``capacity``: providers × bands)."""
+        providers = self.providers
+        return np.bincount(providers.street[: providers.n], capacity.sum(axis=1), minlength=self.city.n_streets) > 0
+
     def unmet_need(self) -> np.ndarray:
         """Effective demand (last month's, or now's before the first month) not covered by places, built or
         coming, per street: where levers build first."""
@@ -334,9 +339,7 @@ class Market:
                                city.n_districts, self.spec.providers.entry.inclusive_fee_yuan_per_month)
         willing = willing_share(price, demand.willingness_to_pay_median_yuan_per_month,
                                 demand.willingness_to_pay_sigma)[city.street_district]
-        has_places = np.bincount(providers.street[: providers.n], capacity.sum(axis=1),
-                                 minlength=city.n_streets) > 0
-        access = np.where(has_places, 1.0, demand.other_street_acceptance_share)
+        access = np.where(self.streets_with_places(capacity), 1.0, demand.other_street_acceptance_share)
         return stated, stated * (willing * access)[:, None], net_fee, price
 
     def _join(self, effective: np.ndarray) -> None:
@@ -383,9 +386,7 @@ class Market:
         market_fee[np.isnan(market_fee)] = 0.0  # no market places in the district: nothing to refuse
         market_acceptance = np.clip(willing_share(market_fee, median, sigma) /
                                     np.maximum(willing_share(price, median, sigma), 1e-9), 0, 1)
-        has_places = np.bincount(providers.street[:n], self.capacity.sum(axis=1),
-                                 minlength=city.n_streets) > 0
-        other_street = np.where(has_places, demand.other_street_acceptance_share, 1.0)
+        other_street = np.where(self.streets_with_places(self.capacity), demand.other_street_acceptance_share, 1.0)
         placement = match(self.waiting, free, providers.enrolled[:n], providers.street[:n], market,
                           city.street_district, city.n_districts, market_acceptance[city.street_district], other_street,
                           demand.market_preference_share, self.uniforms("matching", self.waiting.shape))
