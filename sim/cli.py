@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pandas as pd
 import typer
@@ -22,19 +22,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import sim
-from sim import binding, charts, targets
-from sim.calibration.fit import most_evaluations
-from sim.calibration.run import CalibrationOutcome, run_calibration
+from sim import binding, targets
 from sim.calibration.spec import METHODS as CALIBRATION_METHODS
 from sim.calibration.spec import load_calibration
 from sim.errors import InputError, Problem, did_you_mean
-from sim.experiments.compare import CompareOutcome, run_compare
 from sim.experiments.folder import Interrupted
-from sim.experiments.spec import load_sweep
-from sim.experiments.sweep import SweepOutcome, run_sweep
 from sim.indicators import INDICATORS
 from sim.output import check_target, save
 from sim.results import Result
+
+# Sweeps, comparisons, calibration and charts are imported by the commands that use them: SALib, the optimisers
+# and matplotlib take about a second to import, which every other command — and every worker process, which
+# imports this module again — would otherwise pay.
+if TYPE_CHECKING:
+    from sim.calibration.run import CalibrationOutcome
+    from sim.experiments.compare import CompareOutcome
+    from sim.experiments.sweep import SweepOutcome
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="tuoyu-sim: simulate a city's childcare (托育) system for children aged 0–3.")
@@ -176,6 +179,8 @@ def compare(
 ) -> None:
     """Run scenarios with the same random numbers (replication r of each uses the same streams) and report
     each one's p5/p50/p95 and the paired differences from the first, at every year end."""
+    from sim.experiments.compare import run_compare
+
     default = Path("results") / files[0].resolve().parent.name / ("compare_" + "_".join(f.stem for f in files))
     out = _output_folder(out, resume, default)
     with _progress("replications") as progress:
@@ -220,6 +225,9 @@ def sweep(
 ) -> None:
     """Run a scenario at many parameter points (common random numbers across points) and analyse which
     parameters move the metrics: a tornado (oat), Sobol indices, Morris screening, or correlations (lhs, grid)."""
+    from sim.experiments.spec import load_sweep
+    from sim.experiments.sweep import run_sweep
+
     spec = load_sweep(file, param or [], method, n, metric or [], reps, seed, set_ or [])
     name = file.stem if file.stem.startswith("sweep") else f"sweep_{file.stem}"
     default = Path("results") / file.resolve().parent.name / f"{name}_{spec.method}"
@@ -253,6 +261,9 @@ def calibrate(
     """Search the parameters whose simulated targets come closest to the observed ones (weighted squared relative
     error of the replication mean, the same seeds for every evaluation); log every evaluation; write the fitted
     values, an overlay scenario, the fit, the backtest and a fit chart."""
+    from sim.calibration.fit import most_evaluations
+    from sim.calibration.run import run_calibration
+
     spec = load_calibration(file, reps, method)
     out = _output_folder(out, resume, Path("results") / "calibration" / spec.name)
     with _progress("evaluations") as progress:
@@ -284,12 +295,9 @@ ResultArg = Annotated[Path, typer.Argument(metavar="RESULT_DIR", show_default=Fa
                                            help="A folder written by tuoyu run, compare or sweep.")]
 
 
-def _chart_names() -> str:
-    return "; ".join(f"{kind}: {', '.join(n for n, c in charts.CHARTS.items() if c.kind == kind)}"
-                     for kind in ("run", "compare", "sweep"))
-
-
 def _language(language: str) -> str:
+    from sim import charts
+
     if language not in charts.LANGUAGES:
         raise InputError([Problem("--lang", f"expected one of {', '.join(charts.LANGUAGES)}, got {language!r}"
                                   f"{did_you_mean(language, charts.LANGUAGES)}")])
@@ -297,7 +305,7 @@ def _language(language: str) -> str:
 
 
 @app.command(short_help="Draw slide-ready charts from a results folder.",
-             epilog=f"Charts by kind of folder (for --only) — {_chart_names()}. --list describes them.")
+             epilog="tuoyu chart --list names the charts of each kind of folder (for --only) and what each shows.")
 @user_errors
 def chart(
     result_dir: Annotated[Path | None, typer.Argument(metavar="RESULT_DIR", show_default=False, help=(
@@ -312,6 +320,8 @@ def chart(
     list_: Annotated[bool, typer.Option("--list", help="List the charts and what each shows, then exit.")] = False,
 ) -> None:
     """Draw the charts of a run, compare or sweep folder into RESULT_DIR/charts/<lang>/, one file each."""
+    from sim import charts
+
     if list_:
         table = Table("chart", "folder", "shows")
         for name, item in charts.CHARTS.items():
@@ -340,6 +350,8 @@ def report(
 ) -> None:
     """Write an A4 one-page brief of a run (or a side-by-side brief of a comparison), brief_<lang>.pdf and .png,
     and with it the slide-ready charts (as tuoyu chart RESULT_DIR --lang …)."""
+    from sim import charts
+
     folder = charts.load(result_dir)
     language = _language(language)
     paths = charts.write_brief(folder, language, out)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
+import time
 
 import numpy as np
 import pandas as pd
@@ -17,7 +19,7 @@ import sim
 from sim.cli import app
 from sim.experiments.analysis import analyse
 from sim.experiments.compare import run_compare
-from sim.experiments.evaluators import MAX_CHUNK, chunks, open_evaluator
+from sim.experiments.evaluators import MAX_CHUNK, ProcessPool, chunks, open_evaluator
 from sim.experiments.folder import Interrupted
 from sim.experiments.parameters import Parameter
 from sim.experiments.samplers import sample
@@ -88,9 +90,10 @@ def test_compare_of_a_scenario_with_itself_gives_zero_differences(tmp_path):
     assert set(outcome.comparison["scenario"]) == {"small test city (scenario)", "small test city (scenario_2)"}
 
 
-def test_results_are_identical_whatever_the_executor(tmp_path):
+def test_results_are_identical_whatever_the_executor(tmp_path, monkeypatch):
     from distributed import LocalCluster
 
+    monkeypatch.setattr(ProcessPool, "run_here_while_starting", False)  # every task in a worker process
     common = ["sweep", SMALL, *SWEEP, "--method", "lhs", "-n", 6, "--reps", 2, "--seed", 3]
     assert invoke(*common, "--workers", 1, "--out", tmp_path / "one").exit_code == 0
     assert invoke(*common, "--workers", 2, "--out", tmp_path / "two").exit_code == 0
@@ -124,7 +127,32 @@ class Refuses:
         raise sim.InputError([sim.Problem("point", f"value {task} is not allowed")])
 
 
-def test_an_input_error_in_a_worker_process_reaches_the_caller_whole():
+class SlowToStart:
+    """A model a worker takes a second to receive; each task reports where it ran."""
+
+    def __setstate__(self, state):
+        time.sleep(1.0)
+        self.__dict__.update(state)
+
+    def __call__(self, task):
+        time.sleep(0.01)
+        return task * task, os.getpid()
+
+
+def test_the_parent_runs_tasks_while_the_workers_start_and_the_results_stay_in_place():
+    tasks = list(range(300))
+    with open_evaluator(SlowToStart(), workers=2) as evaluator:
+        assert isinstance(evaluator, ProcessPool)
+        results = dict(pair for finished in evaluator.map(tasks) for pair in finished)
+    assert [results[p][0] for p in range(len(tasks))] == [t * t for t in tasks]
+    ran_where = {pid for _, pid in results.values()}
+    assert os.getpid() in ran_where and len(ran_where - {os.getpid()}) >= 1
+    here = [p for p in range(len(tasks)) if results[p][1] == os.getpid()]
+    assert here == list(range(len(tasks) - len(here), len(tasks)))  # taken from the end, so workers start at 0
+
+
+def test_an_input_error_in_a_worker_process_reaches_the_caller_whole(monkeypatch):
+    monkeypatch.setattr(ProcessPool, "run_here_while_starting", False)
     with pytest.raises(sim.InputError) as caught, open_evaluator(Refuses(), workers=2) as evaluator:
         list(evaluator.map([1]))
     assert caught.value.problems == [sim.Problem("point", "value 1 is not allowed")]

@@ -19,6 +19,7 @@ import math
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -31,8 +32,10 @@ Finished = list[tuple[int, Any]]
 
 MAX_CHUNK = 4  # tasks per chunk: enough to hide the round trip, few enough that no worker idles long at the end
 CHUNKS_PER_WORKER = 8
-# Modules the process pool's fork server imports once, so each worker starts with the model code loaded.
-PRELOAD = ["sim.runner", "sim.experiments.points", "sim.experiments.warm"]
+# Modules the process pool's fork server imports once, so each worker starts with the model code loaded. A worker
+# also imports the parent's main module again before it starts (for ``tuoyu``, sim.cli), and the parent waits
+# for that before it starts the next worker: so sim.cli is preloaded too, and keeps its own imports light.
+PRELOAD = ["sim.cli", "sim.runner", "sim.experiments.points", "sim.experiments.warm"]
 
 
 def chunks(positions: Sequence[int], workers: int) -> list[list[int]]:
@@ -80,9 +83,18 @@ def _run_installed(chunk: list[tuple[int, Any]]) -> Finished:
     return _run_chunk(_worker_model, chunk)
 
 
+def _started() -> None:
+    """A no-op task: when one has come back from every worker, the pool is running."""
+
+
 class ProcessPool:
     """A local pool of ``workers`` processes, started from a fork server that has the model code imported (a fork
-    server is safe with the threads a parent may have, unlike a plain fork, and starts workers faster than spawn)."""
+    server is safe with the threads a parent may have, unlike a plain fork, and starts workers faster than spawn).
+
+    The workers start in the background: the fork server first imports the model, about a second on a cold start,
+    and meanwhile this process, which would otherwise only wait, runs tasks itself, taking them from the end."""
+
+    run_here_while_starting = True  # tests turn it off to send every task to a worker
 
     def __init__(self, model: Model, workers: int):
         if "forkserver" in multiprocessing.get_all_start_methods():
@@ -92,15 +104,33 @@ class ProcessPool:
             context = multiprocessing.get_context("spawn")
         self.workers = workers
         self.description = f"{workers} local workers"
+        self._model = model
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_install,
                                          initargs=(model,))
+        self._running = threading.Event()
+        self._starting = threading.Thread(target=self._start, name="start workers", daemon=True)
+        self._starting.start()
+
+    def _start(self) -> None:
+        # Each submit starts one more worker until there are ``workers`` (and waits for the fork server).
+        try:
+            wait([self._pool.submit(_started) for _ in range(self.workers)])
+        except Exception:  # a pool that cannot start fails again, visibly, when map() submits
+            pass
+        finally:
+            self._running.set()
 
     def map(self, tasks: Sequence[Any]) -> Iterator[Finished]:
+        left = list(range(len(tasks)))
+        while left and self.run_here_while_starting and not self._running.is_set():
+            position = left.pop()
+            yield [(position, self._model(tasks[position]))]
         pending = {self._pool.submit(_run_installed, [(p, tasks[p]) for p in chunk])
-                   for chunk in chunks(range(len(tasks)), self.workers)}
+                   for chunk in chunks(left, self.workers)}
         yield from _as_finished(pending)
 
     def close(self, interrupted: bool = False) -> None:
+        self._starting.join()
         if interrupted:  # the chunks in progress would be thrown away: stop them rather than wait (the executor
             # has no public way to before Python 3.14's terminate_workers)
             for process in list(self._pool._processes.values()):
