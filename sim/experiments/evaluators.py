@@ -69,10 +69,21 @@ _worker_model: Model | None = None
 
 
 def _install(model: Model) -> None:
-    """Process-pool initializer: keep the model; Ctrl-C is the parent's to handle (it stops the pool)."""
+    """Process-pool initializer: keep the model; Ctrl-C is the parent's to handle (it stops the pool); end with
+    the parent."""
     global _worker_model
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_model = model
+    threading.Thread(target=_exit_with_parent, name="exit with parent", daemon=True).start()
+
+
+def _exit_with_parent() -> None:
+    # A worker waits for tasks on a queue it also holds the writing end of, so it would never see the parent
+    # go if the parent is killed (kill -9, out of memory) and would keep the fork server alive with it.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os._exit(1)
 
 
 def _run_chunk(model: Model, chunk: list[tuple[int, Any]]) -> Finished:
