@@ -7,6 +7,7 @@ Mistakes in the user's input end with located messages on stderr and exit code 2
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -78,6 +79,13 @@ def main(
                                           help="Print the version and exit.")] = False,
 ) -> None:
     _state["debug"] = debug
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    """SIGTERM (``kill``, a batch system's time limit) stops a command as Ctrl-C does: an experiment keeps its
+    finished runs and can be resumed, a run writes nothing."""
+    raise KeyboardInterrupt
 
 
 def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:

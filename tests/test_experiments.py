@@ -6,10 +6,13 @@ import json
 import math
 import os
 import shutil
+import subprocess
+import sys
 import time
 
 import numpy as np
 import pandas as pd
+import psutil
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -195,6 +198,41 @@ def test_an_interrupted_sweep_resumes_to_the_same_tables(tmp_path):
                                   pd.read_parquet(tmp_path / "whole" / "runs.parquet"))
     refused = invoke("sweep", SMALL, *SWEEP, "--method", "morris", "-n", 2, "--reps", 1, "--seed", 2, "--resume", out)
     assert refused.exit_code == 2 and "already complete" in refused.output
+
+
+def _sweep_until_runs_are_stored(out):
+    """A long ``tuoyu sweep`` of the small city on 2 workers, in a process of its own, once a few runs are stored."""
+    command = [sys.executable, "-c", "from sim.cli import app; app()", "sweep", str(SMALL), *map(str, SWEEP),
+               "--method", "lhs", "-n", "2000", "--reps", "1", "--workers", "2", "--out", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    runs = out / "runs.csv"
+    while process.poll() is None and not (runs.exists() and len(runs.read_text(encoding="utf-8").splitlines()) > 3):
+        time.sleep(0.05)
+    return process
+
+
+def test_sigterm_stops_a_sweep_as_ctrl_c_does(tmp_path):
+    out = tmp_path / "sweep"
+    process = _sweep_until_runs_are_stored(out)
+    process.terminate()
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 130, errors
+    assert "interrupted: the finished runs are kept" in errors and "--resume" in errors and "Traceback" not in errors
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["status"] == "interrupted"
+    assert 3 <= len(read(out / "runs.csv")) < 2000
+
+
+def test_a_killed_sweep_leaves_no_process_behind(tmp_path):
+    process = _sweep_until_runs_are_stored(tmp_path / "sweep")
+    helpers = []
+    while process.poll() is None and len(helpers) < 4:  # resource tracker, fork server, 2 workers
+        helpers = psutil.Process(process.pid).children(recursive=True)
+        time.sleep(0.05)
+    assert len(helpers) == 4
+    process.kill()
+    process.communicate(timeout=60)
+    _, alive = psutil.wait_procs(helpers, timeout=60)
+    assert alive == []
 
 
 def test_an_interrupted_comparison_resumes_without_recomputing(tmp_path, variant):
