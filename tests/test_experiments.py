@@ -300,6 +300,18 @@ def test_oat_and_lhs_analysis_find_the_parameter_that_matters():
             assert any("none" in note and "indistinguishable from zero" in note for note in notes)
 
 
+def test_a_range_that_leaves_out_the_scenarios_value_gets_a_note(tmp_path):
+    from sim.charts.folders import load
+
+    done = invoke("sweep", SMALL, "--param", "demand.give_up_per_month_share=0.1:0.2", "--metric", METRICS[0],
+                  "--set", "horizon.end=2025-12", "--reps", 1, "--workers", 1, "--out", tmp_path / "oat")
+    assert done.exit_code == 0, done.output
+    assert ("note: demand.give_up_per_month_share: the scenario's value 0.08 lies outside the swept range 0.1–0.2"
+            in " ".join(done.output.split()))
+    assert load(tmp_path / "oat").name == "small test city"  # chart footers name the scenario, not the folder
+    assert Parameter("k", 0.1, 0.2, 0.1).note() is None and Parameter("k", 0.1, 0.2, 0.2).note() is None
+
+
 def test_sobol_n_must_be_a_power_of_two():
     refused = invoke("sweep", SMALL, *SWEEP, "--method", "sobol", "-n", 100)
     assert refused.exit_code == 2

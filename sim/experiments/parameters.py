@@ -23,6 +23,13 @@ class Parameter:
     def manifest(self) -> dict[str, Any]:
         return {"key": self.key, "low": self.low, "high": self.high, "base": self.base}
 
+    def note(self) -> str | None:
+        """A note when the scenario's own value lies outside the range: allowed, but often a range written for
+        another version of the scenario (a tornado's bars then both fall on one side of the base)."""
+        if self.low <= self.base <= self.high:
+            return None
+        return f"{self.key}: the scenario's value {self.base:g} lies outside the swept range {self.low:g}–{self.high:g}"
+
 
 def parse_range_option(text: str) -> tuple[str, Any, Any] | Problem:
     """``--param KEY=LO:HI`` → (key, low, high), numbers checked later with the other forms."""

@@ -49,7 +49,7 @@ def run_sweep(spec: SweepSpec, out: Path, command: list[str], *, resume: bool = 
         else:
             folder = ExperimentFolder.create(
                 out, "sweep", spec.planned(), command, force, method=spec.method, n=spec.n, reps=spec.reps,
-                seed=spec.seed, scenario_file=str(spec.base.scenario.path),
+                seed=spec.seed, scenario_name=spec.base.scenario.name, scenario_file=str(spec.base.scenario.path),
                 overrides=list(spec.base.scenario.overrides), parameters=[p.manifest() for p in spec.parameters],
                 metrics=metrics, runs=len(points))
         if not (out / "plan.csv").exists():
@@ -65,6 +65,7 @@ def run_sweep(spec: SweepSpec, out: Path, command: list[str], *, resume: bool = 
                      already=len(done), started=started, progress=progress)
             runs = log.read().sort_values("run").reset_index(drop=True)
             analysis, notes = analyse(spec.method, spec.parameters, points, runs[metrics], spec.seed)
+            notes = [note for p in spec.parameters if (note := p.note())] + notes
             write_atomically(out / "runs.csv", "\ufeff" + runs.to_csv(index=False))
             runs.to_parquet(out / "runs.parquet", index=False)
             analysis.to_csv(out / "analysis.csv", index=False, encoding=CSV_ENCODING)
