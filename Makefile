@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 REPS ?= 50
 SEED ?= 1
 
-.PHONY: install run test bench lint clean
+.PHONY: install run test bench baseline lint clean
 
 install: $(STAMP)
 
@@ -28,6 +28,9 @@ test: install
 
 bench: install
 	$(BIN)/python -m sim.bench
+
+baseline: install
+	$(BIN)/python -m tests.regression
 
 lint: install
 	$(BIN)/ruff check sim tests scenarios
