@@ -187,8 +187,8 @@ class Result:
         language = self.scenario.spec.meta.language
         frame["name"] = frame["geography"].map(self._names(language))
         frame["unit"] = frame["indicator"].map({n: i.unit(language) for n, i in INDICATORS.items()})
-        for key, stat in stats.items():
-            frame[key] = stat.ravel().round(3)
+        for key, stat in stats.items():  # 4 decimals: a share such as the enrolment rate to 0.01 percentage point
+            frame[key] = stat.ravel().round(4)
         return frame[["level", "geography", "name", "indicator", "unit", period_name, *stats]]
 
     def notes(self) -> list[str]:
