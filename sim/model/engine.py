@@ -50,14 +50,38 @@ class FundAccounts:
     deficit: np.ndarray
 
 
+class Environment(simpy.Environment):
+    """SimPy's environment, keeping the processes it starts so that ``close`` can end those still waiting."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.processes: list[simpy.Process] = []
+
+    def process(self, generator: simpy.events.ProcessGenerator) -> simpy.Process:
+        process = super().process(generator)
+        self.processes.append(process)
+        return process
+
+    def close(self) -> None:
+        """End every process still waiting (at the horizon) and drop the events still scheduled. A waiting
+        process and the event it waits for refer to each other, and the process's frame to the market, the
+        record and the population: without this a replication's state (≈ 140 MB for the province) would stay
+        in memory until Python's cyclic garbage collector runs, which counts objects, not bytes, and can
+        leave it for many replications."""
+        for process in self.processes:
+            process._generator.close()  # SimPy has no public way to end a process without stepping it
+        self.processes.clear()
+        self._queue.clear()
+
+
 def build(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = False
-          ) -> tuple[simpy.Environment, Market, MonthlyRecord, SpendingLog, dict[str, np.ndarray]]:
+          ) -> tuple[Environment, Market, MonthlyRecord, SpendingLog, dict[str, np.ndarray]]:
     """The environment with every process started, ready to run (tests add observers before running)."""
     months = spec.horizon.months
     record = MonthlyRecord(base_indicators(), months, city.n_streets)
     population = initial_population(spec, city)
     initial = {"population": population.residents.copy(), "children_0_3": population.children.sum(axis=1)}
-    env = simpy.Environment()
+    env = Environment()
     funds = Funds(env, spec.budget, spec.horizon.start, months) if spec.budget is not None else None
     spending = SpendingLog(env, months, city.n_streets, keep_rows=keep_ledger, funds=funds)
     market = Market(env, spec, city, population, streams, record, spending, city.providers)
@@ -71,6 +95,7 @@ def simulate(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool
     """Run one replication to the horizon."""
     env, market, record, spending, initial = build(spec, city, streams, keep_ledger)
     env.run(until=spec.horizon.months)
+    env.close()
     for item in ITEMS:
         record.values[f"spend_{item}"] = spending.by_street[item]
     record.values["spend_total"] = sum(spending.by_street[item] for item in ITEMS)

@@ -11,6 +11,7 @@ the job-seekers each September; training cohorts (a lever) certify uncertified c
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -51,7 +52,9 @@ class Workforce:
     """District pools and monthly flows of one replication; carers employed are held on ``Providers``."""
 
     def __init__(self, market: Market):
-        self.market = market
+        # A weak reference: the market owns its workforce, and a cycle between them would keep a replication's
+        # arrays in memory until the cyclic garbage collector runs.
+        self.market = weakref.proxy(market)
         districts = market.city.n_districts
         self.job_seekers = np.zeros(districts)
         self.trainees_new = np.zeros(districts)  # new entrants in training (not employed)
