@@ -70,6 +70,12 @@ def province_figures(reps: int) -> None:
     print(f"load scenario and CSVs:             {load_s:7.2f} s")
     print(f"whole model, one replication:       {statistics.median(whole):7.2f} s (min {min(whole):.2f}, "
           f"max {max(whole):.2f})   target ≤ 3 s")
+    print("peak memory of `tuoyu run` of the province (in its own process, results folder written):")
+    for reps in (2, 10):
+        with tempfile.TemporaryDirectory() as folder:
+            total, _, seconds = peak_memory([sys.executable, "-c", "from sim.cli import app; app()", "run",
+                                             str(PROVINCE), "--reps", str(reps), "--out", str(Path(folder) / "run")])
+        print(f"  {reps:3d} replications: {total:6.0f} MB ({seconds:.0f} s)")
 
 
 def peak_memory(command: list[str]) -> tuple[float, float, float]:

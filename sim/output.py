@@ -30,6 +30,7 @@ Layout::
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import platform
 import shutil
@@ -42,6 +43,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from sim import binding, costs, targets
 from sim.errors import InputError, Problem
@@ -82,31 +85,57 @@ def staging(out: Path, force: bool):
 EXCEL_ROWS = 1_048_575  # a worksheet's rows below the header
 
 
+def _fitting_levels(frame: pd.DataFrame, copies: int = 1) -> tuple[str, ...] | None:
+    """The levels a CSV copy of ``copies`` tables like ``frame`` keeps to fit a worksheet: all (None), city and
+    districts, or the city (which the caller may cut further)."""
+    if copies * len(frame) <= EXCEL_ROWS or "level" not in frame.columns:
+        return None
+    rows = frame["level"].value_counts()
+    for levels in (("city", "district"), ("city",)):
+        if copies * rows.reindex(levels, fill_value=0).sum() <= EXCEL_ROWS:
+            break
+    return levels
+
+
 def write_table(frame: pd.DataFrame, folder: Path, name: str, parquet: bool = True) -> None:
-    """Parquet (complete) and a CSV copy that Excel can open: if the table has more rows than a worksheet,
-    the CSV keeps the coarser levels that fit (city and districts, or the city), and if even the city does not
-    fit, its first replications; the file name says which."""
+    """Parquet (complete) and a CSV copy that Excel can open: if the table has more rows than a worksheet, the
+    CSV keeps the coarser levels that fit (city and districts, or the city), and its file name says which."""
     if parquet:
         frame.to_parquet(folder / f"{name}.parquet", index=False)
-    csv = frame
-    if len(frame) > EXCEL_ROWS and "level" in frame.columns:
-        for levels in (("city", "district"), ("city",)):
-            csv = frame[frame["level"].isin(levels)]
-            if len(csv) <= EXCEL_ROWS:
-                break
-        name = f"{name}_{'_'.join(levels)}"
-        if len(csv) > EXCEL_ROWS and "replication" in csv.columns:
-            per_replication = len(csv) // csv["replication"].nunique()
-            kept = max(EXCEL_ROWS // per_replication, 1)
-            csv = csv[csv["replication"] < kept]
-            name = f"{name}_first_{kept}_replications"
-    csv.to_csv(folder / f"{name}.csv", index=False, encoding=CSV_ENCODING)
+    levels = _fitting_levels(frame)
+    if levels is not None:
+        frame, name = frame[frame["level"].isin(levels)], f"{name}_{'_'.join(levels)}"
+    frame.to_csv(folder / f"{name}.csv", index=False, encoding=CSV_ENCODING)
+
+
+def write_tidy(result: Result, folder: Path, name: str) -> None:
+    """The ``monthly`` or ``annual`` table, written one replication at a time so that memory does not grow
+    with the replications: Parquet complete; the CSV copy cut to fit a worksheet as ``write_table`` cuts, and
+    if even the city does not fit, to its first replications (the file name says so)."""
+    parts = result.tidy_parts(name)
+    first = next(parts)
+    levels = _fitting_levels(first, result.reps)
+    kept, csv_name = result.reps, name
+    if levels is not None:
+        csv_name = f"{name}_{'_'.join(levels)}"
+        rows = int(first["level"].isin(levels).sum())
+        if rows * result.reps > EXCEL_ROWS:
+            kept = max(EXCEL_ROWS // rows, 1)
+            csv_name = f"{csv_name}_first_{kept}_replications"
+    schema = pa.Table.from_pandas(first, preserve_index=False).schema
+    with pq.ParquetWriter(folder / f"{name}.parquet", schema) as parquet, \
+            (folder / f"{csv_name}.csv").open("w", encoding=CSV_ENCODING, newline="") as csv:
+        for replication, part in enumerate(itertools.chain([first], parts)):
+            parquet.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
+            if replication < kept:
+                kept_rows = part if levels is None else part[part["level"].isin(levels)]
+                kept_rows.to_csv(csv, index=False, header=replication == 0)
 
 
 def write_result(result: Result, folder: Path, started: datetime, command: list[str]) -> None:
     """Write every table and the manifest of ``result`` into ``folder``."""
-    write_table(result.monthly, folder, "monthly")
-    write_table(result.annual, folder, "annual")
+    write_tidy(result, folder, "monthly")
+    write_tidy(result, folder, "annual")
     write_table(result.summary(), folder, "summary", parquet=False)
     write_table(result.monthly_summary(), folder, "monthly_summary", parquet=False)
     write_table(result.parameters, folder, "parameters", parquet=False)

@@ -7,6 +7,7 @@ those aggregates. Tables are tidy: one row per (replication, period, level, geog
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -121,14 +122,31 @@ class Result:
     @cached_property
     def monthly(self) -> pd.DataFrame:
         """Tidy monthly table: replication, month, level, geography, indicator, value (city and districts)."""
-        return _tidy(self._monthly, "month", list(self.calendar.months), self.monthly_geographies)
+        return pd.concat(self.tidy_parts("monthly"), ignore_index=True)
 
     @cached_property
     def annual(self) -> pd.DataFrame:
-        """Tidy yearly table for city, districts and streets: stocks at the year's last month, flows summed."""
-        table = _tidy(self._annual, "year", list(self.calendar.years), self.annual_geographies)
-        table.insert(2, "month", table["year"].map(self.calendar.year_end_months).astype("category"))
-        return table
+        """Tidy yearly table for city, districts and streets: stocks at the year's last month, flows summed;
+        replication, year, month (the year's last), level, geography, indicator, value."""
+        return pd.concat(self.tidy_parts("annual"), ignore_index=True)
+
+    def tidy_parts(self, table: str) -> Iterator[pd.DataFrame]:
+        """The ``monthly`` or ``annual`` table one replication at a time, in order: a writer need not hold every
+        replication's rows at once (a province's annual table has ≈ 800,000 rows a replication)."""
+        if table == "monthly":
+            index = _index_frame(len(INDICATORS), list(self.calendar.months), self.monthly_geographies, "month")
+            values = self._monthly
+        elif table == "annual":
+            index = _index_frame(len(INDICATORS), list(self.calendar.years), self.annual_geographies, "year")
+            index.insert(1, "month", index["year"].map(self.calendar.year_end_months).astype("category"))
+            values = self._annual
+        else:
+            raise ValueError(f"no tidy table {table!r}; expected monthly or annual")
+        for replication, part in enumerate(values):
+            frame = index.copy()
+            frame.insert(0, "replication", np.full(len(index), replication, dtype=np.int32))
+            frame["value"] = part.ravel()
+            yield frame
 
     @cached_property
     def parameters(self) -> pd.DataFrame:
@@ -236,14 +254,4 @@ def _index_frame(n_indicators: int, periods: list, geographies: tuple[tuple[str,
         # Categorical from the start: replications repeat these columns, and strings would cost memory each time.
         "geography": pd.Categorical(np.tile(np.asarray(ids, dtype=object), n_indicators * n_periods),
                                     categories=list(dict.fromkeys(ids))),
-    })[["level", "geography", "indicator", period_name]]
-
-
-def _tidy(values: np.ndarray, period_name: str, periods: list, geographies: tuple[tuple[str, str], ...]
-          ) -> pd.DataFrame:
-    reps = values.shape[0]
-    index = _index_frame(values.shape[1], periods, geographies, period_name)
-    frame = pd.concat([index] * reps, ignore_index=True)
-    frame.insert(0, "replication", np.repeat(np.arange(reps, dtype=np.int32), len(index)))
-    frame["value"] = values.ravel()
-    return frame[["replication", period_name, "level", "geography", "indicator", "value"]]
+    })[[period_name, "level", "geography", "indicator"]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -60,6 +61,17 @@ def test_run_writes_a_complete_results_folder(tmp_path):
         city_births["p95"].iloc[0]
     streets = summary.query("level == 'street' and indicator == 'children_0_3'")
     assert set(streets["geography"]) == {"A1", "A2", "B1", "B2", "C1", "C2"} and "Street A1" in set(streets["name"])
+
+
+def test_tidy_tables_written_a_replication_at_a_time_equal_the_whole_tables(tmp_path, small):
+    result = sim.run(small, reps=3, seed=2)
+    output.save(result, tmp_path / "res", False, datetime.now(UTC), ["test"])
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "res" / "monthly.parquet"), result.monthly)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "res" / "annual.parquet"),
+                                  result.annual.astype({"year": "int64"}))  # Parquet keeps whole-number years plain
+    annual_csv = pd.read_csv(tmp_path / "res" / "annual.csv", encoding="utf-8-sig", dtype={"month": str})
+    as_read = {"replication": "int64", "year": "int64", "month": str, "level": str, "geography": str, "indicator": str}
+    pd.testing.assert_frame_equal(annual_csv, result.annual.astype(as_read))
 
 
 def test_same_seed_gives_identical_files(tmp_path):
