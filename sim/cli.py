@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,7 +80,8 @@ def main(
                                           help="Print the version and exit.")] = False,
 ) -> None:
     _state["debug"] = debug
-    signal.signal(signal.SIGTERM, _stop)
+    if threading.current_thread() is threading.main_thread():  # only the main thread may set a handler
+        signal.signal(signal.SIGTERM, _stop)
 
 
 def _stop(signum: int, frame: Any) -> None:
