@@ -116,6 +116,22 @@ def test_panel_charts_draw_into_the_given_axes(run_folder, compare_folder, sweep
         assert all(ax.lines or ax.patches or ax.collections for ax in axes)
 
 
+def test_tornado_range_labels_sit_clear_of_the_bars(sweep_folders, tmp_path):
+    folder = tmp_path / "oat"
+    shutil.copytree(sweep_folders["oat"], folder)
+    analysis = pd.read_csv(folder / "analysis.csv", encoding=CSV_ENCODING)
+    first = analysis.index[0]  # both runs below the base: the bars lie left of the base line
+    analysis.loc[first, ["output_low", "output_high"]] = analysis.loc[first, "output_base"] - [2.0, 1.0]
+    analysis.to_csv(folder / "analysis.csv", index=False, encoding=CSV_ENCODING)
+    figure = charts.tornado(charts.load(folder), language="en")
+    for ax in figure.axes:
+        base = ax.lines[0].get_xdata()[0]
+        for label in ax.texts:
+            row = label.xy[1]
+            ends = [bar.get_x() + max(bar.get_width(), 0) for bar in ax.patches if abs(bar.get_y() + 0.3 - row) < 1e-9]
+            assert label.xy[0] >= max([base, *ends]) - 1e-9, label.get_text()
+
+
 def _target_lines(ax) -> dict[str, float]:
     return {line.get_label(): line.get_ydata()[0] for line in ax.lines if line.get_label().startswith("Target")}
 

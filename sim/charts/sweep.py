@@ -58,9 +58,10 @@ def tornado(folder: SweepFolder, language: str = "zh", axes: Sequence[Axes] | No
             ax.barh(y, rows[column] * factor - base, left=base, height=0.6, color=style.PALETTE[i],
                     hatch=style.HATCHES[i + 1], edgecolor="white", label=word(key, language), zorder=2)
         ax.axvline(base, color="#222222", linewidth=1.2, label=word("legend.base", language))
-        for i, row in rows.iterrows():
-            ax.annotate(f"{row['low']:g} / {row['high']:g}", (max(row["output_low"], row["output_high"]) * factor, i),
-                        xytext=(4, 0), textcoords="offset points", va="center", fontsize=7, color="#444444")
+        for i, row in rows.iterrows():  # the range right of both bars and of the base line, clear of the bars
+            right = max(row["output_low"] * factor, row["output_high"] * factor, base)
+            ax.annotate(f"{row['low']:g} / {row['high']:g}", (right, i), xytext=(4, 0), textcoords="offset points",
+                        va="center", fontsize=7, color="#444444")
         _finish(ax, metric, rows, language, unit(name, language) if name in INDICATORS else metric)
     panels[0][0].figure.suptitle(word("title.tornado", language), fontweight="bold", x=0.01, ha="left")
     return panels[0][0].figure
