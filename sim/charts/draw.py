@@ -102,6 +102,14 @@ def y_label(ax: Axes, indicator: str, language: str) -> None:
     ax.set_ylabel(unit(indicator, language))
 
 
+def against_targets(ax: Axes, folder: RunFolder, indicator: str, language: str) -> list[float]:
+    """One city indicator with its band, the result's targets on it and its unit; the thresholds drawn."""
+    indicator_lines(ax, folder, [indicator], language)
+    thresholds = targets(ax, folder, indicator, language)
+    y_label(ax, indicator, language)
+    return thresholds
+
+
 def right_axis(ax: Axes) -> Axes:
     """A second y axis on the right for a series of another unit."""
     right = ax.twinx()

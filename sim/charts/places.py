@@ -25,9 +25,7 @@ def places_demand(folder: RunFolder, language: str = "zh", ax: Axes | None = Non
 def places_per_1000(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Figure:
     """Places per 1,000 residents with its band and the result's targets (4.5 by 2025-12 nationally)."""
     ax = style.axes(ax)
-    draw.indicator_lines(ax, folder, ["places_per_1000"], language)
-    thresholds = draw.targets(ax, folder, "places_per_1000", language)
-    draw.y_label(ax, "places_per_1000", language)
+    thresholds = draw.against_targets(ax, folder, "places_per_1000", language)
     ax.set_ylim(0, max([ax.get_ylim()[1], *(t * 1.15 for t in thresholds)]))
     return draw.finish_banded(ax, word("title.places_per_1000", language), language, ncols=2)
 
@@ -36,9 +34,7 @@ def places_per_1000(folder: RunFolder, language: str = "zh", ax: Axes | None = N
 def enrolment(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Figure:
     """Enrolment rate (left axis, %) and the waitlist (right axis, children)."""
     ax = style.axes(ax)
-    draw.indicator_lines(ax, folder, ["enrolment_rate"], language)
-    draw.targets(ax, folder, "enrolment_rate", language)
-    draw.y_label(ax, "enrolment_rate", language)
+    draw.against_targets(ax, folder, "enrolment_rate", language)
     ax.set_ylim(bottom=0)
     right = draw.right_axis(ax)
     draw.band_line(right, folder.city_monthly("waitlist"), 1.0, label("waitlist", language), 1)
@@ -70,13 +66,11 @@ def staff(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Fi
 def certification(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Figure:
     """The certified share of carers against the mandate's target (持证上岗) and the month it takes effect."""
     ax = style.axes(ax)
-    draw.indicator_lines(ax, folder, ["certification_rate"], language)
-    draw.targets(ax, folder, "certification_rate", language)
+    draw.against_targets(ax, folder, "certification_rate", language)
     mandate = (folder.scenario.get("policies") or {}).get("certification_mandate")
     if mandate:
         ax.axvline(draw.months([mandate["effective"]])[0], color="#333333", linestyle="-.", linewidth=1.2,
                    label=word("legend.mandate", language) + f" ({mandate['effective']})")
-    draw.y_label(ax, "certification_rate", language)
     ax.set_ylim(0, 105)
     return draw.finish_banded(ax, word("title.certification", language), language, ncols=2)
 
@@ -85,8 +79,6 @@ def certification(folder: RunFolder, language: str = "zh", ax: Axes | None = Non
 def street_centres(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Figure:
     """Share of urban streets with a community inclusive centre, against the every-street target."""
     ax = style.axes(ax)
-    draw.indicator_lines(ax, folder, ["streets_with_centre_share"], language)
-    draw.targets(ax, folder, "streets_with_centre_share", language)
-    draw.y_label(ax, "streets_with_centre_share", language)
+    draw.against_targets(ax, folder, "streets_with_centre_share", language)
     ax.set_ylim(0, 105)
     return draw.finish_banded(ax, word("title.street_centres", language), language, ncols=2)
