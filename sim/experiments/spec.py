@@ -156,14 +156,18 @@ def _check(given: dict[str, _Given], source: str) -> SweepSpec:
     return SweepSpec(base, method, None if method == "oat" else n, tuple(parameters), tuple(found_metrics), reps, seed)
 
 
-def _parameters(item: _Given | None, base: BaseScenario, source: str, problems: list[Problem]) -> list[Parameter]:
+def _listed(item: _Given | None, source: str, problems: list[Problem], missing: str, key: str) -> list:
+    """The items given (options or a spec's list), or none with ``missing`` as the problem."""
     if item is None or not isinstance(item.value, list) or not item.value:
-        where = item.where if item is not None else source
-        problems.append(Problem(where, "no parameters: give --param KEY=LO:HI, or in a sweep spec "
-                                       "parameters: {KEY: [LO, HI]}", "parameters"))
+        problems.append(Problem(item.where if item is not None else source, missing, key))
         return []
+    return item.value
+
+
+def _parameters(item: _Given | None, base: BaseScenario, source: str, problems: list[Problem]) -> list[Parameter]:
     found, seen = [], set()
-    for key, bounds, where in item.value:
+    for key, bounds, where in _listed(item, source, problems, "no parameters: give --param KEY=LO:HI, or in a "
+                                      "sweep spec parameters: {KEY: [LO, HI]}", "parameters"):
         if bounds is None:
             problems.append(Problem(where, "expected [LO, HI] or {low: LO, high: HI}", f"parameters.{key}"))
         elif key in seen:
@@ -179,13 +183,9 @@ def _parameters(item: _Given | None, base: BaseScenario, source: str, problems: 
 
 
 def _metrics(item: _Given | None, calendar: Calendar, source: str, problems: list[Problem]) -> list[Metric]:
-    if item is None or not isinstance(item.value, list) or not item.value:
-        where = item.where if item is not None else source
-        problems.append(Problem(where, "no metrics: give --metric INDICATOR@YYYY-MM, or in a sweep spec "
-                                       "metrics: [INDICATOR@YYYY-MM, …]", "metrics"))
-        return []
     found = []
-    for text, where in item.value:
+    for text, where in _listed(item, source, problems, "no metrics: give --metric INDICATOR@YYYY-MM, or in a "
+                               "sweep spec metrics: [INDICATOR@YYYY-MM, …]", "metrics"):
         metric = parse_metric(text, calendar, where)
         if isinstance(metric, Problem):
             problems.append(metric)
