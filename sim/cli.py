@@ -161,8 +161,14 @@ def run(
     print_binding(result)
     for note in result.notes():
         out_console.print(f"note: {note}", markup=False, soft_wrap=True)
+    _print_where(out, f"Brief and charts: tuoyu report {out} [--lang en]")
+
+
+def _print_where(out: Path, next_step: str | None = None) -> None:
+    """Where the results are, and the command that turns them into charts."""
     out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
-    out_console.print(f"Brief and charts: tuoyu report {out} [--lang en]", markup=False, soft_wrap=True)
+    if next_step:
+        out_console.print(next_step, markup=False, soft_wrap=True)
 
 
 def _output_folder(out: Path | None, resume: Path | None, default: Path) -> Path:
@@ -199,8 +205,7 @@ def compare(
                               force=force, workers=workers, scheduler=scheduler, started=bar.started,
                               progress=bar.update)
     print_comparison(outcome)
-    out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
-    out_console.print(f"Brief and charts: tuoyu report {out} [--lang en]", markup=False, soft_wrap=True)
+    _print_where(out, f"Brief and charts: tuoyu report {out} [--lang en]")
 
 
 @app.command(short_help="Sensitivity sweep over scenario parameters.")
@@ -247,8 +252,7 @@ def sweep(
         outcome = run_sweep(spec, out, ["tuoyu", *sys.argv[1:]], resume=resume is not None, force=force,
                             workers=workers, scheduler=scheduler, started=bar.started, progress=bar.update)
     print_analysis(spec.method, outcome)
-    out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
-    out_console.print(f"Charts: tuoyu chart {out} [--lang en]", markup=False, soft_wrap=True)
+    _print_where(out, f"Charts: tuoyu chart {out} [--lang en]")
 
 
 @app.command(short_help="Fit scenario parameters to observed statistics; write an overlay and a fit chart.")
@@ -286,7 +290,7 @@ def calibrate(
         outcome = run_calibration(spec, out, ["tuoyu", *sys.argv[1:]], resume=resume is not None, force=force,
                                   workers=workers, scheduler=scheduler, progress=update)
     print_calibration(outcome)
-    out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
+    _print_where(out)
 
 
 @app.command(short_help="List indicators: kind, unit, label.")
