@@ -1,6 +1,6 @@
 """A calibration from spec to folder: search, then run the fitted scenario once more to show the fit.
 
-Folder (see the README): manifest.json (kind "calibration"), evaluations.csv (a line per evaluation, as it
+Folder (see docs/calibration.md): manifest.json (kind "calibration"), evaluations.csv (a line per evaluation, as it
 finishes), fitted.csv, overlay.yaml, fit.csv, fit_series.csv, backtest.csv (if the spec has a backtest) and
 the fit chart fit_<language>.png.
 """

@@ -4,7 +4,7 @@ Replication r of every scenario uses the same random streams (root seed, r), so 
 scenarios' replication r is the policy's effect with the noise they share taken out; its spread across
 replications is far narrower than the spread of either scenario.
 
-Folder (see the README): manifest.json; scenarios/<name>/ an ordinary run folder per scenario;
+Folder (see docs/experiments.md): manifest.json; scenarios/<name>/ an ordinary run folder per scenario;
 comparison.csv, differences.csv and targets.csv. While running, finished replications are kept one file
 each under replications/<name>/ so that an interrupted comparison resumes where it stopped.
 """

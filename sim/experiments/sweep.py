@@ -1,6 +1,6 @@
 """``tuoyu sweep``: run a scenario at many parameter points, stream the results, analyse their sensitivity.
 
-Folder (see the README): manifest.json, plan.csv (written first), runs.csv (a line per finished point,
+Folder (see docs/experiments.md): manifest.json, plan.csv (written first), runs.csv (a line per finished point,
 in the order they finish; sorted by run and copied to runs.parquet at the end), analysis.csv.
 """
 
