@@ -12,17 +12,10 @@ import pandas as pd
 
 from sim.indicators import INDICATORS
 from sim.results import Result
+from sim.scenario.policy_schema import levers
 
-LEVER_ITEMS = {
-    "public_build": ("public_construction",),
-    "public_expansion": ("public_expansion",),
-    "street_centres": ("street_centre_capital", "street_centre_operating"),
-    "existing_area_quota": ("community_retrofit",),
-    "kindergarten_classes": ("kindergarten_conversion",),
-    "purchased_services": ("purchased_services",),
-    "family_points": ("family_points",),
-    "new_housing_quota": (),  # developers build the places
-}
+# Levers that add places, with the spending items that pay for them (none: developers build new housing's places).
+LEVER_ITEMS = {name: tuple(item.name for item in lever.items) for name, lever in levers().items() if lever.adds_places}
 
 
 def _periods(result: Result) -> list[tuple[str, slice]]:

@@ -30,18 +30,18 @@ def test_staff_stocks_conserve_every_month():
 def test_after_the_mandate_usable_places_are_covered_by_certified_carers():
     scenario = sim.load_scenario(NO_TRAINING)
     spec, streams = drawn(scenario)
-    env, market, _, _, _ = build(spec, scenario.city, streams)
+    env, _, state, _ = build(spec, scenario.city, streams)
     first = month_number(spec.policies.certification_mandate.effective) - month_number(spec.horizon.start)
     failures = []
 
     def check():
         while True:
             if env.now >= first:
-                providers = market.providers
+                providers = state.providers
                 n = providers.n
                 open_now = np.isin(providers.status[:n], (OPEN, RECTIFYING))
                 usable = np.zeros((n, len(CLASS_SIZE)))
-                usable[: len(market.usable)] = market.usable[:n]  # entrants of this month have none yet
+                usable[: len(state.usable)] = state.usable[:n]  # entrants of this month have none yet
                 needed = staff_for(usable, spec.workforce.min_carers_per_open_class)
                 if (needed[open_now] > providers.certified[:n][open_now] + 1e-9).any():
                     failures.append(env.now)
@@ -95,9 +95,9 @@ def test_new_providers_open_only_when_staffed():
                                                      "policies.quality_evaluation.fail_share=0",
                                                      "horizon.end=2025-12"])
     spec, streams = drawn(scenario)
-    env, market, _, _, _ = build(spec, scenario.city, streams)
+    env, _, state, _ = build(spec, scenario.city, streams)
     env.run(until=spec.horizon.months)
-    providers = market.providers
+    providers = state.providers
     new = providers.origin[: providers.n] != 0
     opened = new & (providers.opened[: providers.n] >= 0)
     places = providers.classes[: providers.n] @ CLASS_SIZE

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from sim.charts import draw, style
 from sim.charts.folders import RunFolder
 from sim.charts.words import axis_label, label, word
-from sim.indicators import DESERT_CHILDREN_PER_PLACE
+from sim.model.lifecycle import DESERT_CHILDREN_PER_PLACE
 
 
 @style.chart
