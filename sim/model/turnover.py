@@ -86,7 +86,7 @@ def settle(ctx: Context, state: State) -> None:
         rate = payment.rate()
         if rate:
             eligible = licensed & payment.eligible.mask(providers)
-            relief = relief + rate
+            relief = relief + eligible * rate
             spending.request_many(t, payment.item, street, places * rate * eligible, everyone)
     staff = providers.certified[:n] + providers.uncertified[:n]
     cost = monthly_cost(staff, places, ctx.spec.providers.economics, ctx.spec.workforce.carer_wage_yuan_per_month,
