@@ -128,6 +128,9 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               "新进入的民办机构数"),
     *(Indicator(f"places_added_{origin}", "flow", "places", "个", f"Places added: {origin_label(origin, 'en')}",
                 f"新增托位：{origin_label(origin, 'zh')}") for origin in place_origins()),
+    *(Indicator(f"opening_payments_{origin}", "flow", "yuan", "元",
+                f"Paid at opening for places added: {origin_label(origin, 'en')}",
+                f"新增托位开办时补贴：{origin_label(origin, 'zh')}") for origin in place_origins()),
     Indicator("places_added", "flow", "places", "个", "Places added by openings and new classes", "新增托位合计"),
     *(Indicator(f"spend_{item.name}", "flow", "yuan", "元", f"Spending: {item.label_en}", f"支出：{item.label_zh}")
       for item in spending_items() if not item.transfer),

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 DESERT_CHILDREN_PER_PLACE = 3.0  # a street with more children under 3 per licensed place is a "childcare desert"
 
-FLOWS = ("openings", "closures", "displaced", "places_added", *(f"places_added_{origin}" for origin in ORIGINS[1:]))
+FLOWS = ("openings", "closures", "displaced", "places_added", *(f"places_added_{origin}" for origin in ORIGINS[1:]),
+         *(f"opening_payments_{origin}" for origin in ORIGINS[1:]))
 RECORDS = ("places_licensed", "places_inclusive", "providers_open", "streets_with_centre", "urban_streets",
            "childcare_desert", *(f"places_{name}" for name in TYPES), *(f"places_{band}" for band in BANDS))
 
@@ -102,10 +103,14 @@ def open_staffed(ctx: Context, state: State) -> None:
         providers.opened[i] = ctx.month
         state.flows["openings"][providers.street[i]] += 1
         places = float(providers.classes[i] @ CLASS_SIZE)
-        count_added(state, int(i), places, ORIGINS[providers.origin[i]])
+        origin = ORIGINS[providers.origin[i]]
+        count_added(state, int(i), places, origin)
         for payment in at_opening:
             if payment.eligible.covers(TYPES[providers.type[i]], bool(providers.inclusive[i])):
-                ctx.spending.request(ctx.month, payment.item, int(providers.street[i]), places * payment.rate(), int(i))
+                amount = places * payment.rate()
+                ctx.spending.request(ctx.month, payment.item, int(providers.street[i]), amount, int(i))
+                if origin != "existing":  # part of what the lever's (or private entry's) new places cost
+                    state.flows[f"opening_payments_{origin}"][providers.street[i]] += amount
     state.awaiting_staff = ready[~staffed].tolist()
     state.capacity = providers.capacity()
 
