@@ -6,10 +6,11 @@ provider or project). Speech sections are given as 二(一), 三(一)一 … so 
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from sim.scenario.city import PROVIDER_TYPES
 from sim.scenario.lever_info import LeverInfo, SpendingItem
 from sim.scenario.market_schema import ClassCounts
 from sim.scenario.months import Month
@@ -74,14 +75,20 @@ class PublicExpansion(StrictModel):
 
 class ConstructionSubsidy(Dated):
     """三(一)一 One-time construction subsidy per new inclusive place (每个普惠托位一次性建设补贴), paid when the
-    place opens; raises private inclusive entry. Central 10,000 yuan per place (普惠托育服务专项行动,
-    unverified)."""
+    places of an eligible provider open; raises private inclusive entry. Central 10,000 yuan per place
+    (普惠托育服务专项行动, unverified). The speech gives it to 社会力量 (private providers of inclusive places);
+    publicly built places are paid for by their own lever."""
 
     lever: ClassVar[LeverInfo] = LeverInfo("三(一)一", "普惠托位建设补贴", "Construction subsidy per inclusive place", (
         SpendingItem("construction_subsidy", "普惠托位建设补贴", "construction subsidy for inclusive places",
                      "inclusive providers when their places open"),))
 
     yuan_per_place: NonNegative = 10000.0
+    eligible_types: list[Literal[PROVIDER_TYPES]] = Field(
+        default_factory=lambda: ["private_inclusive"],
+        description="Provider types whose new inclusive places receive it: the speech's 社会力量, private "
+                    "inclusive providers (entrants, and those in the city's file still being built). Add "
+                    "community_centre, kindergarten_class, public … to pay it on places the government builds too.")
 
 
 class NewHousingQuota(StrictModel):

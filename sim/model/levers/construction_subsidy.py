@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def eligible(settings: ConstructionSubsidy) -> dict[str, Eligible]:
-    return {"construction_subsidy": Eligible(inclusive_only=True)}
+    return {"construction_subsidy": Eligible(tuple(settings.eligible_types), inclusive_only=True)}
 
 
 def install(ctx: Context, state: State, settings: ConstructionSubsidy) -> None:
