@@ -32,6 +32,24 @@ from sim.scenario.schema import ScenarioSpec
 
 Step = Callable[[Context, State], None]
 
+# Indicators each mechanism records at month end, and the flows it adds up during the month.
+RECORDERS = (lifecycle, enrolment, waitlist, demand, workforce)
+FLOWS = (*waitlist.FLOWS, *matching.FLOWS, *enrolment.FLOWS, *lifecycle.FLOWS, *turnover.FLOWS, *workforce.FLOWS)
+
+
+def record(ctx: Context, state: State) -> None:
+    """The month's indicators by street: each mechanism's stocks, the month's flows, payments waiting for money.
+    A budget's December lapse follows, after the balances were read."""
+    values: dict[str, np.ndarray] = {}
+    for mechanism in RECORDERS:
+        values.update(mechanism.record(ctx, state))
+    values.update(state.flows.take())  # next month's flows start now: openings come before the month's steps
+    values["spend_deferred"] = ctx.spending.pending.copy()
+    if ctx.spending.funds is not None:
+        ctx.spending.funds.year_end()
+    ctx.record.add(ctx.month, **values)
+
+
 # The order of a month (after the events due at its start).
 MONTH: tuple[tuple[str, Step], ...] = (
     ("population: births, deaths, migration, new housing, ageing", population.step),
@@ -51,12 +69,8 @@ MONTH: tuple[tuple[str, Step], ...] = (
     ("providers' accounts are settled; payments requested", turnover.settle),
     ("private providers with sustained losses or low occupancy close", turnover.close_losers),
     ("private providers enter", turnover.enter),
-    ("indicators are recorded", lambda ctx, state: record(ctx, state)),
+    ("indicators are recorded; a budget's December lapse", record),
 )
-
-# Indicators each mechanism records at month end, and the flows it adds up during the month.
-RECORDERS = (lifecycle, enrolment, waitlist, demand, workforce)
-FLOWS = (*waitlist.FLOWS, *matching.FLOWS, *enrolment.FLOWS, *lifecycle.FLOWS, *turnover.FLOWS, *workforce.FLOWS)
 
 
 def recorded() -> tuple[str, ...]:
@@ -108,19 +122,6 @@ class Environment(simpy.Environment):
         for generator in self.generators:
             generator.close()
         self.generators.clear()
-
-
-def record(ctx: Context, state: State) -> None:
-    """The month's indicators by street: each mechanism's stocks, the month's flows, payments waiting for money.
-    A budget's December lapse follows, after the balances were read."""
-    values: dict[str, np.ndarray] = {}
-    for mechanism in RECORDERS:
-        values.update(mechanism.record(ctx, state))
-    values.update(state.flows.take())  # next month's flows start now: openings come before the month's steps
-    values["spend_deferred"] = ctx.spending.pending.copy()
-    if ctx.spending.funds is not None:
-        ctx.spending.funds.year_end()
-    ctx.record.add(ctx.month, **values)
 
 
 def months(ctx: Context, state: State, plan: tuple[tuple[str, Step], ...] = MONTH
