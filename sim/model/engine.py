@@ -73,6 +73,29 @@ MONTH: tuple[tuple[str, Step], ...] = (
 )
 
 
+# The months before the start while the market warms up: the population and the providers stay as the data
+# give them (no births, lifecycle, entry, exit, levers or money) and nothing is recorded.
+WARM_UP: tuple[tuple[str, Step], ...] = tuple(
+    (name, step) for name, step in MONTH
+    if step not in (population.step, lifecycle.open_staffed, turnover.settle, turnover.close_losers, turnover.enter,
+                    record))
+
+
+def warm_up(ctx: Context, state: State, months: int) -> None:
+    """Run ``WARM_UP`` for ``months`` months before the start (t = −months … −1, with their own random numbers,
+    common to every scenario with the same seed: levers are not installed yet), then discard its flows. The
+    market starts empty, its providers staffed for the headroom they keep: families ask, are placed, and
+    providers hire for the children they take, so the market grows into the state its own dynamics hold (an
+    arbitrary start, staff for half the places say, would take years to leave: carers leave at ≈ 2% a month)."""
+    workforce.staff_initial(ctx, state)
+    for ctx.offset in range(-months, 0):
+        for _, step in WARM_UP:
+            step(ctx, state)
+    ctx.offset = 0
+    workforce.certify_share(ctx, state)
+    state.flows.take()
+
+
 def recorded() -> tuple[str, ...]:
     """Every stock and flow a replication records, by street and month."""
     return (*population.RECORDS, *(name for mechanism in RECORDERS for name in mechanism.RECORDS), *FLOWS,
@@ -82,7 +105,8 @@ def recorded() -> tuple[str, ...]:
 
 @dataclass
 class Simulation:
-    """One replication's output: ``values[indicator]`` (months × streets), the initial stocks by street, and
+    """One replication's output: ``values[indicator]`` (months × streets), the stocks at the start by street
+    (residents, children, children in care after the warm-up), and
     the payments as ledger rows (month, fund, item, street, provider, yuan) when kept, and the funds' accounts."""
 
     values: dict[str, np.ndarray]
@@ -159,8 +183,9 @@ def build(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = 
         lifecycle.add_existing(ctx, state, seed)
     state.capacity = state.providers.capacity()
     state.enrolled_bands = state.providers.enrolled_by_band()
-    workforce.staff_initial(ctx, state)
     state.usable = state.capacity.copy()
+    warm_up(ctx, state, spec.warm_start.burn_in_months)
+    initial["enrolled"] = enrolment.record(ctx, state)["enrolled"]
     install_levers(ctx, state)
     env.process(months(ctx, state, plan))
     return env, ctx, state, initial

@@ -92,6 +92,7 @@ class Context:
     city_share: np.ndarray  # each street's share of the city's residents
     hooks: Hooks = field(default_factory=Hooks)
     events: dict[tuple[str, int], int] = field(default_factory=dict)
+    offset: int = 0  # months before the start while the market warms up (negative), then 0
 
     def __post_init__(self) -> None:
         self.start = month_number(self.spec.horizon.start)
@@ -99,7 +100,8 @@ class Context:
 
     @property
     def month(self) -> int:
-        return int(self.env.now)
+        """Months since the start (negative while the market warms up before it)."""
+        return int(self.env.now) + self.offset
 
     def calendar_month(self, t: int | None = None) -> int:
         return self.start + (self.month if t is None else t)

@@ -74,14 +74,25 @@ def required_share(ctx: Context) -> float:
 
 
 def staff_initial(ctx: Context, state: State) -> None:
-    """Carers for the initial staffed share of every open provider's places; job-seekers in proportion."""
+    """Every licensed provider employs the carers for its children plus headroom (at the start of the warm-up:
+    the headroom), the assumed share of them certified; job-seekers in proportion."""
     providers, settings = state.providers, ctx.spec.workforce
     n = providers.n
-    staff = staff_for(state.capacity * settings.initial_staffed_share_of_places, settings.min_carers_per_open_class)
+    staff = staff_for(planned(ctx, state.capacity, state.enrolled_bands), settings.min_carers_per_open_class)
     providers.certified[:n] = np.round(staff * settings.initial_certified_share)
     providers.uncertified[:n] = staff - providers.certified[:n]
     employed = np.bincount(providers.district, staff, minlength=ctx.city.n_districts)
     state.staff.job_seekers = np.round(employed * settings.initial_job_seekers_share)
+
+
+def certify_share(ctx: Context, state: State) -> None:
+    """The carers employed at the start hold certificates in the scenario's share (a city may know its rate from
+    its information platform; the warm-up decides how many carers there are, not that)."""
+    providers = state.providers
+    n = providers.n
+    employed = providers.certified[:n] + providers.uncertified[:n]
+    providers.certified[:n] = np.round(employed * ctx.spec.workforce.initial_certified_share)
+    providers.uncertified[:n] = employed - providers.certified[:n]
 
 
 def _by_street(ctx: Context, state: State, provider_values: np.ndarray) -> np.ndarray:

@@ -20,11 +20,11 @@ from sim.scenario.params import NonNegative, Share, StrictModel, WholeNumber, pa
 class Workforce(StrictModel):
     """Carers by provider (certified / uncertified), certified job-seekers and trainees by district."""
 
-    initial_staffed_share_of_places: Share = Field(
-        0.55, description="Assumption: at the start providers employ the carers for this share of their places "
-                          "(about their occupancy, 40–60%: survey estimate).")
-    initial_certified_share: Share = Field(0.6, description="Assumption: certification rate at the start "
-                                                            "(not found in the sourced facts).")
+    initial_certified_share: Share = Field(0.6, description="Assumption: certification rate of the carers "
+                                                            "employed at the start (not found in the sourced "
+                                                            "facts; a city may know it from its information "
+                                                            "platform). The warm-up sets how many carers there "
+                                                            "are, this share how many of them are certified.")
     initial_job_seekers_share: Share = Field(
         0.05, description="Assumption: certified carers looking for work, as a share of those employed.")
     carer_wage_yuan_per_month: NonNegative = Field(
