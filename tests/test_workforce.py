@@ -105,3 +105,27 @@ def test_new_providers_open_only_when_staffed():
     # Without job-seekers, graduates, uncertified hires or closures nobody can staff a new centre: none opens.
     assert new.any() and not opened.any()
     assert (staff[new] == 0).all() and (places[new] > 0).all()
+
+
+def test_a_provider_added_leaves_the_other_providers_draws_alone(small):
+    """Common random numbers: each provider's attrition and hiring draws are its own, so a new provider (a
+    lever's, say) changes nothing for the others in that month."""
+    from sim.model import workforce
+    from sim.model.lifecycle import new_provider
+
+    def one_month(extra: bool):
+        spec, streams = drawn(small, seed=3)
+        _, ctx, state, _ = build(spec, small.city, streams)
+        n = state.providers.n
+        if extra:
+            new_provider(ctx, state, 0, "public", True, 1200.0, [0, 1, 1, 0], "public_build", None)
+            state.providers.status[n] = OPEN
+            state.providers.uncertified[n] = 5
+            state.capacity, state.enrolled_bands = state.providers.capacity(), state.providers.enrolled_by_band()
+        workforce.leave(ctx, state)
+        workforce.hire(ctx, state)
+        return state.providers.certified[:n].copy(), state.providers.uncertified[:n].copy()
+
+    without, with_extra = one_month(False), one_month(True)
+    np.testing.assert_array_equal(without[0], with_extra[0])
+    np.testing.assert_array_equal(without[1], with_extra[1])

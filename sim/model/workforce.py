@@ -106,15 +106,16 @@ def leave(ctx: Context, state: State) -> None:
     n = providers.n
     wage_factor = (settings.carer_wage_yuan_per_month / max(settings.reference_wage_yuan_per_month, 1e-9)) \
         ** -settings.attrition_wage_elasticity
-    u = ctx.uniforms("attrition", (3, n))
-    leaving_certified = binomial(u[0], providers.certified[:n],
+    # One draw per provider and kind, so that a provider added elsewhere leaves everyone else's numbers alone.
+    leaving_certified = binomial(ctx.uniforms("attrition, certified", n), providers.certified[:n],
                                  min(settings.certified_attrition_per_month_share * wage_factor, 1))
-    leaving_uncertified = binomial(u[1], providers.uncertified[:n],
+    leaving_uncertified = binomial(ctx.uniforms("attrition, uncertified", n), providers.uncertified[:n],
                                    min(settings.uncertified_attrition_per_month_share * wage_factor, 1))
     providers.certified[:n] -= leaving_certified
     providers.uncertified[:n] -= leaving_uncertified
     state.flows["staff_attrition"] += _by_street(ctx, state, leaving_certified + leaving_uncertified)
-    certifying = binomial(u[2], providers.uncertified[:n], settings.self_certification_per_month_share)
+    certifying = binomial(ctx.uniforms("self-certification", n), providers.uncertified[:n],
+                          settings.self_certification_per_month_share)
     providers.uncertified[:n] -= certifying
     providers.certified[:n] += certifying
     state.flows["staff_certified_new"] += _by_street(ctx, state, certifying)
@@ -141,9 +142,10 @@ def planned(ctx: Context, capacity: np.ndarray, enrolled: np.ndarray) -> np.ndar
     return np.minimum(capacity, enrolled + ctx.spec.workforce.hiring_headroom_share * capacity)
 
 
-def _hire(ctx: Context, state: State, who: np.ndarray, wanted: np.ndarray) -> None:
+def _hire(ctx: Context, state: State, who: np.ndarray, wanted: np.ndarray, draw: str) -> None:
     """Fill providers' vacancies (``wanted`` carers who count, for providers ``who``): certified job-seekers of
-    the district first, then uncertified carers for part of what is left while they still count."""
+    the district first, then uncertified carers for part of what is left while they still count. ``draw``
+    names the random numbers, one per provider (by its index, so others opening or closing leave them alone)."""
     settings, providers, pools = ctx.spec.workforce, state.providers, state.staff
     share = required_share(ctx)
     # Providers want carers who count: under the mandate, uncertified ones no longer fill a vacancy.
@@ -156,7 +158,7 @@ def _hire(ctx: Context, state: State, who: np.ndarray, wanted: np.ndarray) -> No
     pools.job_seekers -= np.bincount(district, certified, minlength=len(pools.job_seekers))
     providers.certified[who] += certified
     rest = (vacancies - certified) * settings.uncertified_hiring_share * (1 - share)
-    uncertified = np.floor(rest + ctx.uniforms("hiring", len(who)))
+    uncertified = np.floor(rest + ctx.uniforms(draw, providers.n)[who])
     providers.uncertified[who] += uncertified
     street = providers.street[who]
     state.flows["staff_hired_certified"] += np.bincount(street, certified, minlength=ctx.city.n_streets)
@@ -167,7 +169,7 @@ def hire(ctx: Context, state: State) -> None:
     """Licensed providers hire for their children plus headroom."""
     who = np.flatnonzero(state.providers.licensed())
     wanted = staff_for(planned(ctx, state.capacity, state.enrolled_bands), ctx.spec.workforce.min_carers_per_open_class)
-    _hire(ctx, state, who, wanted[who])
+    _hire(ctx, state, who, wanted[who], "hiring")
 
 
 def cover(ctx: Context, state: State) -> None:
@@ -212,7 +214,7 @@ def staff_to_open(ctx: Context, state: State, ready: np.ndarray) -> np.ndarray:
     settings, providers = ctx.spec.workforce, state.providers
     wanted = staff_for(providers.classes[ready] * CLASS_SIZE * settings.opening_staffed_share,
                        settings.min_carers_per_open_class)
-    _hire(ctx, state, ready, wanted)
+    _hire(ctx, state, ready, wanted, "hiring to open")
     counting = counted(providers.certified[ready], providers.uncertified[ready], required_share(ctx))
     return counting >= wanted - 1e-9
 

@@ -23,7 +23,7 @@ def install(ctx: Context, state: State, settings: QualityEvaluation) -> None:
     def evaluate() -> None:
         providers = state.providers
         n = providers.n
-        u_fail, u_close = ctx.uniforms("evaluation", (2, n))
+        u_fail, u_close = ctx.uniforms("evaluation", n), ctx.uniforms("evaluation, closure", n)
         evaluated = providers.status[:n] == OPEN
         failed = evaluated & (u_fail < settings.fail_share)
         closing = failed & providers.is_type(*PRIVATE_TYPES) & (u_close < settings.close_share_if_failed)
