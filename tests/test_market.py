@@ -54,9 +54,9 @@ def run_checked(scenario: sim.Scenario, seed: int = 1, rep: int = 0) -> list[str
             staff = np.concatenate([providers.certified[:n], providers.uncertified[:n], state.staff.job_seekers])
             if (staff < 0).any() or (staff % 1 != 0).any():
                 failures.append(f"month {env.now}: staff must be whole people, not negative")
-            if (state.waiting > state.engaged + 1e-9).any() or (state.engaged > state.population.children
-                                                                   + 1e-9).any():
-                failures.append(f"month {env.now}: waiting > engaged > children broken")
+            if (state.waiting + state.hidden > state.engaged + 1e-9).any() or (state.hidden < 0).any() or (
+                    state.engaged > state.population.children + 1e-9).any():
+                failures.append(f"month {env.now}: waiting + hidden ≤ engaged ≤ children broken")
             yield env.timeout(1)
 
     env.process(check())

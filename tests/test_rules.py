@@ -155,16 +155,28 @@ def test_families_leaving_the_waitlist_take_their_share_of_the_months_waited():
 
 
 def test_waiting_families_age_with_their_children_and_leave_with_those_who_died_or_moved():
-    """Waiting 2, 3, 1 at ages 0–2 (engaged 4, 3, 2), children now 5, 4, 1 after ageing: the 2 waiting move to
-    age 1 with their months; of the 3 at age 1 only 1 child is left at age 2, so 1 family keeps waiting with a
-    third of their months; the 1 waiting at the last age leaves (aged out)."""
+    """Waiting 2, 3, 1 at ages 0–2 (engaged 4, 3, 2; hidden 1, 0, 1), children now 5, 4, 1 after ageing: the 2
+    waiting move to age 1 with their months, the hidden one with them; of the 3 at age 1 only 1 child is left at
+    age 2, so 1 family keeps waiting with a third of their months; the 1 waiting and the 1 hidden at the last
+    age leave (aged out)."""
     waiting, engaged = np.array([[2.0, 3.0, 1.0]]), np.array([[4.0, 3.0, 2.0]])
-    wait_months = np.array([[2.0, 6.0, 1.0]])
-    aged_out = age_waitlist(waiting, engaged, wait_months, np.array([[5.0, 4.0, 1.0]]))
+    wait_months, hidden = np.array([[2.0, 6.0, 1.0]]), np.array([[1.0, 0.0, 1.0]])
+    aged_out, hidden_left = age_waitlist(waiting, engaged, wait_months, hidden, np.array([[5.0, 4.0, 1.0]]))
     np.testing.assert_array_equal(waiting, [[0, 2, 1]])
     np.testing.assert_array_equal(engaged, [[0, 4, 1]])
     np.testing.assert_array_equal(wait_months, [[0, 2, 2]])
-    assert aged_out[0] == 1
+    np.testing.assert_array_equal(hidden, [[0, 1, 0]])
+    assert aged_out[0] == 1 and hidden_left[0] == 1
+
+
+def test_hidden_families_leave_when_their_child_dies_or_moves_before_waiting_ones():
+    """Engaged 3 at age 0 (1 waiting, 2 hidden) but only 2 children left at age 1: the waiting family stays,
+    one hidden family leaves with the child who is gone."""
+    waiting, engaged, hidden = np.array([[1.0, 0.0]]), np.array([[3.0, 0.0]]), np.array([[2.0, 0.0]])
+    _, hidden_left = age_waitlist(waiting, engaged, np.zeros((1, 2)), hidden, np.array([[0.0, 2.0]]))
+    np.testing.assert_array_equal(waiting, [[0, 1]])
+    np.testing.assert_array_equal(hidden, [[0, 1]])
+    assert hidden_left[0] == 1
 
 
 def move_up_one(children: dict[tuple[int, int], float], capacity: list[float], band: str = "infant"):
@@ -204,3 +216,26 @@ def test_drop_outs_take_the_oldest_children_first():
     remove_oldest(enrolled, np.array([3.0]), by_band)
     assert enrolled[0, OLDER].sum() == 0 and enrolled[0, TODDLER, 13] == 1
     np.testing.assert_array_equal(by_band, enrolled.sum(axis=2))
+
+
+def test_providers_hire_for_the_waiting_children_they_could_take():
+    """Street 0 has five toddlers waiting (12–23 months) and two providers with 4 and 6 free 托小班 places: they
+    expect 2 and 3 of them; a provider with one free place alone in street 1, where five wait, expects one; a
+    provider in a street where nobody waits expects none."""
+    from types import SimpleNamespace
+
+    from sim.model.providers import Providers
+    from sim.model.workforce import queued
+
+    providers = Providers(np.array([0, 0, 0]))
+    for street in (0, 0, 1, 2):
+        providers.add(street, "public", True, 1200.0, [0, 1, 0, 0], "existing")
+    capacity = np.zeros((4, len(BANDS)))
+    capacity[:, TODDLER] = 15
+    enrolled = capacity.copy()
+    enrolled[:, TODDLER] -= [4, 6, 1, 3]
+    waiting = waiting_at({14: 2, 20: 3}, streets=3) + waiting_at({13: 5}, streets=3, street=1)
+    state = SimpleNamespace(providers=providers, capacity=capacity, enrolled_bands=enrolled, waiting=waiting)
+    ctx = SimpleNamespace(city=SimpleNamespace(n_streets=3))
+    np.testing.assert_allclose(queued(ctx, state)[:, TODDLER], [2, 3, 1, 0])
+    assert queued(ctx, state)[:, [INFANT, OLDER, MIXED]].sum() == 0

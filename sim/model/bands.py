@@ -11,6 +11,10 @@ AGES = 36  # months of age 0–35: the 0–3 group (托育 age)
 BAND_AGES = {"infant": (6, 12), "toddler": (12, 24), "older": (24, 36), "mixed": (18, 36)}
 CLASS_SIZE = np.array([10, 15, 20, 18], dtype=float)  # children per class at most
 CHILDREN_PER_CARER = np.array([3, 5, 7, 6], dtype=float)  # 1:3, 1:5, 1:7; mixed 1:6 (Shenzhen rule)
+# The youngest age any class admits: families of younger children cannot enrol them yet.
+ADMITTED_FROM = min(first for first, _ in BAND_AGES.values())
+# Ages at which a child enters a further class band (乳儿班 → 托小班, mixed, 托大班).
+BAND_ENTRY_AGES = tuple(sorted({first for first, _ in BAND_AGES.values()} - {ADMITTED_FROM}))
 # A band's successor when a child outgrows it; older and mixed classes keep children to 36 months.
 NEXT_BAND = {"infant": "toddler", "toddler": "older"}
 

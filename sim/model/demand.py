@@ -1,7 +1,8 @@
 """Demand for childcare (需求): stated need, then effective demand after price and access.
 
 stated[s, a]    = children[s, a] × need share by age × (1 + awareness), at most every child;
-effective[s, a] = stated[s, a] × P(willingness to pay ≥ net fee) × access[s].
+effective[s, a] = stated[s, a] × P(willingness to pay ≥ net fee) × access[s], from the youngest age a class
+                  admits (6 months; younger children's families are counted in stated need only).
 
 Willingness to pay is log-normal: P(WTP ≥ f) = Φ(−ln(f / median) / σ). The net fee a street's families
 weigh is the capacity-weighted fee of inclusive places in their district (the places they queue for
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import special
+
+from sim.model.bands import ADMITTED_FROM
 
 if TYPE_CHECKING:
     from sim.model.state import Context, State
@@ -71,7 +74,9 @@ def demand(ctx: Context, state: State, capacity: np.ndarray) -> tuple[np.ndarray
                             settings.willingness_to_pay_sigma)[city.street_district]
     access = np.where(providers.streets_with_places(capacity, city.n_streets), 1.0,
                       settings.other_street_acceptance_share)
-    return stated, stated * (willing * access)[:, None], fee, price
+    effective = stated * (willing * access)[:, None]
+    effective[:, :ADMITTED_FROM] = 0.0  # no class admits children this young yet: their families wait to ask
+    return stated, effective, fee, price
 
 
 def step(ctx: Context, state: State) -> None:

@@ -177,7 +177,8 @@ def build(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = 
     shape = (city.n_streets, AGES)
     # Room for the existing providers and the entrants of a few years, so the arrays rarely grow.
     state = State(people, Providers(city.street_district, capacity=2 * len(city.providers) + 64), np.zeros(shape),
-                  np.zeros(shape), np.zeros(shape), StaffPools(*(np.zeros(city.n_districts) for _ in range(3))),
+                  np.zeros(shape), np.zeros(shape), np.zeros(shape),
+                  StaffPools(*(np.zeros(city.n_districts) for _ in range(3))),
                   MonthFlows(FLOWS, city.n_streets))
     for seed in city.providers:
         lifecycle.add_existing(ctx, state, seed)
@@ -186,6 +187,7 @@ def build(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = 
     state.usable = state.capacity.copy()
     warm_up(ctx, state, spec.warm_start.burn_in_months)
     initial["enrolled"] = enrolment.record(ctx, state)["enrolled"]
+    initial["hidden_waitlist"] = state.hidden.sum(axis=1)
     install_levers(ctx, state)
     env.process(months(ctx, state, plan))
     return env, ctx, state, initial

@@ -18,11 +18,11 @@ import numpy as np
 import simpy
 
 from sim.model import workforce
-from sim.model.bands import BANDS, CLASS_SIZE
+from sim.model.bands import ADMITS, BANDS, CLASS_SIZE
 from sim.model.clock import StartOfMonth
 from sim.model.numerics import group_sums
 from sim.model.providers import BUILDING, CLOSED, OPEN, ORIGINS, REGISTERING, TYPES
-from sim.model.waitlist import wait_again
+from sim.model.waitlist import look_again_near, wait_again
 from sim.scenario.city import ProviderSeed
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ def develop(env: simpy.Environment, set_status: Callable[[int], None], stages: l
     on_ready()
 
 
-# --- providers' lifecycle in the model ------------------------------------------------------------------------
 
 def add_existing(ctx: Context, state: State, seed: ProviderSeed) -> None:
     """A provider of the city's file: open now, or still being built or registered (its remaining durations
@@ -105,6 +104,8 @@ def open_staffed(ctx: Context, state: State) -> None:
         places = float(providers.classes[i] @ CLASS_SIZE)
         origin = ORIGINS[providers.origin[i]]
         count_added(state, int(i), places, origin)
+        admitted = np.flatnonzero(ADMITS[providers.classes[i] > 0].any(axis=0))
+        look_again_near(ctx, state, int(providers.street[i]), admitted, ("opening", int(i), ctx.month))
         for payment in at_opening:
             if payment.eligible.covers(TYPES[providers.type[i]], bool(providers.inclusive[i])):
                 amount = places * payment.rate()
@@ -123,10 +124,13 @@ def count_added(state: State, i: int, places: float, origin: str) -> None:
         state.flows["places_added"][street] += places
 
 
-def add_class(state: State, i: int, band: int, origin: str) -> None:
-    """A class added to an open provider by a lever (expansion, a kindergarten's new 托班)."""
+def add_class(ctx: Context, state: State, i: int, band: int, origin: str) -> None:
+    """A class added to an open provider by a lever (expansion, a kindergarten's new 托班): hidden families of
+    the street with children of its ages may look again."""
     state.providers.classes[i, band] += 1
     count_added(state, i, CLASS_SIZE[band], origin)
+    look_again_near(ctx, state, int(state.providers.street[i]), np.flatnonzero(ADMITS[band]),
+                    ("class", i, band, ctx.month))
 
 
 def close(ctx: Context, state: State, closing: np.ndarray) -> None:

@@ -140,8 +140,9 @@ class StaffPools:
 class State:
     """The state of one replication, as plain arrays.
 
-    Families who ever expressed demand (``engaged``: enrolled, waiting, gave up or dropped out), those
-    ``waiting`` and the months they have waited are held by home street and month of age. Children in care
+    Families who ever expressed demand (``engaged``: enrolled, waiting, hidden or dropped out), those
+    ``waiting``, the months they have waited and those who gave up waiting (``hidden``) are held by home street
+    and month of age. Children in care
     are held per provider (``providers.enrolled``); ``enrolled_bands``, ``capacity`` (licensed places) and
     ``usable`` (places the counted carers cover) by provider and class band are kept current through the
     month. ``month`` holds what one step of the month hands to the next (demand, prices, profits)."""
@@ -151,6 +152,7 @@ class State:
     waiting: np.ndarray
     engaged: np.ndarray
     wait_months: np.ndarray
+    hidden: np.ndarray
     staff: StaffPools
     flows: MonthFlows
     capacity: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))

@@ -2,10 +2,13 @@
 
 Each month the waiting families age with their children (those reaching 36 months, or whose child died or
 moved away, leave); families who want care at today's net fee and access (effective demand) but have not
-asked yet join, counted whole by random rounding; some waiting families give up (a monthly hazard). Families
-are tracked as ``engaged`` once they have asked (enrolled, waiting, gave up or dropped out), so a family that
-gave up does not queue again. Children who lose their place (their provider closed, or lacked carers) wait
-again in their home streets.
+asked yet join, counted whole by random rounding; some waiting families give up (a monthly hazard) and join
+the hidden waitlist (隐性排队: they still want care but stopped asking). Families are tracked as ``engaged``
+once they have asked (enrolled, waiting, hidden or dropped out), so they do not queue twice. A hidden family
+looks again (it is no longer engaged, and joins again as far as effective demand reaches) when its child
+reaches the entry age of a further class band, or when a provider in its street opens or adds a class for
+its child's age, each with a share. Children who lose their place (their provider closed, or lacked
+carers) wait again in their home streets.
 """
 
 from __future__ import annotations
@@ -15,19 +18,41 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
+from sim.model.bands import BAND_ENTRY_AGES
 from sim.model.numerics import apportion_into, binomial, groups
 
 if TYPE_CHECKING:
     from sim.model.state import Context, State
 
-FLOWS = ("joined", "gave_up", "waiting_aged_out")
-RECORDS = ("waitlist",)
+FLOWS = ("joined", "gave_up", "waiting_aged_out", "returned", "hidden_waitlist_left")
+RECORDS = ("waitlist", "hidden_waitlist")
 
 
 def age(ctx: Context, state: State) -> None:
-    """Waiting families are a month older; children who died or moved away leave the demand they expressed."""
-    state.flows["waiting_aged_out"] += age_waitlist(state.waiting, state.engaged, state.wait_months,
-                                                    state.population.children)
+    """Waiting and hidden families are a month older; children who died or moved away leave the demand they
+    expressed. Hidden families whose child now enters a further class band look again, a share of them."""
+    aged_out, hidden_left = age_waitlist(state.waiting, state.engaged, state.wait_months, state.hidden,
+                                         state.population.children)
+    state.flows["waiting_aged_out"] += aged_out
+    state.flows["hidden_waitlist_left"] += hidden_left
+    ages = list(BAND_ENTRY_AGES)
+    returning = binomial(ctx.uniforms("return at a new band", (len(state.hidden), len(ages))), state.hidden[:, ages],
+                         ctx.spec.demand.return_at_new_band_share)
+    _look_again(state, np.arange(len(state.hidden))[:, None], np.array(ages)[None, :], returning)
+
+
+def look_again_near(ctx: Context, state: State, street: int, ages: np.ndarray, key: tuple[object, ...]) -> None:
+    """A provider in ``street`` opened or added classes for ``ages``: a share of the hidden families there with
+    children of those ages look again (``key`` names the event's random numbers)."""
+    returning = binomial(ctx.streams.uniforms(("return when a place opens", *key), len(ages)),
+                         state.hidden[street, ages], ctx.spec.demand.return_when_place_opens_share)
+    _look_again(state, street, ages, returning)
+
+
+def _look_again(state: State, streets: np.ndarray | int, ages: np.ndarray, returning: np.ndarray) -> None:
+    state.hidden[streets, ages] -= returning
+    state.engaged[streets, ages] -= returning
+    np.add.at(state.flows["returned"], np.broadcast_to(streets, returning.shape).ravel(), returning.ravel())
 
 
 def join(ctx: Context, state: State) -> None:
@@ -44,43 +69,51 @@ def give_up(ctx: Context, state: State) -> None:
     leaving = binomial(ctx.uniforms("give_up", state.waiting.shape), state.waiting,
                        ctx.spec.demand.give_up_per_month_share)
     state.flows["gave_up"] += leave_waitlist(state.waiting, state.wait_months, leaving, False)[0]
+    state.hidden += leaving
 
 
 def wait_again(ctx: Context, state: State, streets: np.ndarray, children: np.ndarray) -> None:
     """Children (by age, one row per provider in ``streets``) who lost their place wait again in their home
     streets. Homes are not tracked per child, so they are spread over each district's streets in proportion
-    to the families there who are engaged but not waiting (in care or gone), age by age; any beyond those
-    families wait in the provider's street."""
+    to the families there who are engaged but neither waiting nor hidden (in care, or dropped out), age by age;
+    any beyond those families wait in the provider's street."""
     city = ctx.city
     return_to_waitlist(streets.astype(np.int64), np.ascontiguousarray(children, dtype=float), state.waiting,
-                       state.engaged, state.population.children, city.street_district.astype(np.int64),
+                       state.engaged, state.hidden, state.population.children, city.street_district.astype(np.int64),
                        city.n_districts)
 
 
 def record(ctx: Context, state: State) -> dict[str, np.ndarray]:
-    return {"waitlist": state.waiting.sum(axis=1)}
+    return {"waitlist": state.waiting.sum(axis=1), "hidden_waitlist": state.hidden.sum(axis=1)}
 
 
 @njit(cache=True)
-def age_waitlist(waiting: np.ndarray, engaged: np.ndarray, wait_months: np.ndarray, children: np.ndarray
-                 ) -> np.ndarray:
-    """Families waiting or engaged (streets × ages) are a month older, in place; those whose child died or
-    moved away (beyond ``children``, already aged) leave, taking their share of the months waited. Returns
-    the children per street who reached the last month of age while waiting."""
+def age_waitlist(waiting: np.ndarray, engaged: np.ndarray, wait_months: np.ndarray, hidden: np.ndarray,
+                 children: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Families waiting, hidden or engaged (streets × ages) are a month older, in place; those whose child died
+    or moved away (beyond ``children``, already aged) leave, the waiting ones taking their share of the months
+    waited. Returns, per street, the children who reached the last month of age while waiting, and the hidden
+    families who left (their child reached it, died or moved)."""
     n_streets, ages = waiting.shape
     aged_out = np.empty(n_streets)
+    hidden_left = np.empty(n_streets)
     for s in range(n_streets):
         aged_out[s] = waiting[s, ages - 1]
+        hidden_left[s] = hidden[s, ages - 1]
         for a in range(ages - 1, -1, -1):
             w = waiting[s, a - 1] if a > 0 else 0.0
             e = engaged[s, a - 1] if a > 0 else 0.0
             m = wait_months[s, a - 1] if a > 0 else 0.0
+            h = hidden[s, a - 1] if a > 0 else 0.0
             e = min(e, children[s, a])
             kept = min(w, e)
+            kept_hidden = min(h, e - kept)
+            hidden_left[s] += h - kept_hidden
             engaged[s, a] = e
             wait_months[s, a] = m * (kept / w) if w > 0 else 0.0
             waiting[s, a] = kept
-    return aged_out
+            hidden[s, a] = kept_hidden
+    return aged_out, hidden_left
 
 
 @njit(cache=True)
@@ -121,11 +154,12 @@ def join_waitlist(effective: np.ndarray, engaged: np.ndarray, waiting: np.ndarra
 
 @njit(cache=True)
 def return_to_waitlist(provider_street: np.ndarray, children: np.ndarray, waiting: np.ndarray, engaged: np.ndarray,
-               alive: np.ndarray, street_district: np.ndarray, n_districts: int) -> None:
+                       hidden: np.ndarray, alive: np.ndarray, street_district: np.ndarray, n_districts: int) -> None:
     """Children who lost their place (by age, one row per provider in ``provider_street``) wait again, in
-    place: in each district and month of age in proportion to the families who are engaged but not waiting
-    (whole children, leftovers in street order), any beyond those families in proportion to the streets of
-    the providers they left; never more waiting than ``alive`` children, and every waiting family engaged."""
+    place: in each district and month of age in proportion to the families who are engaged but neither waiting
+    nor hidden (whole children, leftovers in street order), any beyond those families in proportion to the
+    streets of the providers they left; never more waiting and hidden than ``alive`` children, and every
+    waiting or hidden family engaged."""
     n_streets, ages = waiting.shape
     by_street = np.zeros((n_streets, ages))
     for i in range(len(provider_street)):
@@ -143,7 +177,7 @@ def return_to_waitlist(provider_street: np.ndarray, children: np.ndarray, waitin
             for k in range(len(homes)):
                 s = homes[k]
                 total += by_street[s, a]
-                room[k] = max(engaged[s, a] - waiting[s, a], 0.0)
+                room[k] = max(engaged[s, a] - waiting[s, a] - hidden[s, a], 0.0)
                 origin[k] = by_street[s, a]
             if total <= 0:
                 continue
@@ -158,4 +192,5 @@ def return_to_waitlist(provider_street: np.ndarray, children: np.ndarray, waitin
     for s in range(n_streets):
         for a in range(ages):
             waiting[s, a] = min(waiting[s, a] + back[s, a], alive[s, a])
-            engaged[s, a] = max(engaged[s, a], waiting[s, a])
+            hidden[s, a] = min(hidden[s, a], alive[s, a] - waiting[s, a])
+            engaged[s, a] = max(engaged[s, a], waiting[s, a] + hidden[s, a])

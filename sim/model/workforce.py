@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from sim.model.bands import CHILDREN_PER_CARER, CLASS_SIZE
+from sim.model.bands import ADMITS, CHILDREN_PER_CARER, CLASS_SIZE
 from sim.model.numerics import apportion, binomial, district_sums, group_sums, poisson
 from sim.model.providers import CLOSED
 from sim.model.waitlist import wait_again
@@ -78,7 +78,7 @@ def staff_initial(ctx: Context, state: State) -> None:
     the headroom), the assumed share of them certified; job-seekers in proportion."""
     providers, settings = state.providers, ctx.spec.workforce
     n = providers.n
-    staff = staff_for(planned(ctx, state.capacity, state.enrolled_bands), settings.min_carers_per_open_class)
+    staff = staff_for(planned(ctx, state), settings.min_carers_per_open_class)
     providers.certified[:n] = np.round(staff * settings.initial_certified_share)
     providers.uncertified[:n] = staff - providers.certified[:n]
     employed = np.bincount(providers.district, staff, minlength=ctx.city.n_districts)
@@ -137,9 +137,23 @@ def graduate(ctx: Context, state: State) -> None:
     state.flows["staff_graduates"] += pro_rata(ctx, graduates)
 
 
-def planned(ctx: Context, capacity: np.ndarray, enrolled: np.ndarray) -> np.ndarray:
-    """Places (providers × bands) providers staff for: their children plus headroom, within capacity."""
-    return np.minimum(capacity, enrolled + ctx.spec.workforce.hiring_headroom_share * capacity)
+def planned(ctx: Context, state: State) -> np.ndarray:
+    """Places (providers × bands) providers staff for: their children, the waiting children they could take,
+    and headroom, within their places."""
+    capacity, enrolled = state.capacity, state.enrolled_bands
+    return np.minimum(capacity, enrolled + queued(ctx, state) + ctx.spec.workforce.hiring_headroom_share * capacity)
+
+
+def queued(ctx: Context, state: State) -> np.ndarray:
+    """Waiting children each provider could take (providers × bands): the children of its street waiting at a
+    band's entry ages, shared among the street's providers with free places in that band in proportion to them,
+    at most its free places. A provider hires for the families asking it, not only for the children it has."""
+    providers, n_streets = state.providers, ctx.city.n_streets
+    street = providers.street[: providers.n]
+    free = np.maximum(state.capacity - state.enrolled_bands, 0.0)
+    free_in_street = group_sums(street, free, n_streets)[street]
+    share = np.divide(free, free_in_street, out=np.zeros_like(free), where=free_in_street > 0)
+    return np.minimum(free, (state.waiting @ ADMITS.T)[street] * share)
 
 
 def _hire(ctx: Context, state: State, who: np.ndarray, wanted: np.ndarray, draw: str) -> None:
@@ -168,7 +182,7 @@ def _hire(ctx: Context, state: State, who: np.ndarray, wanted: np.ndarray, draw:
 def hire(ctx: Context, state: State) -> None:
     """Licensed providers hire for their children plus headroom."""
     who = np.flatnonzero(state.providers.licensed())
-    wanted = staff_for(planned(ctx, state.capacity, state.enrolled_bands), ctx.spec.workforce.min_carers_per_open_class)
+    wanted = staff_for(planned(ctx, state), ctx.spec.workforce.min_carers_per_open_class)
     _hire(ctx, state, who, wanted[who], "hiring")
 
 
@@ -230,7 +244,7 @@ def record(ctx: Context, state: State) -> dict[str, np.ndarray]:
     usable_places = (usable * licensed[:, None]).sum(axis=1)  # nor those that closed after their places were counted
     needed = staff_for(state.enrolled_bands, settings.min_carers_per_open_class)
     counting = counted(providers.certified[:n], providers.uncertified[:n], required_share(ctx)) * licensed
-    staffed_for = planned(ctx, state.capacity, state.enrolled_bands)
+    staffed_for = planned(ctx, state)
     alive = providers.status[:n] != CLOSED
     certified, uncertified = providers.certified[:n] * alive, providers.uncertified[:n] * alive
     vacancies = np.maximum(staff_for(staffed_for, settings.min_carers_per_open_class) - counting, 0) * licensed

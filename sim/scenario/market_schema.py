@@ -50,7 +50,15 @@ class Demand(StrictModel):
         0.5, description="Assumption: families who accept a place in another street of their district "
                          "(>90% accept a centre within 3 km, survey 2025; streets are larger).")
     give_up_per_month_share: Share = Field(
-        0.08, description="Assumption: waiting families who stop waiting, per month.")
+        0.08, description="Assumption: waiting families who stop waiting, per month (they join the hidden "
+                          "waitlist).")
+    return_at_new_band_share: Share = Field(
+        0.4, description="Assumption: families of the hidden waitlist who look again when their child reaches the "
+                         "entry age of the next class band (12, 18 or 24 months), where places may be free (Japan's "
+                         "待機児童: 1–2-year-olds wait while other ages' places stand empty).")
+    return_when_place_opens_share: Share = Field(
+        0.3, description="Assumption: families of the hidden waitlist in a street who look again when a provider "
+                         "there opens, or adds a class, that admits their child's age.")
     dropout_per_month_share: Share = Field(
         0.01, description="Assumption: enrolled children who leave care, per month.")
 

@@ -50,7 +50,8 @@ class Workforce(StrictModel):
         1.5, description="Assumption: a class open for any child needs a lead carer and half an assistant.")
     hiring_headroom_share: Share = Field(
         0.1, description="Assumption: providers keep carers for this share of their places beyond their "
-                          "children, so they can admit new ones.")
+                          "children and the waiting children of their street they could take, so they can "
+                          "admit new ones.")
     opening_staffed_share: Share = Field(
         0.3, description="Assumption: a new provider opens once it has carers for this share of its places.")
     graduates_per_year: NonNegative = Field(

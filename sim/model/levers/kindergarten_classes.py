@@ -30,7 +30,7 @@ def install(ctx: Context, state: State, settings: KindergartenClasses) -> None:
         months = ctx.whole_months(settings.conversion_months, *ctx.event("kindergarten_classes"))
         if len(existing):
             i = int(existing[0])
-            ctx.env.process(after(ctx.env, months, lambda: add_class(state, i, older, "kindergarten_classes")))
+            ctx.env.process(after(ctx.env, months, lambda: add_class(ctx, state, i, older, "kindergarten_classes")))
         else:
             i = new_provider(ctx, state, street, "kindergarten_class", True, settings.fee_yuan_per_month, [0, 0, 1, 0],
                              "kindergarten_classes", [(BUILDING, months)])

@@ -33,7 +33,7 @@ def install(ctx: Context, state: State, settings: PublicExpansion) -> None:
 
         def works() -> Process:
             yield from construct(ctx, "public_expansion", int(providers.street[i]), cost, months, i)
-            add_class(state, i, band, "public_expansion")
+            add_class(ctx, state, i, band, "public_expansion")
 
         ctx.env.process(works())
 
