@@ -3,6 +3,10 @@
 A scenario file, an override or a CSV with mistakes raises one :class:`InputError` that holds every
 :class:`Problem` found in the pass, so a researcher fixes them all before running again. The CLI
 prints them and exits with code 2; no traceback unless ``--debug``.
+
+What the machine or the cluster cannot do (a full or read-only disk, too little memory, a lost Dask
+worker) is no mistake in the input: it raises :class:`ResourceError`, which the CLI prints on one line
+and ends with exit code 3, so that a batch script can tell "fix the input" from "try again elsewhere".
 """
 
 from __future__ import annotations
@@ -38,6 +42,17 @@ class InputError(Exception):
         return type(self), (self.problems,)
 
 
+class ResourceError(Exception):
+    """The machine or the cluster cannot do the work: ``where`` (a path, ``--scheduler …``) and what failed."""
+
+    def __init__(self, where: str, message: str):
+        self.where, self.message = where, message
+        super().__init__(f"{where}: {message}" if where else message)
+
+    def __reduce__(self):
+        return type(self), (self.where, self.message)
+
+
 def in_file_order(problems: Iterable[Problem]) -> list[Problem]:
     """Problems sorted by file, then line, then column (``file:line:column``)."""
 
@@ -62,7 +77,10 @@ def did_you_mean(given: object, options: Iterable[object]) -> str:
 
 def show(value: object, limit: int = 60) -> str:
     """A user's value as it should appear in a message: quoted strings, clipped when long."""
-    text = repr(value) if isinstance(value, str) else str(value)
+    try:
+        text = repr(value) if isinstance(value, str) else str(value)
+    except ValueError:  # a whole number of more than 4,300 digits cannot be printed
+        text = f"a number of {value.bit_length():,} bits" if isinstance(value, int) else type(value).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -13,7 +13,7 @@ from sim.scenario.params import Share, param
 from tests.conftest import SMALL
 
 share = TypeAdapter(Share)
-rate = TypeAdapter(param(ge=0))
+rate = TypeAdapter(param(ge=0, le=1e12))
 
 
 @pytest.mark.parametrize("spec, low, high, mean", [

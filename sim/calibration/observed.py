@@ -8,6 +8,7 @@ it holds), ``value``, ``unit``, ``status`` (OFFICIAL, POLICY, SURVEY/EST, DERIVE
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,9 @@ def read_observed(path: Path) -> dict[str, Observation]:
             value = float(row["value"])
         except ValueError:
             problems.append(Problem(where, f"expected a number, got {row['value']!r}", "column value"))
+        else:
+            if not math.isfinite(value):
+                problems.append(Problem(where, f"expected a finite number, got {row['value']!r}", "column value"))
         if not row["source"]:
             problems.append(Problem(where, "every figure names its source", "column source"))
         if len(problems) == before:

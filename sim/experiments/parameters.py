@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,9 @@ def check_parameter(key: str, low: Any, high: Any, where: str, base: BaseScenari
     problems = [Problem(where, f"{name} must be a number, got {show(value)}", key)
                 for name, value in (("LO", low), ("HI", high))
                 if not isinstance(value, int | float) or isinstance(value, bool)]
+    problems += [Problem(where, f"{name} must be a finite number, got {value}", key)
+                 for name, value in (("LO", low), ("HI", high))
+                 if isinstance(value, float) and not math.isfinite(value)]
     if problems:
         return problems
     if low >= high:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from sim.scenario.params import NonNegative, Share, StrictModel, WholeNumber
+from sim.scenario.params import Share, StrictModel, WholeNumber, Yuan
 from sim.scenario.policy_schema import spending_items
 
 FUNDS = ("central_transfer", "provincial", "city_special_fund", "district_funds")
@@ -27,8 +27,8 @@ def _years(amounts: dict[int, float]) -> dict[int, float]:
 class Fund(StrictModel):
     """One fund: what it holds at the start and what is appropriated to it each fiscal year."""
 
-    opening_balance_yuan: NonNegative = 0.0
-    yuan_per_year: Annotated[dict[int, NonNegative], AfterValidator(_years)] = Field(
+    opening_balance_yuan: Yuan = 0.0
+    yuan_per_year: Annotated[dict[int, Yuan], AfterValidator(_years)] = Field(
         default_factory=dict, description="Appropriation by calendar year; a later year not listed grows the last "
                                           "listed one by growth_share_per_year.")
     growth_share_per_year: Share = 0.0

@@ -2,6 +2,10 @@
 
 Files may be UTF-8 (with or without the BOM Excel writes) or GB18030, which Chinese Excel uses when it
 saves "CSV". Row numbers in messages are the file's line numbers, the header being line 1.
+
+Every file, row, field and number is bounded by what a real city can hold (see the limits below and in
+``sim.scenario.params``), so that a wrong file or a pasted cell is refused at once with its line rather than
+running for hours or exhausting the machine's memory.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import numpy as np
 
 from sim.errors import InputError, Problem, did_you_mean, in_file_order, show, shown_path
 from sim.scenario.city import BANDS, DISTRICT_KINDS, PROVIDER_TYPES, STREET_KINDS, City, ProviderSeed
+from sim.scenario.files import CSV_MAX_BYTES, read_input
 from sim.scenario.months import parse_month
+from sim.scenario.params import CLASSES_PER_BAND_MAX, PEOPLE_MAX, STREET_PEOPLE_MAX, YUAN_MAX
 from sim.scenario.schema import GeographyFiles
 
 DISTRICT_COLUMNS = ("district_id", "name_zh", "name_en", "kind")
@@ -27,11 +33,19 @@ PROVIDER_COLUMNS = ("provider_id", "street_id", "type", "inclusive", "fee_yuan_p
 PROVIDER_OPTIONAL = ("name_zh", "name_en", "status")
 PROVIDER_STATUSES = ("open", "building", "registering")
 
+# Rows a file may hold. China has 2,844 county-level divisions and about 38,600 township-level ones (streets
+# and towns, 2023) and about 100,000 childcare institutions (2024): a scenario, even of the whole country, stays
+# below these.
+MAX_ROWS = {"districts": 3_000, "streets": 50_000, "providers": 200_000, "new_housing": 1_000_000}
+# An id, a name or a number fits in a few dozen characters; a longer field is a pasted text or a broken quote.
+MAX_FIELD_CHARS = 1_000
+
 
 class _Table:
     """One CSV file's rows as dicts, and the problems found in it."""
 
-    def __init__(self, path: Path, required: tuple[str, ...], optional: tuple[str, ...], problems: list[Problem]):
+    def __init__(self, path: Path, kind: str, required: tuple[str, ...], optional: tuple[str, ...],
+                 problems: list[Problem]):
         self.name = shown_path(path)
         self.problems = problems
         self.rows: list[tuple[int, dict[str, str]]] = []
@@ -40,7 +54,14 @@ class _Table:
         if text is None:
             return
         reader = csv.reader(io.StringIO(text))
-        header = [h.strip() for h in next(reader, [])]
+        try:
+            header = [h.strip() for h in next(reader, [])]
+        except csv.Error as err:
+            self.error(1, "", f"not a readable CSV header: {err}")
+            return
+        twice = sorted({h for h in header if header.count(h) > 1})
+        for column in twice:  # which of the two would count is anyone's guess
+            problems.append(Problem(self.name + ":1", f"column {column!r} appears more than once"))
         missing = [c for c in required if c not in header]
         unexpected = [h for h in header if h not in required and h not in optional]
         explained = set()
@@ -56,22 +77,38 @@ class _Table:
                                         + did_you_mean(column, [*required, *optional])
                                         + f"; expected {', '.join(required)}"
                                         + (f" and optionally {', '.join(optional)}" if optional else "")))
-        if missing:
+        if missing or twice:
             return
         self.readable = True
-        for line, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) != len(header):
-                self.error(line, "", f"expected {len(header)} values, got {len(values)}")
-                continue
-            self.rows.append((line, {h: v.strip() for h, v in zip(header, values, strict=True)}))
+        self._read_rows(reader, header, MAX_ROWS[kind])
+
+    def _read_rows(self, reader: csv.Reader, header: list[str], max_rows: int) -> None:
+        try:
+            for values in reader:
+                line = reader.line_num
+                if not any(v.strip() for v in values):
+                    continue
+                if len(self.rows) == max_rows:
+                    self.error(line, "", f"more than {max_rows:,} rows; no city has as many (is it the right file?)")
+                    self.readable = False  # its ids are not all read: other files are not checked against them
+                    return
+                if len(values) != len(header):
+                    self.error(line, "", f"expected {len(header)} values, got {len(values)}")
+                    continue
+                long = [h for h, v in zip(header, values, strict=True) if len(v) > MAX_FIELD_CHARS]
+                if long:
+                    self.error(line, long[0], f"more than {MAX_FIELD_CHARS:,} characters; a broken quote (\")?")
+                    continue
+                self.rows.append((line, {h: v.strip() for h, v in zip(header, values, strict=True)}))
+        except csv.Error as err:  # a field over the csv module's own limit (128 KB), a NUL byte
+            self.error(reader.line_num, "", f"not readable as CSV: {err}")
+            self.readable = False
 
     def error(self, line: int, column: str, message: str) -> None:
         self.problems.append(Problem(f"{self.name}:{line}", message, f"column {column}" if column else ""))
 
-    def count(self, line: int, row: dict[str, str], column: str) -> int | None:
-        """A non-negative whole number from ``column``, or None after recording the problem."""
+    def count(self, line: int, row: dict[str, str], column: str, maximum: float) -> int | None:
+        """A whole number from 0 to ``maximum`` in ``column``, or None after recording the problem."""
         text = row[column].replace(",", "")
         try:
             value = float(text)
@@ -79,6 +116,9 @@ class _Table:
             value = None
         if value is None or not np.isfinite(value) or value != int(value) or value < 0:
             self.error(line, column, f"expected a non-negative whole number, got {show(row[column])}")
+            return None
+        if value > maximum:
+            self.error(line, column, f"expected at most {maximum:,.0f}, got {show(row[column])}")
             return None
         return int(value)
 
@@ -103,9 +143,9 @@ class _Table:
 
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
     try:
-        raw = path.read_bytes()
-    except OSError:
-        problems.append(Problem(shown_path(path), "no such file"))
+        raw = read_input(path, CSV_MAX_BYTES, "CSV file")
+    except InputError as err:
+        problems += err.problems
         return None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -119,11 +159,11 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
 def read_city(files: GeographyFiles) -> City:
     """The city described by ``files``, or an InputError with every problem in them."""
     problems: list[Problem] = []
-    districts = _Table(Path(files.districts_csv), DISTRICT_COLUMNS, (), problems)
-    streets = _Table(Path(files.streets_csv), STREET_COLUMNS, STREET_OPTIONAL, problems)
-    housing = (_Table(Path(files.new_housing_csv), HOUSING_COLUMNS, (), problems)
+    districts = _Table(Path(files.districts_csv), "districts", DISTRICT_COLUMNS, (), problems)
+    streets = _Table(Path(files.streets_csv), "streets", STREET_COLUMNS, STREET_OPTIONAL, problems)
+    housing = (_Table(Path(files.new_housing_csv), "new_housing", HOUSING_COLUMNS, (), problems)
                if files.new_housing_csv else None)
-    providers = (_Table(Path(files.providers_csv), PROVIDER_COLUMNS, PROVIDER_OPTIONAL, problems)
+    providers = (_Table(Path(files.providers_csv), "providers", PROVIDER_COLUMNS, PROVIDER_OPTIONAL, problems)
                  if files.providers_csv else None)
 
     district_lines = districts.unique_ids("district_id")
@@ -137,9 +177,15 @@ def read_city(files: GeographyFiles) -> City:
             streets.error(line, "district_id", f"{row['district_id']!r} is not in {districts.name}"
                           + did_you_mean(row["district_id"], district_lines))
         streets.choice(line, row, "kind", STREET_KINDS)
-        population.append(streets.count(line, row, "population"))
+        residents = streets.count(line, row, "population", STREET_PEOPLE_MAX)
+        population.append(residents)
         if has_children:
-            children.append(streets.count(line, row, "children_0_3"))
+            children.append(streets.count(line, row, "children_0_3", STREET_PEOPLE_MAX if residents is None
+                                          else residents))
+    total = sum(p for p in population if p is not None)
+    if total > PEOPLE_MAX:
+        streets.error(1, "population", f"the streets' residents add up to {total:,}, more than China's whole "
+                                       f"population; at most {PEOPLE_MAX:,.0f}")
 
     completions = []
     for line, row in housing.rows if housing else ():
@@ -151,7 +197,7 @@ def read_city(files: GeographyFiles) -> City:
         except ValueError as err:
             housing.error(line, "month", str(err))
             month = None
-        residents = housing.count(line, row, "residents")
+        residents = housing.count(line, row, "residents", STREET_PEOPLE_MAX)
         completions.append((row["street_id"], month, residents))
 
     seeds = _provider_seeds(providers, streets, street_lines) if providers else []
@@ -198,8 +244,8 @@ def _provider_seeds(providers: _Table, streets: _Table, street_lines: dict[str, 
         if status not in PROVIDER_STATUSES:
             providers.error(line, "status", f"expected one of {', '.join(PROVIDER_STATUSES)}, got {show(status)}"
                             + did_you_mean(status, PROVIDER_STATUSES))
-        fee = providers.count(line, row, "fee_yuan_per_month")
-        classes = tuple(providers.count(line, row, f"{band}_classes") for band in BANDS)
+        fee = providers.count(line, row, "fee_yuan_per_month", YUAN_MAX)
+        classes = tuple(providers.count(line, row, f"{band}_classes", CLASSES_PER_BAND_MAX) for band in BANDS)
         if all(c == 0 for c in classes):
             providers.error(line, "", "expected at least one class")
         seeds.append((row["provider_id"], row["street_id"], row["type"], row["inclusive"] == "1", fee, classes,

@@ -11,10 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from sim.errors import InputError, Problem, show, shown_path
-from sim.scenario.yamlio import KeyPath, Locations, read_yaml
+from sim.scenario.yamlio import KeyPath, Locations, parse_yaml, read_yaml
 
 PATH_SUFFIX = "_csv"
 
@@ -86,9 +84,9 @@ def parse_override(text: str) -> tuple[KeyPath, Any]:
     if any(part == "" for part in keys):
         raise InputError([Problem(where, f"empty part in key {key.strip()!r}")])
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError as err:
-        raise InputError([Problem(where, f"the value is not valid YAML: {err}")]) from None
+        value = parse_yaml(raw, "value")[0] if raw.strip() else None
+    except InputError as err:
+        raise InputError([Problem(where, f"the value is not valid YAML: {p}") for p in err.problems]) from None
     return keys, value
 
 

@@ -39,7 +39,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     with every problem found.
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():  # anything else that is no file (a folder, a device) is refused as it is read
         raise InputError([Problem(shown_path(path), "no such scenario file")])
     data, locations, files = load_layers(path)
     data = apply_overrides(data, locations, list(overrides))

@@ -8,16 +8,28 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from sim.scenario.params import NonNegative, Share, StrictModel, WholeNumber, param, per_event
+from sim.scenario.params import (
+    CLASSES_PER_BAND_MAX,
+    INSTITUTIONS_PER_YEAR_MAX,
+    MONTHS_MAX,
+    People,
+    Sensitivity,
+    Share,
+    StrictModel,
+    WholeNumber,
+    Yuan,
+    param,
+    per_event,
+)
 
 
 class ClassCounts(StrictModel):
     """Classes by age band (national standard: 乳儿班 ≤10, 托小班 ≤15, 托大班 ≤20, mixed ≤18 children)."""
 
-    infant: WholeNumber = Field(0, ge=0, le=50)
-    toddler: WholeNumber = Field(0, ge=0, le=50)
-    older: WholeNumber = Field(0, ge=0, le=50)
-    mixed: WholeNumber = Field(0, ge=0, le=50)
+    infant: WholeNumber = Field(0, ge=0, le=CLASSES_PER_BAND_MAX)
+    toddler: WholeNumber = Field(0, ge=0, le=CLASSES_PER_BAND_MAX)
+    older: WholeNumber = Field(0, ge=0, le=CLASSES_PER_BAND_MAX)
+    mixed: WholeNumber = Field(0, ge=0, le=CLASSES_PER_BAND_MAX)
 
     def as_list(self) -> list[int]:
         return [self.infant, self.toddler, self.older, self.mixed]
@@ -38,7 +50,7 @@ class Demand(StrictModel):
     """Demand for places (需求): stated need → effective demand (price, access) → waitlist → enrolment."""
 
     stated_need_share: StatedNeedShares = Field(default_factory=StatedNeedShares)
-    willingness_to_pay_median_yuan_per_month: NonNegative = Field(
+    willingness_to_pay_median_yuan_per_month: Yuan = Field(
         1100.0, description="Assumption: median monthly fee families would pay. With sigma 0.8, 78% of families "
                             "would pay at most 2,000 yuan/month (>70% of parents accept ≤2,000: survey, 2025).")
     willingness_to_pay_sigma: param(ge=0.05, le=3) = Field(
@@ -77,10 +89,10 @@ class Economics(StrictModel):
     """Monthly costs of providers besides carers' wages (``workforce``): rent + labour >75% of costs (State
     Council report to the NPCSC, 2024)."""
 
-    rent_yuan_per_place_per_month: NonNegative = Field(
+    rent_yuan_per_place_per_month: Yuan = Field(
         200.0, description="Assumption: about 7 m² per place (Shenzhen ≥6–8 m²) at about 30 yuan/m² a month, "
                            "below the 80–150 of tier-1/2 cities (survey estimate).")
-    fixed_cost_yuan_per_month: NonNegative = Field(
+    fixed_cost_yuan_per_month: Yuan = Field(
         8000.0, description="Assumption: director, health worker, food, utilities, insurance.")
 
 
@@ -102,21 +114,23 @@ class Entry(StrictModel):
     a market-rate centre at the district's private occupancy, the fit-out cost net of the construction subsidy
     spread over the payback period; β is the margin sensitivity."""
 
-    max_entries_per_district_per_year: NonNegative = Field(6.0, description="Assumption.")
-    waitlist_half_saturation_children: NonNegative = Field(150.0, description="Assumption: W½.")
-    margin_sensitivity: NonNegative = Field(3.0, description="Assumption.")
-    inclusive_choice_sensitivity: NonNegative = Field(
+    max_entries_per_district_per_year: param(ge=0, le=INSTITUTIONS_PER_YEAR_MAX) = Field(6.0, description="Assumption.")
+    waitlist_half_saturation_children: People = Field(150.0, description="Assumption: W½.")
+    margin_sensitivity: Sensitivity = Field(3.0, description="Assumption.")
+    inclusive_choice_sensitivity: Sensitivity = Field(
         6.0, description="Assumption: an entrant is inclusive with probability logistic(sensitivity × "
                          "(inclusive margin − market margin)).")
-    payback_months: NonNegative = Field(60.0, description="Assumption: horizon over which fit-out is recovered.")
-    fit_out_cost_yuan_per_place: NonNegative = Field(
+    # Fit-out is spread over these months (a divisor): at least one.
+    payback_months: param(ge=1, le=MONTHS_MAX) = Field(
+        60.0, description="Assumption: horizon over which fit-out is recovered.")
+    fit_out_cost_yuan_per_place: Yuan = Field(
         15000.0, description="Fit-out 2,000–3,000 yuan/m² × 6–8 m² ≈ 12–24k per place (survey estimate).")
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(infant=0, toddler=2, older=2),
                                  description="Assumption: classes of a new private centre.")
-    market_fee_yuan_per_month: NonNegative = Field(
+    market_fee_yuan_per_month: Yuan = Field(
         2400.0, description="Assumption: average full-day fee ≈1,900 yuan/month in 2025 (think tank); "
                             "market-rate above it.")
-    inclusive_fee_yuan_per_month: NonNegative = Field(1400.0, description="Assumption: inclusive price cap.")
+    inclusive_fee_yuan_per_month: Yuan = Field(1400.0, description="Assumption: inclusive price cap.")
 
 
 class Providers(StrictModel):

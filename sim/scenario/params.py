@@ -31,9 +31,39 @@ from scipy import special
 
 
 class StrictModel(BaseModel):
-    """Base of every scenario section: unknown keys are errors, values are not coerced from bools."""
+    """Base of every scenario section: unknown keys are errors, values are not coerced from bools, and every
+    number is finite (``.nan`` or ``.inf`` would spread through the model's sums as NaN or infinity)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+# Hard limits on magnitudes: beyond them a value describes no city at all (a typo, a wrong unit, a pasted
+# cell), and the model would run for hours, exhaust memory or overflow. They are errors; whether a value is
+# *plausible* is a softer, separate question.
+YUAN_MAX = 1e12
+"""Any amount of money in yuan. Shanghai's whole general public budget, the largest of any Chinese city, is
+about 9e11 yuan (9,000亿) a year (2024): no amount in one city's childcare can reach 1e12 (1万亿)."""
+PEOPLE_MAX = 1.5e9
+"""Any count of people or places: more than China's population (1.41e9, 2024) cannot live in one scenario."""
+STREET_PEOPLE_MAX = 1e7
+"""Residents of one street or town (街道/乡镇): the most populous towns have about 1.5 million."""
+PER_1000_MAX = 1000.0
+"""A rate per 1,000 residents (or per 1,000 births): a whole population is 1,000 per 1,000."""
+BIRTHS_PER_1000_MAX = 500.0
+"""Births a year per 1,000 residents: only women (about half of residents) give birth, at most once a year; the
+highest rate ever recorded for a country is about 60."""
+INSTITUTIONS_PER_YEAR_MAX = 10_000
+"""Providers, centres or projects started in one city in one year: China has about 100,000 childcare
+institutions in all (2024)."""
+CLASSES_PER_BAND_MAX = 50
+"""Classes of one age band in one provider: the largest centres run a few dozen classes in all."""
+CLASSES_PER_YEAR_MAX = 100_000
+"""Classes added in one city in one year: China has about 270,000 kindergartens (2023)."""
+MONTHS_MAX = 1200.0
+"""A duration in months: a century; the horizon itself is at most 600 months."""
+SENSITIVITY_MAX = 100.0
+"""A dimensionless sensitivity or elasticity: at 100, a change of 1% already moves the response by a factor
+e; beyond it the response is a step, and exp() overflows for margins of order 10."""
 
 
 class _Distribution(StrictModel):
@@ -56,6 +86,10 @@ class _Distribution(StrictModel):
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf)
 
+    def spread_problem(self) -> str | None:
+        """Why the distribution's spread makes no meaningful draws, or None."""
+        return None
+
 
 class Normal(_Distribution):
     dist: Literal["normal"]
@@ -75,6 +109,13 @@ class LogNormal(_Distribution):
     dist: Literal["lognormal"]
     mean: Annotated[float, AfterValidator(lambda v: _positive(v, "mean"))]
     sd: Annotated[float, AfterValidator(lambda v: _positive(v, "sd"))]
+
+    def spread_problem(self) -> str | None:
+        # sigma = sqrt(log(1 + (sd/mean)^2)): below 1e-6 × mean it is 0 (the draws divide by it), above 100 × mean
+        # the draws span dozens of orders of magnitude.
+        if not self.mean * 1e-6 <= self.sd <= self.mean * 100:
+            return f"lognormal needs sd between mean/1,000,000 and 100 × mean, got mean={self.mean:g}, sd={self.sd:g}"
+        return None
 
     def _log_params(self) -> tuple[float, float]:
         sigma2 = math.log1p((self.sd / self.mean) ** 2)
@@ -178,25 +219,34 @@ def _kind(value: Any) -> str | None:
     return None
 
 
-def _bounded(ge: float | None, le: float | None):
+def _bounded(ge: float, le: float):
     """Validator: a fixed value must lie in [ge, le]; so must a uniform or triangular distribution's range.
-    A normal or log-normal distribution is truncated to [ge, le] when drawn."""
-    low = -math.inf if ge is None else ge
-    high = math.inf if le is None else le
+    A normal or log-normal distribution is truncated to [ge, le] when drawn, so that its draws mean something
+    its mean must lie in the range and its sd be at most the range's width (then at least a third of its values
+    fall inside)."""
 
     def check(value: float | _Distribution) -> float | _Distribution:
         if isinstance(value, _Distribution):
             s_low, s_high = value.support()
-            bounded = math.isfinite(s_low) and math.isfinite(s_high)
-            if (s_low < low or s_high > high) if bounded else (s_high <= low or s_low >= high):
+            if math.isfinite(s_low) and math.isfinite(s_high):
+                if s_low < ge or s_high > le:
+                    raise PydanticCustomError(
+                        "distribution_out_of_range",
+                        "expected a distribution with values in {range}; this {dist} gives values in {given}",
+                        {"dist": value.dist, "range": _range_text(ge, le), "given": f"[{s_low:g}, {s_high:g}]"})
+            elif not ge <= value.mean <= le or value.sd > le - ge:
                 raise PydanticCustomError(
                     "distribution_out_of_range",
-                    "expected a distribution with values in {range}; this {dist} gives values in {given}",
-                    {"dist": value.dist, "range": _range_text(ge, le), "given": f"[{s_low:g}, {s_high:g}]"})
+                    "expected a {dist} with its mean in {range} and sd at most {width} (the range's width), so "
+                    "that its draws, kept to the range, follow it; got mean={mean}, sd={sd}",
+                    {"dist": value.dist, "range": _range_text(ge, le), "width": f"{le - ge:g}",
+                     "mean": f"{value.mean:g}", "sd": f"{value.sd:g}"})
+            elif (problem := value.spread_problem()) is not None:
+                raise PydanticCustomError("distribution_spread", problem)
             value = value.model_copy()
-            value._bounds = (low, high)
+            value._bounds = (ge, le)
             return value
-        if not low <= value <= high:
+        if not ge <= value <= le:
             raise PydanticCustomError("out_of_range", "expected a number in {range}, got {value}",
                                       {"range": _range_text(ge, le), "value": value})
         return value
@@ -204,12 +254,8 @@ def _bounded(ge: float | None, le: float | None):
     return AfterValidator(check)
 
 
-def _range_text(ge: float | None, le: float | None) -> str:
-    if ge is not None and le is not None:
-        return f"[{ge:g}, {le:g}]"
-    if ge is not None:
-        return f"[{ge:g}, ∞)" if ge else "[0, ∞) (not negative)"
-    return f"(-∞, {le:g}]"
+def _range_text(ge: float, le: float) -> str:
+    return f"[{ge:g}, {le:g}]"
 
 
 _PARAM_ERROR = (
@@ -221,12 +267,13 @@ _PARAM_ERROR = (
 class Bounds:
     """A numeric parameter's allowed range, kept with its type for the reference documentation."""
 
-    ge: float | None
-    le: float | None
+    ge: float
+    le: float
 
 
-def param(ge: float | None = None, le: float | None = None) -> Any:
-    """The type of a numeric scenario parameter: a number or a distribution, within [ge, le]."""
+def param(ge: float, le: float) -> Any:
+    """The type of a numeric scenario parameter: a number or a distribution, within [ge, le] (both finite: every
+    number has a hard limit, see YUAN_MAX and the others above)."""
     return Annotated[
         Annotated[float, Tag("number")]
         | Annotated[Normal, Tag("normal")]
@@ -268,5 +315,11 @@ def per_event(default: float, description: str = "") -> Any:
     return Field(default, description=description, json_schema_extra=PER_EVENT)
 
 
-NonNegative = param(ge=0)
 Share = param(ge=0, le=1)
+Yuan = param(ge=0, le=YUAN_MAX)
+People = param(ge=0, le=PEOPLE_MAX)
+PerThousand = param(ge=0, le=PER_1000_MAX)
+Sensitivity = param(ge=0, le=SENSITIVITY_MAX)
+Institutions = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=INSTITUTIONS_PER_YEAR_MAX)]
+Classes = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=CLASSES_PER_YEAR_MAX)]
+WholePeople = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=PEOPLE_MAX)]

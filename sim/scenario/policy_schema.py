@@ -13,8 +13,21 @@ from pydantic import AfterValidator, Field, model_validator
 from sim.scenario.city import PROVIDER_TYPES
 from sim.scenario.lever_info import LeverInfo, SpendingItem
 from sim.scenario.market_schema import ClassCounts
-from sim.scenario.months import Month
-from sim.scenario.params import NonNegative, Share, StrictModel, WholeNumber, param, per_event
+from sim.scenario.months import Month, month_number
+from sim.scenario.params import (
+    INSTITUTIONS_PER_YEAR_MAX,
+    Classes,
+    Institutions,
+    People,
+    PerThousand,
+    Share,
+    StrictModel,
+    WholeNumber,
+    WholePeople,
+    Yuan,
+    param,
+    per_event,
+)
 from sim.scenario.workforce_schema import CertificationMandate, Training
 
 
@@ -25,13 +38,26 @@ def _years(counts: dict[int, object]) -> dict[int, object]:
     return dict(sorted(counts.items()))
 
 
-PerYear = Annotated[dict[int, WholeNumber], AfterValidator(_years)]
+InstitutionsPerYear = Annotated[dict[int, Institutions], AfterValidator(_years)]
+ClassesPerYear = Annotated[dict[int, Classes], AfterValidator(_years)]
+PlacesPerYear = Annotated[dict[int, WholePeople], AfterValidator(_years)]
 Months = param(ge=0, le=120)
+
+
+def _in_order(first: str, last: str | None, first_name: str, last_name: str) -> None:
+    """A lever whose last month comes before its first would never act, silently."""
+    if last is not None and month_number(last) < month_number(first):
+        raise ValueError(f"{last_name} ({last}) is before {first_name} ({first}), so the lever would never act")
 
 
 class Dated(StrictModel):
     start: Month = Field("2025-01", description="First month the lever applies.")
     end: Month | None = Field(None, description="Last month it applies (open-ended if absent).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Dated:
+        _in_order(self.start, self.end, "start", "end")
+        return self
 
 
 class PublicProject(StrictModel):
@@ -48,15 +74,15 @@ class PublicBuild(StrictModel):
         SpendingItem("public_construction", "公办机构建设", "building public institutions",
                      "construction of the public institutions, in monthly instalments"),), adds_places=True)
 
-    projects_per_year: PerYear = Field(default_factory=dict)
+    projects_per_year: InstitutionsPerYear = Field(default_factory=dict)
     projects: list[PublicProject] = Field(default_factory=list, description="Projects at named streets.")
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(infant=1, toddler=2, older=2),
                                  description="Assumption: classes of a new public institution.")
-    cost_yuan_per_place: NonNegative = Field(
+    cost_yuan_per_place: Yuan = Field(
         30000.0, description="Assumption: fit-out 12–24k per place (survey estimate) plus building works.")
     build_months: Months = per_event(12.0, description="Assumption: construction time; a distribution is drawn "
                                                    "per project.")
-    fee_yuan_per_month: NonNegative = Field(1200.0, description="Assumption: public inclusive fee.")
+    fee_yuan_per_month: Yuan = Field(1200.0, description="Assumption: public inclusive fee.")
 
 
 class PublicExpansion(StrictModel):
@@ -67,9 +93,9 @@ class PublicExpansion(StrictModel):
         SpendingItem("public_expansion", "公办机构改扩建", "expanding public institutions",
                      "works on the public institutions expanded, in monthly instalments"),), adds_places=True)
 
-    classes_per_year: PerYear = Field(default_factory=dict)
+    classes_per_year: ClassesPerYear = Field(default_factory=dict)
     band: str = Field("toddler", pattern="^(infant|toddler|older|mixed)$")
-    cost_yuan_per_place: NonNegative = Field(15000.0, description="Assumption.")
+    cost_yuan_per_place: Yuan = Field(15000.0, description="Assumption.")
     build_months: Months = per_event(6.0, description="Assumption.")
 
 
@@ -83,7 +109,7 @@ class ConstructionSubsidy(Dated):
         SpendingItem("construction_subsidy", "普惠托位建设补贴", "construction subsidy for inclusive places",
                      "inclusive providers when their places open"),))
 
-    yuan_per_place: NonNegative = 10000.0
+    yuan_per_place: Yuan = 10000.0
     eligible_types: list[Literal[PROVIDER_TYPES]] = Field(
         default_factory=lambda: ["private_inclusive"],
         description="Provider types whose new inclusive places receive it: the speech's 社会力量, private "
@@ -97,11 +123,11 @@ class NewHousingQuota(StrictModel):
 
     lever: ClassVar[LeverInfo] = LeverInfo("三(一)二", "新建小区配建", "Places in new housing", adds_places=True)
 
-    places_per_1000_residents: NonNegative = 10.0
+    places_per_1000_residents: PerThousand = 10.0
     compliance_share: Share = Field(0.6, description="Assumption: developments that deliver the places.")
     lag_months: Months = per_event(12.0, description="Assumption: from completion to the facility opening.")
     start: Month = Field("2025-01", description="Completions from this month on are covered.")
-    fee_yuan_per_month: NonNegative = Field(1200.0, description="Assumption: inclusive fee.")
+    fee_yuan_per_month: Yuan = Field(1200.0, description="Assumption: inclusive fee.")
 
 
 class ExistingAreaQuota(StrictModel):
@@ -112,15 +138,15 @@ class ExistingAreaQuota(StrictModel):
         SpendingItem("community_retrofit", "老旧小区补建托位", "places in existing areas",
                      "premises bought or swapped (one-off) and leased (monthly, to the operator)"),), adds_places=True)
 
-    places_per_1000_residents: NonNegative = 5.0
-    places_per_year: PerYear = Field(default_factory=dict, description="Places the programme can deliver.")
+    places_per_1000_residents: PerThousand = 5.0
+    places_per_year: PlacesPerYear = Field(default_factory=dict, description="Places the programme can deliver.")
     purchase_share: Share = Field(0.3, description="Assumption: places bought (one-off cost).")
     swap_share: Share = Field(0.2, description="Assumption: places obtained by swapping premises (one-off).")
-    purchase_yuan_per_place: NonNegative = Field(40000.0, description="Assumption.")
-    swap_yuan_per_place: NonNegative = Field(15000.0, description="Assumption: fit-out only.")
-    lease_yuan_per_place_per_month: NonNegative = Field(250.0, description="Assumption: as private rent.")
+    purchase_yuan_per_place: Yuan = Field(40000.0, description="Assumption.")
+    swap_yuan_per_place: Yuan = Field(15000.0, description="Assumption: fit-out only.")
+    lease_yuan_per_place_per_month: Yuan = Field(250.0, description="Assumption: as private rent.")
     build_months: Months = per_event(6.0, description="Assumption.")
-    fee_yuan_per_month: NonNegative = Field(1200.0, description="Assumption: inclusive fee.")
+    fee_yuan_per_month: Yuan = Field(1200.0, description="Assumption: inclusive fee.")
 
     @model_validator(mode="after")
     def _shares(self) -> ExistingAreaQuota:
@@ -143,14 +169,20 @@ class StreetCentres(StrictModel):
 
     deadline: Month = "2027-12"
     start: Month = "2025-01"
-    centres_per_year: NonNegative = Field(30.0, description="Capacity: centres that can be started per year.")
+    centres_per_year: param(ge=0, le=INSTITUTIONS_PER_YEAR_MAX) = Field(
+        30.0, description="Capacity: centres that can be started per year.")
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(toddler=1, older=1, mixed=1),
                                  description="Assumption: classes of a street centre.")
     build_months: Months = per_event(6.0, description="Assumption: renovation of community premises.")
-    capital_yuan_per_place: NonNegative = Field(20000.0, description="Assumption.")
-    operating_yuan_per_place_per_month: NonNegative = Field(
+    capital_yuan_per_place: Yuan = Field(20000.0, description="Assumption.")
+    operating_yuan_per_place_per_month: Yuan = Field(
         200.0, description="Assumption: payment to the contracted operator per place.")
-    fee_yuan_per_month: NonNegative = Field(1200.0, description="Assumption: inclusive fee.")
+    fee_yuan_per_month: Yuan = Field(1200.0, description="Assumption: inclusive fee.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StreetCentres:
+        _in_order(self.start, self.deadline, "start", "deadline")
+        return self
 
 
 class KindergartenClasses(StrictModel):
@@ -160,10 +192,10 @@ class KindergartenClasses(StrictModel):
         SpendingItem("kindergarten_conversion", "幼儿园开设托班", "kindergarten classes",
                      "the kindergarten converting a classroom, once per class"),), adds_places=True)
 
-    classes_per_year: PerYear = Field(default_factory=dict)
+    classes_per_year: ClassesPerYear = Field(default_factory=dict)
     conversion_months: Months = per_event(3.0, description="Assumption.")
-    conversion_yuan_per_class: NonNegative = Field(50000.0, description="Assumption.")
-    fee_yuan_per_month: NonNegative = Field(1000.0, description="Assumption: kindergarten 托班 fee.")
+    conversion_yuan_per_class: Yuan = Field(50000.0, description="Assumption.")
+    fee_yuan_per_month: Yuan = Field(1000.0, description="Assumption: kindergarten 托班 fee.")
 
 
 class PurchasedServices(StrictModel):
@@ -173,11 +205,11 @@ class PurchasedServices(StrictModel):
         SpendingItem("purchased_services", "政府购买服务", "purchased services",
                      "the contracted operator, per place and month"),), adds_places=True)
 
-    points_per_year: PerYear = Field(default_factory=dict)
+    points_per_year: InstitutionsPerYear = Field(default_factory=dict)
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(mixed=1), description="Assumption.")
-    payment_yuan_per_place_per_month: NonNegative = Field(300.0, description="Assumption.")
+    payment_yuan_per_place_per_month: Yuan = Field(300.0, description="Assumption.")
     setup_months: Months = per_event(3.0, description="Assumption.")
-    fee_yuan_per_month: NonNegative = Field(1000.0, description="Assumption.")
+    fee_yuan_per_month: Yuan = Field(1000.0, description="Assumption.")
 
 
 class QualityEvaluation(StrictModel):
@@ -197,8 +229,8 @@ class Vouchers(Dated):
     lever: ClassVar[LeverInfo] = LeverInfo("二(二)", "托育体验券", "Experience vouchers", (
         SpendingItem("vouchers", "托育体验券", "experience vouchers", "providers redeeming the vouchers used"),))
 
-    vouchers_per_year: NonNegative = 0.0
-    value_yuan: NonNegative = Field(200.0, description="Jiangxi 200-yuan childcare vouchers (2025).")
+    vouchers_per_year: People = 0.0
+    value_yuan: Yuan = Field(200.0, description="Jiangxi 200-yuan childcare vouchers (2025).")
     trial_share: Share = Field(0.3, description="Assumption: vouchers that lead to a trial month.")
     retention_share: Share = Field(0.4, description="Assumption: trial families who stay.")
 
@@ -206,7 +238,7 @@ class Vouchers(Dated):
 class Campaign(StrictModel):
     month: Month
     awareness_uplift_share: param(ge=0, le=2) = 0.1
-    cost_yuan: NonNegative = 0.0
+    cost_yuan: Yuan = 0.0
 
 
 class Publicity(StrictModel):
@@ -226,11 +258,11 @@ class FamilyPoints(StrictModel):
         SpendingItem("family_points", "家庭托育点补贴", "family care point subsidy",
                      "each new family care point, once"),), adds_places=True)
 
-    points_per_year: PerYear = Field(default_factory=dict)
+    points_per_year: InstitutionsPerYear = Field(default_factory=dict)
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(mixed=1))
     setup_months: Months = per_event(2.0, description="Assumption.")
-    subsidy_yuan_per_point: NonNegative = Field(0.0)
-    fee_yuan_per_month: NonNegative = Field(1500.0, description="Assumption.")
+    subsidy_yuan_per_point: Yuan = Field(0.0)
+    fee_yuan_per_month: Yuan = Field(1500.0, description="Assumption.")
 
 
 class OperatingSubsidy(Dated):
@@ -241,7 +273,7 @@ class OperatingSubsidy(Dated):
         SpendingItem("operating_subsidy", "普惠运营补贴", "operating subsidy for inclusive places",
                      "inclusive providers, per enrolled child and month"),))
 
-    yuan_per_child_per_month: NonNegative = 200.0
+    yuan_per_child_per_month: Yuan = 200.0
     fee_pass_through_share: Share = Field(0.0, description="Assumption: share that lowers families' fees.")
 
 
@@ -252,7 +284,7 @@ class RentRelief(Dated):
         SpendingItem("rent_relief", "房租减免", "rent relief",
                      "licensed providers other than public institutions, per place and month"),))
 
-    yuan_per_place_per_month: NonNegative = 100.0
+    yuan_per_place_per_month: Yuan = 100.0
 
 
 class HouseholdSubsidy(Dated):
@@ -263,7 +295,7 @@ class HouseholdSubsidy(Dated):
         SpendingItem("household_subsidy", "育儿补贴", "household childcare subsidy",
                      "families, per child under 3 and month", transfer=True),))
 
-    yuan_per_child_per_year: NonNegative = 3600.0
+    yuan_per_child_per_year: Yuan = 3600.0
     fee_effect_share: Share = Field(
         0.0, description="Assumption: share of the subsidy families count against the fee (0 = no effect).")
 

@@ -14,12 +14,26 @@ from pydantic import AfterValidator, Field, model_validator
 from sim.scenario.budget_schema import Budget
 from sim.scenario.market_schema import Demand, Providers
 from sim.scenario.months import Month, month_number
-from sim.scenario.params import IdKeys, NonNegative, Number, Share, StrictModel, WholeNumber, param
+from sim.scenario.params import (
+    BIRTHS_PER_1000_MAX,
+    PEOPLE_MAX,
+    PER_1000_MAX,
+    IdKeys,
+    Number,
+    PerThousand,
+    Share,
+    StrictModel,
+    WholeNumber,
+    param,
+)
 from sim.scenario.policy_schema import Policies
 from sim.scenario.target_schema import DEFAULT_TARGETS, Target
 from sim.scenario.workforce_schema import Workforce
 
 FIRST_YEAR, LAST_YEAR = 1950, 2200
+BirthRate = param(ge=0, le=BIRTHS_PER_1000_MAX)
+Weight = Annotated[Number, Field(le=PEOPLE_MAX)]  # weights may be monthly birth counts: bounded as people
+Migration = param(ge=-PER_1000_MAX, le=PER_1000_MAX)  # all residents leaving, or as many arriving
 
 
 def _year_keys(rates: dict[int, object]) -> dict[int, object]:
@@ -85,31 +99,31 @@ class NewHousing(StrictModel):
     relocated_within_district_share: Share = Field(
         0.7, description="Assumption: share of movers who come from older housing elsewhere in the same "
                          "district (they leave those streets); the rest are newcomers to the city.")
-    children_0_3_per_1000_newcomers: NonNegative = Field(
+    children_0_3_per_1000_newcomers: PerThousand = Field(
         25.0, description="Assumption: children under 3 arriving with every 1,000 newcomers.")
 
 
 class Demography(StrictModel):
     """Births, deaths, migration and new housing (人口)."""
 
-    birth_rate_per_1000_per_year: Annotated[dict[int, NonNegative], AfterValidator(_year_keys)] = Field(
+    birth_rate_per_1000_per_year: Annotated[dict[int, BirthRate], AfterValidator(_year_keys)] = Field(
         default_factory=lambda: {2022: 6.09, 2023: 5.55, 2024: 5.9},
         description="Crude birth rate by calendar year; a year not listed takes the nearest listed year. "
                     "Defaults: Hebei 6.09‰ (2022) and 5.9‰ (2024), Hebei statistical communiqués; "
                     "2023 derived from 41.0万 births / 7,393万 residents. The years before the horizon "
                     "build the initial children by month of age.")
-    birth_seasonality_by_month: Annotated[list[Number], AfterValidator(_twelve_weights)] = Field(
+    birth_seasonality_by_month: Annotated[list[Weight], AfterValidator(_twelve_weights)] = Field(
         default_factory=lambda: [1.0] * 12,
         description="Assumption: relative weight of births in January … December (no seasonality).")
-    infant_mortality_per_1000_births: param(ge=0, le=1000) = Field(
+    infant_mortality_per_1000_births: PerThousand = Field(
         4.0, description="Assumption: deaths before age 1 per 1,000 live births (not in the sourced facts).")
-    child_mortality_per_1000_per_year: param(ge=0, le=1000) = Field(
+    child_mortality_per_1000_per_year: PerThousand = Field(
         0.3, description="Assumption: yearly deaths per 1,000 children aged 12–35 months.")
-    death_rate_per_1000_per_year: param(ge=0, le=1000) = Field(
+    death_rate_per_1000_per_year: PerThousand = Field(
         8.2, description="Crude death rate of all residents: Hebei 2024, 8.2‰ (statistical communiqué).")
-    net_migration_per_1000_per_year: param(ge=-1000, le=1000) = Field(
+    net_migration_per_1000_per_year: Migration = Field(
         0.27, description="Net in-migration: Hebei 2024, +2万 on 7,378万 residents (statistical communiqué).")
-    net_migration_by_district_per_1000_per_year: Annotated[dict[str, param(ge=-1000, le=1000)], IdKeys] = Field(
+    net_migration_by_district_per_1000_per_year: Annotated[dict[str, Migration], IdKeys] = Field(
         default_factory=dict, description="Per-district net migration replacing the city-wide rate.")
     new_housing: NewHousing = Field(default_factory=NewHousing)
 

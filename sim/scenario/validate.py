@@ -37,6 +37,9 @@ def _problems(err: ValidationError, locations: Locations, source: str) -> list[P
         elif kind == "missing":
             message = f"missing required key {loc[-1]!r}"
             path = _dotted(loc[:-1])
+        elif kind == "finite_number":
+            message = f"expected a finite number, got {show(error.get('input'))} (.nan and .inf are not numbers here)"
+            path = _dotted(loc)
         else:
             message = error["msg"].removeprefix("Value error, ")
             message = message[0].lower() + message[1:]

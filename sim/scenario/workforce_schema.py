@@ -14,7 +14,17 @@ from pydantic import AfterValidator, Field
 
 from sim.scenario.lever_info import LeverInfo, SpendingItem
 from sim.scenario.months import Month, month_number
-from sim.scenario.params import NonNegative, Share, StrictModel, WholeNumber, param, per_event
+from sim.scenario.params import (
+    YUAN_MAX,
+    People,
+    Sensitivity,
+    Share,
+    StrictModel,
+    WholePeople,
+    Yuan,
+    param,
+    per_event,
+)
 
 
 class Workforce(StrictModel):
@@ -27,12 +37,12 @@ class Workforce(StrictModel):
                                                             "are, this share how many of them are certified.")
     initial_job_seekers_share: Share = Field(
         0.05, description="Assumption: certified carers looking for work, as a share of those employed.")
-    carer_wage_yuan_per_month: NonNegative = Field(
+    carer_wage_yuan_per_month: Yuan = Field(
         3500.0, description="Assumption (carer wages not found): monthly cost of a carer in a Hebei prefecture "
                             "city, incl. social insurance.")
-    reference_wage_yuan_per_month: NonNegative = Field(
+    reference_wage_yuan_per_month: param(ge=1, le=YUAN_MAX) = Field(
         3500.0, description="Wage at which attrition equals the rates below.")
-    attrition_wage_elasticity: NonNegative = Field(
+    attrition_wage_elasticity: Sensitivity = Field(
         1.0, description="Assumption: attrition = rate × (wage / reference wage)^(−elasticity): 10% higher pay, "
                          "about 10% fewer leavers.")
     certified_attrition_per_month_share: Share = Field(
@@ -46,7 +56,8 @@ class Workforce(StrictModel):
         0.7, description="Assumption: share of a month's remaining vacancies filled by uncertified hires.")
     self_certification_per_month_share: Share = Field(
         0.004, description="Assumption: uncertified carers who pass the certificate on their own, per month.")
-    min_carers_per_open_class: NonNegative = Field(
+    # A class holds at most 20 children: more carers than that is no class.
+    min_carers_per_open_class: param(ge=0, le=20) = Field(
         1.5, description="Assumption: a class open for any child needs a lead carer and half an assistant.")
     hiring_headroom_share: Share = Field(
         0.1, description="Assumption: providers keep carers for this share of their places beyond their "
@@ -54,7 +65,7 @@ class Workforce(StrictModel):
                           "admit new ones.")
     opening_staffed_share: Share = Field(
         0.3, description="Assumption: a new provider opens once it has carers for this share of its places.")
-    graduates_per_year: NonNegative = Field(
+    graduates_per_year: People = Field(
         600.0, description="Assumption: childcare graduates of the city's vocational colleges each September "
                            "(>600 colleges nationally run the programme, 2025).")
     graduates_entering_share: Share = Field(0.5, description="Assumption: graduates who enter childcare.")
@@ -73,7 +84,7 @@ class Training(StrictModel):
     lever: ClassVar[LeverInfo] = LeverInfo("三(二)一", "从业人员培训", "Training of carers", (
         SpendingItem("training", "托育从业人员培训", "training of carers", "the training courses, per trainee"),))
 
-    trainees_per_year: Annotated[dict[int, WholeNumber], AfterValidator(lambda d: dict(sorted(d.items())))] = \
+    trainees_per_year: Annotated[dict[int, WholePeople], AfterValidator(lambda d: dict(sorted(d.items())))] = \
         Field(default_factory=dict, description="Training places (人次) by calendar year.")
     start_months_of_year: list[Annotated[int, Field(ge=1, le=12)]] = Field(
         default_factory=lambda: [3, 9], description="Months in which cohorts start; each takes an equal part.")
@@ -81,7 +92,7 @@ class Training(StrictModel):
     pass_share: Share = Field(0.8, description="Assumption: trainees who pass the certificate.")
     upskilling_share: Share = Field(
         0.7, description="Assumption: places given to uncertified carers (the rest to new entrants).")
-    cost_yuan_per_trainee: NonNegative = Field(
+    cost_yuan_per_trainee: Yuan = Field(
         2000.0, description="Assumption: course and exam fees paid by the programme (entry training ≥120 h).")
 
 
