@@ -1,7 +1,9 @@
 """The ``tuoyu`` command line: validate and run scenarios, list indicators.
 
-Mistakes in the user's input end with located messages on stderr and exit code 2, never a traceback
-(``tuoyu --debug …`` shows one).
+Mistakes in the user's input end with located messages on stderr and exit code 2, what the machine or the
+cluster cannot do (a full or read-only disk, too little memory, a lost worker) with exit code 3, never a
+traceback (``tuoyu --debug …`` shows one). Whatever the user wrote is printed as plain text: neither rich's
+markup (``[red]``) nor its emoji codes (``:100:``, which a row number next to a file name looks like) apply.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import pandas as pd
 import typer
 import yaml
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -27,10 +28,12 @@ import sim
 from sim import binding, targets
 from sim.calibration.spec import METHODS as CALIBRATION_METHODS
 from sim.calibration.spec import load_calibration
-from sim.errors import InputError, Problem, did_you_mean
+from sim.errors import InputError, Problem, ResourceError, did_you_mean
 from sim.experiments.folder import Interrupted
+from sim.folders import check_room, check_target, disk_error, locked, verify_folder
 from sim.indicators import INDICATORS
-from sim.output import check_target, save
+from sim.memory import check_memory
+from sim.output import results_bytes, save
 from sim.results import Result
 
 # Sweeps, comparisons, calibration and charts are imported by the commands that use them: SALib, the optimisers
@@ -44,8 +47,9 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="tuoyu-sim: simulate a city's childcare (托育) system for children aged 0–3.")
 # Piped or captured output (CI, a log file) gets a wide page so the summary table is not cut.
-out_console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, highlight=False)
+out_console = Console(highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
+INPUT_ERROR, RESOURCE_ERROR, INTERNAL_ERROR = 2, 3, 1
 _state = {"debug": False}
 
 SetOption = Annotated[list[str] | None, typer.Option(
@@ -75,7 +79,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for input errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
@@ -91,26 +95,44 @@ def _stop(signum: int, frame: Any) -> None:
 
 
 def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Print an InputError's problems and exit 2; Ctrl-C exits 130 with a note."""
+    """No traceback (unless ``--debug``): an InputError's problems exit 2; a ResourceError, a disk fault or a lack of
+    memory exits 3 with one line; Ctrl-C exits 130 with a note; anything else is a bug in tuoyu-sim, reported on
+    one line with exit 1."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except InputError as err:
-            if _state["debug"]:
-                raise
-            for problem in err.problems:
-                err_console.print(f"error: {problem}", markup=False, soft_wrap=True)
-            raise typer.Exit(2) from None
         except Interrupted as interrupted:
-            err_console.print(interrupted.note, markup=False, soft_wrap=True)
+            err_console.print(interrupted.note, soft_wrap=True)
             raise typer.Exit(130) from None
         except KeyboardInterrupt:
-            err_console.print("interrupted: nothing was written", markup=False)
+            err_console.print("interrupted: nothing was written", soft_wrap=True)
             raise typer.Exit(130) from None
+        except Exception as err:
+            if _state["debug"]:
+                raise
+            code, lines = _explain(err)
+            for line in lines:
+                err_console.print(f"error: {line}", soft_wrap=True)
+            raise typer.Exit(code) from None
 
     return wrapper
+
+
+def _explain(err: Exception) -> tuple[int, list[str]]:
+    """The exit code and the lines that tell the user what happened."""
+    if isinstance(err, InputError):
+        return INPUT_ERROR, [str(problem) for problem in err.problems]
+    if isinstance(err, ResourceError):
+        return RESOURCE_ERROR, [str(err)]
+    if isinstance(err, OSError):
+        return RESOURCE_ERROR, [str(disk_error(err, Path.cwd()))]
+    if isinstance(err, MemoryError):
+        return RESOURCE_ERROR, ["the machine ran out of memory; run fewer replications or --workers, a shorter "
+                                "horizon, or on a machine with more memory"]
+    return INTERNAL_ERROR, [f"internal error, a bug in tuoyu-sim ({type(err).__name__}: {err}); please report it "
+                            "with the output of the same command run as tuoyu --debug …"]
 
 
 @app.command(short_help="Check a scenario and its CSVs; print it resolved.")
@@ -120,14 +142,14 @@ def validate(file: ScenarioArg, set_: SetOption = None) -> None:
     scenario = sim.load_scenario(file, overrides=set_ or [])
     resolved = scenario.spec.model_dump(mode="json")
     out_console.print(yaml.safe_dump(resolved, allow_unicode=True, sort_keys=False, width=100).rstrip(),
-                      markup=False, soft_wrap=True)
+                      soft_wrap=True)
     city = scenario.city
     streets = sum(kind == "street" for kind in city.street_kinds)
     out_console.print(
         f"# OK: {scenario.name}: {city.n_districts} districts, {city.n_streets} streets and towns "
         f"({streets} streets, {city.n_streets - streets} towns), {city.population.sum():,.0f} residents, "
         f"{len(city.new_housing)} new-housing completions; files: "
-        + ", ".join(str(p) for p in scenario.files), markup=False, soft_wrap=True)
+        + ", ".join(str(p) for p in scenario.files), soft_wrap=True)
 
 
 @app.command(short_help="Run a scenario; write a results folder.")
@@ -150,25 +172,31 @@ def run(
     started = datetime.now(UTC)
     scenario = sim.load_scenario(file, overrides=set_ or [])
     out = out or Path("results") / file.resolve().parent.name / file.stem
+    command = ["tuoyu", *sys.argv[1:]]
     check_target(out, force)
-    with _progress("replications") as progress:
-        task = progress.add_task(scenario.name, total=reps)
-        result = sim.run(scenario, reps=reps, seed=seed, progress=lambda done: progress.update(task, completed=done),
-                         workers=workers, scheduler=scheduler)
-    save(result, out, force, started, command=["tuoyu", *sys.argv[1:]])
+    check_room(out, results_bytes(scenario, reps))
+    with locked(out, command):
+        check_target(out, force)  # again: another job may have written it before this one took the lock
+        check_memory([scenario], reps, 1 if workers is None and scheduler is None else workers, scheduler)
+        with _progress("replications") as progress:
+            task = progress.add_task(scenario.name, total=reps)
+            result = sim.run(scenario, reps=reps, seed=seed,
+                             progress=lambda done: progress.update(task, completed=done), workers=workers,
+                             scheduler=scheduler)
+        save(result, out, force, started, command=command)
     print_summary(result)
     print_targets(result)
     print_binding(result)
     for note in result.notes():
-        out_console.print(f"note: {note}", markup=False, soft_wrap=True)
+        out_console.print(f"note: {note}", soft_wrap=True)
     _print_where(out, f"Brief and charts: tuoyu report {out} [--lang en]")
 
 
 def _print_where(out: Path, next_step: str | None = None) -> None:
     """Where the results are, and the command that turns them into charts."""
-    out_console.print(f"Results: {out.resolve()}", markup=False, soft_wrap=True)
+    out_console.print(f"Results: {out.resolve()}", soft_wrap=True)
     if next_step:
-        out_console.print(next_step, markup=False, soft_wrap=True)
+        out_console.print(next_step, soft_wrap=True)
 
 
 def _output_folder(out: Path | None, resume: Path | None, default: Path) -> Path:
@@ -347,9 +375,10 @@ def chart(
     if fmt not in charts.FORMATS:
         raise InputError([Problem("--format", f"expected one of {', '.join(charts.FORMATS)}, got {fmt!r}"
                                   f"{did_you_mean(fmt, charts.FORMATS)}")])
+    verify_folder(result_dir)
     folder = charts.load(result_dir)
     for path in charts.render(folder, _language(language), fmt, only, out, dpi):
-        out_console.print(str(path), markup=False, soft_wrap=True)
+        out_console.print(str(path), soft_wrap=True)
 
 
 @app.command(short_help="Write the one-page brief (PDF and PNG) and the slide-ready charts of a results folder.")
@@ -366,18 +395,21 @@ def report(
     and with it the slide-ready charts (as tuoyu chart RESULT_DIR --lang …)."""
     from sim import charts
 
+    verify_folder(result_dir)
     folder = charts.load(result_dir)
     language = _language(language)
     paths = charts.write_brief(folder, language, out)
     if with_charts:
         paths += charts.render(folder, language, out=out / "charts" / language if out else None)
     for path in paths:
-        out_console.print(str(path), markup=False, soft_wrap=True)
+        out_console.print(str(path), soft_wrap=True)
 
 
 def _progress(unit: str) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
-                    TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err_console)
+    # A scenario's name is the user's text: shown as written, never as markup or emoji codes.
+    return Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
+                    TextColumn(unit), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                    console=err_console)
 
 
 class _ExperimentProgress:
@@ -388,7 +420,7 @@ class _ExperimentProgress:
 
     def started(self, total: int, done: int, executor: str) -> None:
         if done:
-            err_console.print(f"resuming: {done} of {total} already done", markup=False)
+            err_console.print(f"resuming: {done} of {total} already done")
         self.task = self.progress.add_task(f"{self.description} ({executor})", total=total, completed=done)
 
     def update(self, done: int) -> None:
@@ -405,7 +437,7 @@ def print_targets(result: Result) -> None:
             f"{_number(row.value_at_deadline_mean, row.indicator)} ({_number(row.value_at_deadline_p5, row.indicator)}"
             f"–{_number(row.value_at_deadline_p95, row.indicator)})")
         first = "not by the horizon" if pd.isna(row.median_month_first_met) else row.median_month_first_met
-        table.add_row(escape(row.target), probability, first, value)
+        table.add_row(row.target, probability, first, value)
     out_console.print(table)
 
 
@@ -433,8 +465,8 @@ def print_summary(result: Result) -> None:
     summary = result.summary()
     city = summary[(summary["level"] == "city") & summary["indicator"].isin(SUMMARY_INDICATORS)]
     years = list(result.calendar.years)
-    table = Table(title=escape(f"{result.scenario.name}: {result.reps} replications, seed {result.seed}; "
-                               f"mean (p5–p95) at each year end"), title_justify="left")
+    table = Table(title=f"{result.scenario.name}: {result.reps} replications, seed {result.seed}; "
+                        f"mean (p5–p95) at each year end", title_justify="left")
     table.add_column("indicator")
     for year, month in result.calendar.year_end_months.items():
         table.add_column(str(year) if month.endswith("-12") else month, justify="right")
@@ -442,7 +474,7 @@ def print_summary(result: Result) -> None:
         rows = city[city["indicator"] == name].set_index("year")
         cells = [f"{_number(rows.at[y, 'mean'], name)} ({_number(rows.at[y, 'p5'], name)}–"
                  f"{_number(rows.at[y, 'p95'], name)})" for y in years]
-        table.add_row(escape(f"{name} {INDICATORS[name].label(language)}"), *cells)
+        table.add_row(f"{name} {INDICATORS[name].label(language)}", *cells)
     out_console.print(table)
 
 
@@ -453,14 +485,14 @@ def print_comparison(outcome: CompareOutcome) -> None:
     differences = outcome.differences.set_index(["scenario", "indicator", "period"])
     labels = list(dict.fromkeys(outcome.comparison["scenario"]))
     reps = outcome.results[0].reps
-    table = Table(title=escape(f"Comparison: {reps} replications each, common random numbers; "
-                               f"median (p5–p95) and Δ from {labels[0]}: mean [95% interval]"), title_justify="left")
+    table = Table(title=f"Comparison: {reps} replications each, common random numbers; "
+                        f"median (p5–p95) and Δ from {labels[0]}: mean [95% interval]", title_justify="left")
     table.add_column("indicator")
     table.add_column("year end")
     for label in labels:
-        table.add_column(escape(label), justify="right")
+        table.add_column(label, justify="right")
     for label in labels[1:]:
-        table.add_column(escape(f"Δ {label}"), justify="right")
+        table.add_column(f"Δ {label}", justify="right")
     for name in SUMMARY_INDICATORS:
         for period in outcome.results[0].calendar.year_end_months.values():
             cells = []
@@ -471,14 +503,14 @@ def print_comparison(outcome: CompareOutcome) -> None:
                 row = differences.loc[(label, name, period)]
                 cells.append(f"{_signed(row['mean'], name)} "
                              f"[{_signed(row.ci_low, name)}, {_signed(row.ci_high, name)}]")
-            table.add_row(escape(name), period, *cells)
+            table.add_row(name, period, *cells)
     out_console.print(table)
-    targets_table = Table("target", *(escape(label) for label in labels), title="Targets: P(met at deadline)",
+    targets_table = Table("target", *labels, title="Targets: P(met at deadline)",
                           title_justify="left")
     frame = outcome.targets
     for target in dict.fromkeys(frame["target"]):
         rows = frame[frame["target"] == target].set_index("scenario")
-        targets_table.add_row(escape(target), *("beyond horizon" if pd.isna(rows.at[label, "probability_met"])
+        targets_table.add_row(target, *("beyond horizon" if pd.isna(rows.at[label, "probability_met"])
                                                 else f"{rows.at[label, 'probability_met']:.0%}" for label in labels))
     out_console.print(targets_table)
 
@@ -494,28 +526,28 @@ def print_analysis(method: str, outcome: SweepOutcome) -> None:
     frame = outcome.analysis
     table = Table(*frame.columns, title=f"Sensitivity ({method}, {len(outcome.runs)} points)", title_justify="left")
     for row in frame.itertuples(index=False):
-        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else escape(str(v)) for v in row))
+        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
     out_console.print(table)
     for note in outcome.notes:
-        out_console.print(f"note: {note}", markup=False, soft_wrap=True)
+        out_console.print(f"note: {note}", soft_wrap=True)
 
 
 def print_calibration(outcome: CalibrationOutcome) -> None:
     """Fitted values, the final loss, the fit and the backtest."""
     fitted = Table("parameter", "low", "high", "start", "fitted", title="Fitted values", title_justify="left")
     for row in outcome.fitted.itertuples(index=False):
-        fitted.add_row(escape(row.parameter), *(f"{v:.4g}" for v in (row.low, row.high, row.start, row.fitted)))
+        fitted.add_row(row.parameter, *(f"{v:.4g}" for v in (row.low, row.high, row.start, row.fitted)))
     out_console.print(fitted)
     replayed = outcome.evaluations - outcome.computed
     out_console.print(f"Final loss {outcome.loss:.6g} after {outcome.evaluations} evaluations"
-                      + (f" ({replayed} replayed from the log)" if replayed else ""), markup=False)
+                      + (f" ({replayed} replayed from the log)" if replayed else ""))
     for title, frame in (("Fit at the fitted values", outcome.fit), ("Backtest (not fitted)", outcome.backtest)):
         if frame.empty:
             continue
         table = Table("target", "observed", "simulated mean (p5–p95)", "error", "relative error", title=title,
                       title_justify="left")
         for row in frame.itertuples(index=False):
-            table.add_row(escape(row.target), f"{row.observed:.4g}",
+            table.add_row(row.target, f"{row.observed:.4g}",
                           f"{row.simulated_mean:.4g} ({row.simulated_p5:.4g}–{row.simulated_p95:.4g})",
                           f"{row.error:+.4g}", f"{row.relative_error:+.1%}")
         out_console.print(table)

@@ -1,8 +1,10 @@
 """Write a results folder, all or nothing.
 
 Everything is written into a hidden temporary folder beside the target and renamed into place at the
-end, so an interrupted or failed run leaves no half-written results. An existing folder is replaced
-only when asked (``force``).
+end, so an interrupted or failed run leaves no half-written results (a run killed outright leaves its
+temporary folder, which the next run of the same folder removes). An existing folder is replaced only when
+asked (``force``) and only if tuoyu wrote it (see ``sim.folders``); the folder's lock is held meanwhile.
+The manifest lists every file written with its SHA-256, so that a folder can be checked before it is read.
 
 Layout::
 
@@ -29,13 +31,11 @@ Layout::
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import platform
 import shutil
 import subprocess
-import tempfile
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
@@ -47,32 +47,39 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim import binding, costs, targets
-from sim.errors import InputError, Problem
+from sim.folders import check_target, disk_error, locked, sha256_of, staging_folder
+from sim.indicators import INDICATORS
 from sim.results import Result
+from sim.scenario.load import Scenario
 
 PACKAGES = ("tuoyu-sim", "simpy", "numpy", "scipy", "pandas", "pydantic", "pyarrow", "PyYAML", "typer")
 CSV_ENCODING = "utf-8-sig"  # the BOM makes Excel read Chinese text correctly
 
 
-def check_target(out: Path, force: bool) -> None:
-    """Refuse to overwrite a folder unless ``force``; called before any work so nothing is wasted."""
-    if out.exists() and not force:
-        raise InputError([Problem(str(out), "already exists; use --force to replace it or --out to choose another")])
-    if out.exists() and not out.is_dir():
-        raise InputError([Problem(str(out), "exists and is not a folder")])
+# Bytes a results folder takes per row of its tidy and summary tables (CSV copy and Parquet; measured: 35–60), and
+# what the ledger and the small tables add.
+ROW_BYTES = 60
+FIXED_BYTES = 20 * 2**20
+
+
+def results_bytes(scenario: Scenario, reps: int) -> int:
+    """About how much disk the results folder of ``reps`` replications of ``scenario`` takes (an upper estimate)."""
+    city, horizon = scenario.city, scenario.spec.horizon
+    years = int(horizon.end[:4]) - int(horizon.start[:4]) + 1
+    rows = (years * (1 + city.n_districts + city.n_streets) + horizon.months * (1 + city.n_districts)) \
+        * len(INDICATORS) * (reps + 1)  # each replication's rows, and the summaries
+    return rows * ROW_BYTES + FIXED_BYTES
 
 
 @contextmanager
 def staging(out: Path, force: bool):
     """A temporary folder that becomes ``out`` if the block finishes, and vanishes if it does not."""
     check_target(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    temp = staging_folder(out)
     try:
         yield temp
         if out.exists():
             old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
             out.rename(old)
             temp.rename(out)
             shutil.rmtree(old, ignore_errors=True)
@@ -155,7 +162,7 @@ def write_result(result: Result, folder: Path, started: datetime, command: list[
         if copy.exists():  # two layers with one file name: keep both
             copy = inputs / f"{path.parent.name}_{path.name}"
         shutil.copy2(path, copy)
-        files.append({"path": str(path), "copy": str(copy.relative_to(folder)), "sha256": _sha256(path)})
+        files.append({"path": str(path), "copy": str(copy.relative_to(folder)), "sha256": sha256_of(path)})
     manifest = {
         "kind": "run",
         "scenario_name": result.scenario.name,
@@ -171,6 +178,7 @@ def write_result(result: Result, folder: Path, started: datetime, command: list[
         "input_files": files,
         "notes": result.notes(),
         "resolved_scenario": result.scenario.spec.model_dump(mode="json"),
+        "files": file_hashes(folder),
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -211,12 +219,18 @@ def git_commit() -> dict[str, Any] | None:
         return None
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def file_hashes(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` but the manifest, by path relative to it, with its SHA-256."""
+    return {path.relative_to(folder).as_posix(): sha256_of(path) for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.relative_to(folder).as_posix() != "manifest.json"}
 
 
 def save(result: Result, out: Path, force: bool, started: datetime, command: list[str]) -> Path:
-    """Write ``result`` to ``out`` atomically; returns ``out``."""
-    with staging(out, force) as folder:
-        write_result(result, folder, started, command)
+    """Write ``result`` to ``out`` atomically, holding the folder's lock; returns ``out``. A disk fault is a
+    ResourceError naming the file, and nothing is left half-written."""
+    try:
+        with locked(out, command), staging(out, force) as folder:
+            write_result(result, folder, started, command)
+    except OSError as err:
+        raise disk_error(err, out) from None
     return out

@@ -241,7 +241,7 @@ def test_an_interrupted_comparison_resumes_without_recomputing(tmp_path, variant
     out = tmp_path / "part"
     with pytest.raises(Interrupted):
         run_compare(files, *settings, out, ["tuoyu"], workers=1, progress=_stop_after(4))
-    assert len(list((out / "replications").rglob("*.pickle"))) == 4
+    assert len(list((out / "replications").rglob("replication_*.npz"))) == 4
     resumed = run_compare(files, *settings, out, ["tuoyu"], resume=True, workers=1)
     assert resumed.computed == 2 and whole.computed == 6
     for name in ("comparison.csv", "differences.csv", "targets.csv"):

@@ -18,8 +18,10 @@ from sim.calibration.fit import Objective, log_columns, read_log, search
 from sim.calibration.outputs import comparison_table, fitted_table, overlay_text, simulated
 from sim.calibration.spec import CalibrationSpec
 from sim.experiments.evaluators import open_evaluator
-from sim.experiments.folder import ExperimentFolder, RunLog, write_atomically
+from sim.experiments.folder import RunLog, start_folder, write_atomically
 from sim.experiments.points import PointReplication
+from sim.folders import FOLDER_BYTES, check_room, locked
+from sim.memory import check_memory
 from sim.output import CSV_ENCODING
 from sim.results import Result
 from sim.runner import run
@@ -43,39 +45,39 @@ def run_calibration(spec: CalibrationSpec, out: Path, command: list[str], *, res
     """Search (replaying a resumed folder's evaluations), then write every output. ``progress(evaluations,
     computed)`` is called after each batch."""
     model = PointReplication(spec.base, spec.keys, tuple(t.metric for t in spec.targets), spec.seed)
-    with open_evaluator(model, workers, scheduler) as evaluator:  # first: an unreachable cluster leaves no folder
-        if resume:
-            folder = ExperimentFolder.resume(out, "calibration", spec.planned(), command)
-        else:
-            folder = ExperimentFolder.create(
-                out, "calibration", spec.planned(), command, force, spec=str(spec.path), name=spec.name,
-                scenario_file=str(spec.base.scenario.path), overrides=list(spec.base.scenario.overrides),
-                method=spec.method, reps=spec.reps, seed=spec.seed)
-        log = RunLog(out / "evaluations.csv", log_columns(spec))
+    check_room(out, FOLDER_BYTES)
+    check_memory([spec.base.scenario], spec.reps, workers, scheduler)  # the fitted scenario's run keeps its reps
+    with locked(out, command):
+        with open_evaluator(model, workers, scheduler) as evaluator:  # first: an unreachable cluster leaves no folder
+            folder = start_folder(
+                out, "calibration", spec.planned(), command, resume=resume, force=force, spec=str(spec.path),
+                name=spec.name, scenario_file=str(spec.base.scenario.path),
+                overrides=list(spec.base.scenario.overrides), method=spec.method, reps=spec.reps, seed=spec.seed)
+            log = RunLog(out / "evaluations.csv", log_columns(spec))
+            with folder.running():
+                objective = Objective(spec, evaluator, log, progress)
+                best = search(spec, objective)
         with folder.running():
-            objective = Objective(spec, evaluator, log, progress)
-            best = search(spec, objective)
-    with folder.running():
-        loss = objective.cache[best].loss
-        result = run(spec.base.with_values(dict(zip(spec.keys, best, strict=True))), spec.reps, spec.seed,
-                     workers=workers, scheduler=scheduler)
-        fitted = fitted_table(spec, best)
-        fit = comparison_table(result, spec.targets, weighted=True)
-        backtest = comparison_table(result, spec.backtest, weighted=False)
-        fitted.to_csv(out / "fitted.csv", index=False, encoding=CSV_ENCODING)
-        fit.to_csv(out / "fit.csv", index=False, encoding=CSV_ENCODING)
-        if spec.backtest:
-            backtest.to_csv(out / "backtest.csv", index=False, encoding=CSV_ENCODING)
-        series = series_table(result, spec)
-        series.to_csv(out / "fit_series.csv", index=False, encoding=CSV_ENCODING)
-        write_atomically(out / "overlay.yaml", overlay_text(spec, best, out, loss))
-        evaluations = read_log(log)
-        write_atomically(out / "evaluations.csv", evaluations.to_csv(index=False))
-        if charts:
-            from sim.charts.calibration import save_fit_charts  # matplotlib only when drawing
+            loss = objective.cache[best].loss
+            result = run(spec.base.with_values(dict(zip(spec.keys, best, strict=True))), spec.reps, spec.seed,
+                         workers=workers, scheduler=scheduler)
+            fitted = fitted_table(spec, best)
+            fit = comparison_table(result, spec.targets, weighted=True)
+            backtest = comparison_table(result, spec.backtest, weighted=False)
+            fitted.to_csv(out / "fitted.csv", index=False, encoding=CSV_ENCODING)
+            fit.to_csv(out / "fit.csv", index=False, encoding=CSV_ENCODING)
+            if spec.backtest:
+                backtest.to_csv(out / "backtest.csv", index=False, encoding=CSV_ENCODING)
+            series = series_table(result, spec)
+            series.to_csv(out / "fit_series.csv", index=False, encoding=CSV_ENCODING)
+            write_atomically(out / "overlay.yaml", overlay_text(spec, best, out, loss))
+            evaluations = read_log(log)
+            write_atomically(out / "evaluations.csv", evaluations.to_csv(index=False))
+            if charts:
+                from sim.charts.calibration import save_fit_charts  # matplotlib only when drawing
 
-            save_fit_charts(out, spec.name, spec.seed, series, fit, backtest, CHART_LANGUAGES)
-        folder.finish(loss=loss, fitted=dict(zip(spec.keys, best, strict=True)), evaluations=len(evaluations))
+                save_fit_charts(out, spec.name, spec.seed, series, fit, backtest, CHART_LANGUAGES)
+            folder.finish(loss=loss, fitted=dict(zip(spec.keys, best, strict=True)), evaluations=len(evaluations))
     return CalibrationOutcome(fitted, loss, fit, backtest, len(evaluations), objective.computed)
 
 

@@ -24,9 +24,11 @@ from scipy import stats
 from sim import targets
 from sim.errors import InputError, Problem, shown_path
 from sim.experiments.evaluators import evaluate, open_evaluator
-from sim.experiments.folder import ExperimentFolder, ReplicationStore
+from sim.experiments.folder import ReplicationStore, start_folder
+from sim.folders import check_room, locked
 from sim.indicators import INDICATORS
-from sim.output import CSV_ENCODING, save
+from sim.memory import check_memory
+from sim.output import CSV_ENCODING, results_bytes, save
 from sim.results import PERCENTILES, Result
 from sim.runner import Replications
 from sim.scenario.load import Scenario, load_scenario
@@ -77,15 +79,17 @@ def run_compare(files: Sequence[Path], overrides: Sequence[str], reps: int, seed
     names = folder_names(files)
     labels = scenario_labels(scenarios, names)
     planned = {"scenarios": [s.spec.model_dump(mode="json") for s in scenarios], "reps": reps, "seed": seed}
+    # A replication is kept twice on disk while running (its store, then its scenario's run folder).
+    check_room(out, 2 * sum(results_bytes(scenario, reps) for scenario in scenarios))
+    check_memory(scenarios, reps, workers, scheduler)
     # The executor first: a cluster that cannot be reached leaves no folder behind.
-    with open_evaluator(Replications(tuple(scenarios), seed), workers, scheduler) as evaluator:
-        if resume:
-            folder = ExperimentFolder.resume(out, "compare", planned, command)
-        else:
-            folder = ExperimentFolder.create(
-                out, "compare", planned, command, force, reps=reps, seed=seed, overrides=list(overrides),
-                scenarios=[{"name": s.name, "label": label, "file": str(s.path), "folder": f"scenarios/{name}"}
-                           for s, name, label in zip(scenarios, names, labels, strict=True)])
+    with open_evaluator(Replications(tuple(scenarios), seed), workers, scheduler) as evaluator, \
+            locked(out, command):
+        folder = start_folder(
+            out, "compare", planned, command, resume=resume, force=force, reps=reps, seed=seed,
+            overrides=list(overrides),
+            scenarios=[{"name": s.name, "label": label, "file": str(s.path), "folder": f"scenarios/{name}"}
+                       for s, name, label in zip(scenarios, names, labels, strict=True)])
         stores = [ReplicationStore(out / "replications" / name) for name in names]
         done = [store.done() for store in stores]
         todo = [(s, r) for r in range(reps) for s in range(len(scenarios)) if r not in done[s]]
@@ -101,8 +105,8 @@ def run_compare(files: Sequence[Path], overrides: Sequence[str], reps: int, seed
             target_table = targets_table(results, labels)
             for frame, name in ((comparison, "comparison"), (differences, "differences"), (target_table, "targets")):
                 frame.to_csv(out / f"{name}.csv", index=False, encoding=CSV_ENCODING)
+            shutil.rmtree(out / "replications", ignore_errors=True)
             folder.finish(notes=[f"{r.scenario.name}: {note}" for r in results for note in r.notes()])
-    shutil.rmtree(out / "replications", ignore_errors=True)
     return CompareOutcome(results, comparison, differences, target_table, len(todo))
 
 

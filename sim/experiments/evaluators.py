@@ -20,12 +20,13 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
-from sim.errors import InputError, Problem
+from sim.errors import InputError, Problem, ResourceError
 
 Model = Callable[[Any], Any]
 Finished = list[tuple[int, Any]]
@@ -160,28 +161,58 @@ def _as_finished(pending: set[Future]) -> Iterator[Finished]:
             future.cancel()
 
 
+# A cluster without a single worker for this long has lost them (batch-system workers that restart come back
+# sooner): the work stops with an error rather than waiting forever.
+WORKERLESS_SECONDS = 120.0
+POLL_SECONDS = 0.2
+
+
 class DaskCluster:
-    """An existing Dask distributed cluster (``dask scheduler`` + ``dask worker``, or dask-jobqueue on SLURM/PBS)."""
+    """An existing Dask distributed cluster (``dask scheduler`` + ``dask worker``, or dask-jobqueue on SLURM/PBS).
+
+    A worker that dies running a task (three times over, Dask's default) or a cluster left without workers or
+    without its scheduler ends the work with a :class:`ResourceError`; what finished is kept by the caller."""
 
     def __init__(self, model: Model, scheduler: str):
         from distributed import Client  # imported here: local runs need not pay for it
 
+        self._where = f"--scheduler {scheduler}"
         try:
             self._client = Client(scheduler, timeout="10s")
-        except OSError as err:
-            raise InputError([Problem(f"--scheduler {scheduler}", f"cannot reach the Dask scheduler: {err}")]) from None
+        except (ValueError, TypeError) as err:
+            raise InputError([Problem(self._where, f"expected an address such as tcp://10.0.0.5:8786 ({err})")]) \
+                from None
+        except (OSError, TimeoutError) as err:
+            raise ResourceError(self._where, f"cannot reach the Dask scheduler: {err}") from None
         self.workers = max(1, sum(self._client.nthreads().values()))
         self.description = f"Dask, {self.workers} workers"
         self._model = self._client.scatter(model, broadcast=True, hash=False)
 
     def map(self, tasks: Sequence[Any]) -> Iterator[Finished]:
-        from distributed import as_completed
+        from distributed import KilledWorker, as_completed
 
         futures = [self._client.submit(_run_chunk, self._model, [(p, tasks[p]) for p in chunk], pure=False)
                    for chunk in chunks(range(len(tasks)), self.workers)]
+        finished = as_completed(futures)
+        workerless_since = None
         try:
-            for future in as_completed(futures):
-                yield future.result()
+            while not finished.is_empty():
+                batch = finished.next_batch(block=False)
+                for future in batch:
+                    yield future.result()
+                if batch or self._client.nthreads():
+                    workerless_since = None
+                    time.sleep(0 if batch else POLL_SECONDS)
+                    continue
+                workerless_since = workerless_since or time.monotonic()
+                if time.monotonic() - workerless_since > WORKERLESS_SECONDS:
+                    raise ResourceError(self._where, f"the Dask cluster has had no workers for "
+                                                     f"{WORKERLESS_SECONDS:.0f} s (they were lost or stopped)")
+                time.sleep(POLL_SECONDS)
+        except KilledWorker as err:
+            raise ResourceError(self._where, f"Dask workers died running this work ({err}); out of memory?") from None
+        except (OSError, TimeoutError) as err:  # the scheduler went away
+            raise ResourceError(self._where, f"lost the connection to the Dask cluster: {err}") from None
         finally:
             self._client.cancel(futures)
 

@@ -4,25 +4,31 @@ Unlike ``tuoyu run``'s all-or-nothing folders, these grow in place: the manifest
 ``"status": "running"`` and the plan, each finished run is stored at once (a line appended to a CSV and
 flushed to disk, or a file renamed into place), the status becomes ``"interrupted"`` on Ctrl-C or an error
 and ``"complete"`` only when every table is written. ``--resume DIR`` continues a folder that is not
-complete if it was planned with the same settings, and refuses otherwise.
+complete if it was planned with the same settings, and refuses otherwise. The caller holds the folder's
+lock (``sim.folders.locked``) from start to end, so two jobs never write one folder.
 """
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import json
 import os
-import pickle
 import shutil
 from collections.abc import Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from sim.errors import InputError, Problem, shown_path
-from sim.output import check_target, git_commit, versions
+from sim.errors import InputError, Problem, ResourceError, show, shown_path
+from sim.folders import check_target, disk_error, make_folder, sha256_of
+from sim.model.engine import FundAccounts
+from sim.output import file_hashes, git_commit, versions
+from sim.results import ReplicationTables
 
 RUNNING, INTERRUPTED, COMPLETE = "running", "interrupted", "complete"
 
@@ -59,7 +65,7 @@ class ExperimentFolder:
         check_target(path, force)
         if path.exists():
             shutil.rmtree(path)
-        path.mkdir(parents=True)
+        make_folder(path)
         manifest = {"kind": kind, "status": RUNNING, **fields, "planned": _plain(planned), "command": command,
                     "started": _now(), "versions": versions(), "git": git_commit()}
         folder = cls(path, manifest)
@@ -94,22 +100,35 @@ class ExperimentFolder:
         write_atomically(self.path / "manifest.json", json.dumps(self.manifest, ensure_ascii=False, indent=2))
 
     def finish(self, **fields: Any) -> None:
-        self.manifest.update(fields, status=COMPLETE, finished=_now())
+        self.manifest.update(fields, status=COMPLETE, finished=_now(), files=file_hashes(self.path))
         self.save()
 
     @contextmanager
     def running(self):
         """Runs stored inside the block survive Ctrl-C or an error: the folder is marked interrupted, and Ctrl-C
-        becomes an :class:`Interrupted` that says how to resume."""
+        becomes an :class:`Interrupted` that says how to resume, a disk fault a ResourceError that says so too."""
         try:
             yield
         except BaseException as error:
             self.manifest["status"] = INTERRUPTED
-            self.save()
+            with suppress(OSError):  # a full disk may refuse this too; a folder left "running" resumes all the same
+                self.save()
+            resume = " ".join(resume_command(self.manifest["command"], self.path))
             if isinstance(error, KeyboardInterrupt):
                 raise Interrupted(f"interrupted: the finished runs are kept in {self.path}; to finish, run\n  "
-                                  + " ".join(resume_command(self.manifest["command"], self.path))) from None
+                                  + resume) from None
+            if isinstance(error, OSError | ResourceError):
+                fault = disk_error(error, self.path) if isinstance(error, OSError) else error
+                raise ResourceError(fault.where, f"{fault.message}; the finished runs are kept in {self.path}: "
+                                                 f"when that is fixed, run\n  {resume}") from None
             raise
+
+
+def start_folder(path: Path, kind: str, planned: dict[str, Any], command: list[str], *, resume: bool, force: bool,
+                 **fields: Any) -> ExperimentFolder:
+    """The experiment's folder, new (``fields`` go into its manifest) or resumed; the caller holds its lock."""
+    return (ExperimentFolder.resume(path, kind, planned, command) if resume
+            else ExperimentFolder.create(path, kind, planned, command, force, **fields))
 
 
 def resume_command(command: Sequence[str], folder: Path) -> list[str]:
@@ -148,6 +167,21 @@ class RunLog:
                 file.truncate(len(text[: text.rfind("\n") + 1].encode("utf-8")))
 
     def read(self) -> pd.DataFrame:
+        """The finished runs; a line that this experiment cannot have written (a file edited by hand, or mixed by
+        an older version of tuoyu that let two jobs write one folder) is a located problem, not a crash."""
+        where = shown_path(self.path)
+        with self.path.open(encoding="utf-8-sig", newline="") as file:
+            lines = list(csv.reader(file))
+        if not lines or lines[0] != self.columns:
+            raise InputError([Problem(f"{where}:1", f"expected the columns {', '.join(self.columns)}; this folder's "
+                                                    "runs were not written by this experiment")])
+        seen: dict[str, int] = {}
+        for number, values in enumerate(lines[1:], start=2):
+            problem = _bad_run(values, len(self.columns), seen)
+            if problem:
+                raise InputError([Problem(f"{where}:{number}", f"{problem}; start the experiment again in a new "
+                                                                "folder")])
+            seen[values[0]] = number
         return pd.read_csv(self.path)
 
     def append(self, row: Sequence[Any]) -> None:
@@ -157,23 +191,104 @@ class RunLog:
             os.fsync(file.fileno())
 
 
+LEDGER_COLUMNS = ("month", "fund", "item", "street", "provider", "amount")
+
+
+def _bad_run(values: list[str], columns: int, seen: dict[str, int]) -> str | None:
+    """Why a line of runs.csv cannot be a run of this experiment, or None."""
+    if len(values) != columns:
+        return f"expected {columns} values, got {len(values)}"
+    if not values[0].isdigit():
+        return f"expected a run number, got {show(values[0])}"
+    if values[0] in seen:
+        return f"run {values[0]} appears twice (first at line {seen[values[0]]})"
+    try:
+        [float(value) for value in values[1:]]
+    except ValueError:
+        return "expected numbers"
+    return None
+
+
 class ReplicationStore:
-    """One file per finished replication of a comparison's scenario, renamed into place when complete."""
+    """One file per finished replication of a comparison's scenario, renamed into place when complete.
+
+    Each is a NumPy ``.npz`` of plain arrays, read without pickle (``allow_pickle=False``), so that a file planted
+    in a folder someone sent cannot run code; its name carries its SHA-256, so that a damaged or altered file is
+    noticed (and its replication run again) rather than read."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    def _file(self, replication: int) -> Path:
-        return self.folder / f"replication_{replication:06d}.pickle"
+    def _files(self) -> dict[int, list[Path]]:
+        found: dict[int, list[Path]] = {}
+        for path in self.folder.glob("replication_*_*.npz"):
+            number = path.stem.split("_")[1]
+            if number.isdigit():
+                found.setdefault(int(number), []).append(path)
+        return found
+
+    def _intact(self, replication: int) -> Path | None:
+        for path in self._files().get(replication, []):
+            if sha256_of(path)[:HASH_CHARS] == path.stem.rsplit("_", 1)[1]:
+                return path
+        return None
 
     def done(self) -> set[int]:
-        return {int(p.stem.removeprefix("replication_")) for p in self.folder.glob("replication_*.pickle")}
+        return {replication for replication in self._files() if self._intact(replication) is not None}
 
-    def save(self, replication: int, tables: Any) -> None:
-        temp = self.folder / f".{replication}.tmp"
-        temp.write_bytes(pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temp, self._file(replication))
+    def save(self, replication: int, tables: ReplicationTables) -> None:
+        temp = self.folder / f".{replication}.tmp.npz"
+        np.savez(temp, **_arrays(tables))
+        for old in self._files().get(replication, []):  # a damaged file of the same replication
+            old.unlink()
+        os.replace(temp, self.folder / f"replication_{replication:06d}_{sha256_of(temp)[:HASH_CHARS]}.npz")
 
-    def load(self, replication: int) -> Any:
-        return pickle.loads(self._file(replication).read_bytes())
+    def load(self, replication: int) -> ReplicationTables:
+        path = self._intact(replication)
+        if path is None:
+            raise InputError([Problem(shown_path(self.folder), f"replication {replication} is missing or damaged")])
+        with np.load(path, allow_pickle=False) as data:
+            return _tables({name: data[name] for name in data.files})
+
+
+HASH_CHARS = 16  # 64 bits of the SHA-256: enough to notice damage
+
+
+def _arrays(tables: ReplicationTables) -> dict[str, np.ndarray]:
+    """A replication's tables as named plain arrays (numbers and text; no objects, which would need pickle)."""
+    arrays = {"monthly": tables.monthly, "annual": tables.annual,
+              "draws.keys": np.array(list(tables.draws), dtype=str),
+              "draws.values": np.array(list(tables.draws.values()), dtype=float)}
+    columns = list(zip(*tables.ledger, strict=True)) or [()] * len(LEDGER_COLUMNS)
+    arrays.update({f"ledger.{name}": np.array(column) for name, column in zip(LEDGER_COLUMNS, columns, strict=True)})
+    if tables.funds is not None:
+        dicts = []
+        for field in dataclasses.fields(tables.funds):
+            value = getattr(tables.funds, field.name)
+            if isinstance(value, dict):
+                dicts.append(field.name)
+                arrays.update({f"funds.{field.name}.{key}": item for key, item in value.items()})
+            else:
+                arrays[f"funds.{field.name}"] = value
+        arrays["funds:dicts"] = np.array(dicts, dtype=str)
+    return arrays
+
+
+def _tables(arrays: dict[str, np.ndarray]) -> ReplicationTables:
+    ledger = list(zip(*(arrays[f"ledger.{name}"].tolist() for name in LEDGER_COLUMNS), strict=True))
+    draws = dict(zip(arrays["draws.keys"].tolist(), arrays["draws.values"].tolist(), strict=True))
+    funds = None
+    if "funds:dicts" in arrays:
+        fields: dict[str, Any] = {name: {} for name in arrays["funds:dicts"].tolist()}
+        for name, value in arrays.items():
+            head, _, rest = name.partition(".")
+            if head != "funds":
+                continue
+            field, _, key = rest.partition(".")
+            if field in fields:
+                fields[field][key] = value
+            else:
+                fields[field] = value
+        funds = FundAccounts(**fields)
+    return ReplicationTables(arrays["monthly"], arrays["annual"], draws, ledger, funds)

@@ -16,10 +16,12 @@ import pandas as pd
 from sim.errors import InputError, Problem, shown_path
 from sim.experiments.analysis import analyse
 from sim.experiments.evaluators import evaluate, open_evaluator
-from sim.experiments.folder import ExperimentFolder, RunLog, write_atomically
+from sim.experiments.folder import RunLog, start_folder, write_atomically
 from sim.experiments.points import Points
 from sim.experiments.samplers import sample
 from sim.experiments.spec import SweepSpec
+from sim.folders import FOLDER_BYTES, check_room, locked
+from sim.memory import check_memory
 from sim.output import CSV_ENCODING
 
 
@@ -41,17 +43,18 @@ def run_sweep(spec: SweepSpec, out: Path, command: list[str], *, resume: bool = 
     keys = [p.key for p in spec.parameters]
     metrics = [m.name for m in spec.metrics]
     model = Points(spec.base, tuple(keys), spec.metrics, spec.reps, spec.seed)
+    check_room(out, FOLDER_BYTES)
+    check_memory([spec.base.scenario], 0, workers, scheduler)  # a worker keeps one replication at a time
     # The executor first: a cluster that cannot be reached leaves no folder behind.
-    with open_evaluator(model, workers, scheduler) as evaluator:
+    with open_evaluator(model, workers, scheduler) as evaluator, \
+            locked(out, command):
+        folder = start_folder(
+            out, "sweep", spec.planned(), command, resume=resume, force=force, method=spec.method, n=spec.n,
+            reps=spec.reps, seed=spec.seed, scenario_name=spec.base.scenario.name,
+            scenario_file=str(spec.base.scenario.path), overrides=list(spec.base.scenario.overrides),
+            parameters=[p.manifest() for p in spec.parameters], metrics=metrics, runs=len(points))
         if resume:
-            folder = ExperimentFolder.resume(out, "sweep", spec.planned(), command)
             _check_plan(out / "plan.csv", points)
-        else:
-            folder = ExperimentFolder.create(
-                out, "sweep", spec.planned(), command, force, method=spec.method, n=spec.n, reps=spec.reps,
-                seed=spec.seed, scenario_name=spec.base.scenario.name, scenario_file=str(spec.base.scenario.path),
-                overrides=list(spec.base.scenario.overrides), parameters=[p.manifest() for p in spec.parameters],
-                metrics=metrics, runs=len(points))
         if not (out / "plan.csv").exists():
             plan = pd.DataFrame(points, columns=keys)
             plan.insert(0, "run", np.arange(len(points)))
