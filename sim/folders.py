@@ -210,8 +210,8 @@ def check_room(out: Path, needed_bytes: int) -> None:
     """The folder ``out`` will be written in must exist or be creatable, be writable and have room for
     ``needed_bytes``: checked before simulating, so that a full or read-only disk costs no run."""
     parent = out.parent
-    make_folder(parent)
     try:
+        parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=parent):  # the only test that root, ACLs and read-only mounts all answer
             pass
     except OSError as err:
