@@ -119,7 +119,8 @@ def test_a_fifo_is_refused_without_blocking(folder: Path) -> None:
     ("policies.public_build.projects_per_year={2025: 1000000000000000}", "less than or equal to 10000"),
     ("policies.existing_area_quota.places_per_year={2025: 1000000000000000}", "1500000000"),
     ("workforce.graduates_per_year=1e15", "expected a number in [0, 1.5e+09]"),
-    ("providers.entry.margin_sensitivity=1e308", "expected a number in [0, 100]"),
+    ("providers.entry.margin_sensitivity=1e308", "expected a number in [0, 10]"),
+    ("workforce.carer_wage_yuan_per_month=0", "expected a number in [1, 1e+12]"),
     ("demography.birth_seasonality_by_month=[1e308, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]", "1500000000"),
 ])
 def test_impossible_magnitudes_are_refused(folder: Path, override: str, needle: str) -> None:

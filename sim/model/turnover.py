@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 FLOWS = ("private_entries",)
 GRACE_MONTHS = 6  # a new provider is not judged on losses or occupancy before it has had time to fill
+# Private centres starting in one district in one month: 500 a year, more than the institutions of any district
+# (China's ~100,000 childcare institutions spread over ~2,800 counties and districts, 2024).
+ENTRIES_PER_DISTRICT_MONTH_MAX = 500 / 12
 
 
 def monthly_cost(staff: np.ndarray, places: np.ndarray, economics: Economics, wage: float,
@@ -146,8 +149,10 @@ def enter(ctx: Context, state: State) -> None:
     # Both kinds of centre attract investors: the pull is the mean of their exp(sensitivity × margin).
     pull = (np.exp(entry.margin_sensitivity * np.clip(margin_inclusive, -1, 1))
             + np.exp(entry.margin_sensitivity * np.clip(margin_market, -1, 1))) / 2
-    rates = entry.max_entries_per_district_per_year / 12 * waiting / (
-        waiting + entry.waitlist_half_saturation_children + 1e-9) * pull
+    # At most ENTRIES_PER_DISTRICT_MONTH_MAX: an extreme sensitivity and margin would otherwise ask for millions
+    # of centres, which no district could hold and no run would finish.
+    rates = np.minimum(entry.max_entries_per_district_per_year / 12 * waiting / (
+        waiting + entry.waitlist_half_saturation_children + 1e-9) * pull, ENTRIES_PER_DISTRICT_MONTH_MAX)
     inclusive_share = 1 / (1 + np.exp(-entry.inclusive_choice_sensitivity * (margin_inclusive - margin_market)))
     entrants = poisson(u_count, rates)
     lifecycle = spec.providers.lifecycle

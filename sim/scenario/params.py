@@ -61,9 +61,10 @@ CLASSES_PER_YEAR_MAX = 100_000
 """Classes added in one city in one year: China has about 270,000 kindergartens (2023)."""
 MONTHS_MAX = 1200.0
 """A duration in months: a century; the horizon itself is at most 600 months."""
-SENSITIVITY_MAX = 100.0
-"""A dimensionless sensitivity or elasticity: at 100, a change of 1% already moves the response by a factor
-e; beyond it the response is a step, and exp() overflows for margins of order 10."""
+SENSITIVITY_MAX = 10.0
+"""A dimensionless sensitivity or elasticity (of entry to margins, of attrition to wages): measured ones lie
+between about 0.1 and 5; at 10 a margin of 100% already multiplies entry by 22,000, and larger values make
+the response a step and overflow floating point (a wage ratio of 1e12 to the power −10 is 1e−120)."""
 
 
 class _Distribution(StrictModel):

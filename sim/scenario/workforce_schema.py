@@ -37,7 +37,8 @@ class Workforce(StrictModel):
                                                             "are, this share how many of them are certified.")
     initial_job_seekers_share: Share = Field(
         0.05, description="Assumption: certified carers looking for work, as a share of those employed.")
-    carer_wage_yuan_per_month: Yuan = Field(
+    # Both wages are at least 1 yuan: attrition scales with their ratio raised to a negative power.
+    carer_wage_yuan_per_month: param(ge=1, le=YUAN_MAX) = Field(
         3500.0, description="Assumption (carer wages not found): monthly cost of a carer in a Hebei prefecture "
                             "city, incl. social insurance.")
     reference_wage_yuan_per_month: param(ge=1, le=YUAN_MAX) = Field(
