@@ -73,7 +73,7 @@ def verify_folder(folder: Path) -> None:
         if Path(name).is_absolute() or ".." in Path(name).parts:
             problems.append(Problem(shown_path(folder / "manifest.json"), f"lists a file outside the folder: {name!r}"))
         elif not path.is_file():
-            problems.append(Problem(shown_path(path), "is missing, though the folder's manifest lists it"))
+            problems.append(Problem(shown_path(folder), f"has no {name}, though its manifest lists it"))
         elif sha256_of(path) != digest:
             problems.append(Problem(shown_path(path), "differs from the file tuoyu wrote (its SHA-256 does not match "
                                                       "the manifest's): damaged or changed"))

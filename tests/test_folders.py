@@ -114,18 +114,18 @@ def test_a_second_job_on_the_same_folder_is_refused_at_once_and_the_first_finish
 
 def test_two_sweeps_on_one_folder_one_refused_the_other_intact(tmp_path: Path) -> None:
     out = tmp_path / "sweep"
-    args = ("sweep", SMALL, "--param", "demand.give_up_per_month_share=0.05:0.2", "--metric", "enrolled@2025-06",
-            "--workers", 1, *SHORT, "--out", out, "--force")
-    first = _tuoyu(*args, "--seed", 1, "--reps", 60)  # long enough to still run when the second starts
-    while not lock_path(out).exists() and first.poll() is None:
-        time.sleep(0.05)
-    second = _tuoyu(*args, "--seed", 2, "--reps", 1)
-    refused = second.communicate(timeout=60)[1]
-    assert second.returncode == 2 and "is being written by another tuoyu job" in refused
+    args = ("--param", "demand.give_up_per_month_share=0.05:0.2", "--metric", "enrolled@2025-06", "--workers", 1,
+            *SHORT, "--out", out, "--force")
+    first = _tuoyu("sweep", SMALL, *args, "--seed", 1, "--reps", 40)
+    runs = out / "runs.csv"
+    while first.poll() is None and not (runs.exists() and runs.read_text(encoding="utf-8").count("\n") > 1):
+        time.sleep(0.05)  # the first has stored a point of three
+    second = invoke("sweep", SMALL, *args, "--seed", 2, "--reps", 1)
     assert first.communicate(timeout=120) and first.returncode == 0
+    assert second.exit_code == 2 and "is being written by another tuoyu job" in second.output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["status"] == "complete" and manifest["seed"] == 1
-    assert (out / "runs.csv").read_text(encoding="utf-8-sig").count("\n") == 1 + 3  # header + 1 + 2·1 points
+    assert manifest["status"] == "complete" and manifest["seed"] == 1 and manifest["reps"] == 40
+    assert runs.read_text(encoding="utf-8-sig").count("\n") == 1 + 3  # header + 1 + 2·1 points
 
 
 def test_a_lock_left_by_a_killed_job_is_recovered(tmp_path: Path) -> None:
@@ -284,3 +284,34 @@ def test_messages_are_printed_verbatim_never_as_emoji_or_markup(tmp_path: Path) 
     assert "💯" not in result.output and "❌" not in result.output
     result = run(tmp_path / "res", "--set", "meta.name='[red]:100: city'")
     assert result.exit_code == 0 and "[red]:100: city: 1 replications" in result.output
+
+
+# ---------------------------------------------------------------- a cluster that loses its workers
+
+
+def test_losing_the_only_dask_worker_is_exit_3_and_the_sweep_resumes(tmp_path: Path, monkeypatch) -> None:
+    from distributed import LocalCluster
+
+    from sim.experiments import evaluators
+
+    monkeypatch.setattr(evaluators, "WORKERLESS_SECONDS", 1.0)
+    monkeypatch.setattr(evaluators, "MAX_CHUNK", 1)  # a point per task, so that some finish before the loss
+    whole, out = tmp_path / "whole", tmp_path / "part"
+    args = ("--param", "demand.give_up_per_month_share=0.05:0.2", "--metric", "enrolled@2025-06", "--method", "lhs",
+            "-n", 6, "--reps", 1, *SHORT)
+    assert invoke("sweep", SMALL, *args, "--workers", 1, "--out", whole).exit_code == 0
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        real = experiment_folder.RunLog.append
+
+        def lose_the_worker_after_one(self, row):
+            real(self, row)
+            cluster.scale(0)
+
+        monkeypatch.setattr(experiment_folder.RunLog, "append", lose_the_worker_after_one)
+        result = invoke("sweep", SMALL, *args, "--scheduler", cluster.scheduler_address, "--out", out)
+    assert result.exit_code == 3 and "Traceback" not in result.output, result.output
+    assert ("the Dask cluster has had no workers for 1 s" in result.output
+            or "the Dask cluster lost this work's data" in result.output) and "--resume" in result.output
+    monkeypatch.setattr(experiment_folder.RunLog, "append", real)
+    assert invoke("sweep", SMALL, *args, "--workers", 1, "--resume", out).exit_code == 0
+    assert (out / "runs.csv").read_bytes() == (whole / "runs.csv").read_bytes()

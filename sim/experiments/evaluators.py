@@ -22,7 +22,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
@@ -211,6 +211,9 @@ class DaskCluster:
                 time.sleep(POLL_SECONDS)
         except KilledWorker as err:
             raise ResourceError(self._where, f"Dask workers died running this work ({err}); out of memory?") from None
+        except CancelledError as err:  # the worker holding the model left, and the model with it
+            raise ResourceError(self._where, f"the Dask cluster lost this work's data as workers left ({err})") \
+                from None
         except (OSError, TimeoutError) as err:  # the scheduler went away
             raise ResourceError(self._where, f"lost the connection to the Dask cluster: {err}") from None
         finally:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+from annotated_types import Interval
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -24,6 +25,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     Tag,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -276,7 +278,9 @@ def param(ge: float, le: float) -> Any:
     """The type of a numeric scenario parameter: a number or a distribution, within [ge, le] (both finite: every
     number has a hard limit, see YUAN_MAX and the others above)."""
     return Annotated[
-        Annotated[float, Tag("number")]
+        # The limits show in the JSON Schema (editors check them); the validator below enforces them, numbers and
+        # distributions alike, with its own message.
+        Annotated[float, Tag("number"), WithJsonSchema({"type": "number", "minimum": ge, "maximum": le})]
         | Annotated[Normal, Tag("normal")]
         | Annotated[LogNormal, Tag("lognormal")]
         | Annotated[Uniform, Tag("uniform")]
@@ -321,6 +325,6 @@ Yuan = param(ge=0, le=YUAN_MAX)
 People = param(ge=0, le=PEOPLE_MAX)
 PerThousand = param(ge=0, le=PER_1000_MAX)
 Sensitivity = param(ge=0, le=SENSITIVITY_MAX)
-Institutions = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=INSTITUTIONS_PER_YEAR_MAX)]
-Classes = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=CLASSES_PER_YEAR_MAX)]
-WholePeople = Annotated[int, BeforeValidator(_not_bool), Field(ge=0, le=PEOPLE_MAX)]
+Institutions = Annotated[int, Interval(ge=0, le=INSTITUTIONS_PER_YEAR_MAX), BeforeValidator(_not_bool)]
+Classes = Annotated[int, Interval(ge=0, le=CLASSES_PER_YEAR_MAX), BeforeValidator(_not_bool)]
+WholePeople = Annotated[int, Interval(ge=0, le=PEOPLE_MAX), BeforeValidator(_not_bool)]
