@@ -109,6 +109,9 @@ def check_target(out: Path, force: bool) -> None:
     if manifest is None:
         raise InputError([Problem(where, "is not a results folder of tuoyu (it has no tuoyu manifest.json), so "
                                          "--force will not replace it; choose another --out")])
+    if manifest.get("status", "complete") == "complete" and not isinstance(manifest.get("files"), dict):
+        raise InputError([Problem(where, "was written by an older tuoyu that did not list its files, so --force "
+                                         "cannot tell them from yours; delete it yourself or choose another --out")])
     found = strangers(out, manifest)
     if found:
         shown = ", ".join(found[:STRANGERS_SHOWN]) + (f" and {len(found) - STRANGERS_SHOWN} more"

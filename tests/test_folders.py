@@ -74,6 +74,16 @@ def test_force_replaces_a_results_folder_with_its_charts(tmp_path: Path) -> None
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["seed"] == 2
 
 
+def test_force_refuses_a_folder_of_an_older_tuoyu_that_did_not_list_its_files(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    assert run(out).exit_code == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["files"]
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = run(out, "--force")
+    assert result.exit_code == 2 and "was written by an older tuoyu that did not list its files" in result.output
+
+
 @pytest.mark.parametrize("command", [run, sweep])
 def test_force_never_replaces_the_working_folder_or_its_parents(tmp_path: Path, monkeypatch, command) -> None:
     work = tmp_path / "work"
