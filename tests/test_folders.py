@@ -325,3 +325,9 @@ def test_losing_the_only_dask_worker_is_exit_3_and_the_sweep_resumes(tmp_path: P
     monkeypatch.setattr(experiment_folder.RunLog, "append", real)
     assert invoke("sweep", SMALL, *args, "--workers", 1, "--resume", out).exit_code == 0
     assert (out / "runs.csv").read_bytes() == (whole / "runs.csv").read_bytes()
+
+
+def test_a_scheduler_that_is_no_address_is_a_located_problem(tmp_path: Path) -> None:
+    result = run(tmp_path / "res", "--scheduler", "not a url")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "error: --scheduler not a url: expected an address such as tcp://10.0.0.5:8786" in result.output
