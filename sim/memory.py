@@ -2,8 +2,9 @@
 
 A city with many streets or a long horizon can need more memory than the machine has; finding out when the
 operating system kills the run hours later loses the work. The estimate is an upper one, from measurements
-(tuoyu run, one process, 1–2 replications, 2025-01 to 2027-12): the example city (183 streets) peaks at
-0.40 GB, the province (2,250 streets) at 0.71 GB, 11,250 streets at 1.28 GB (1.6 GB estimated).
+(tuoyu run, one process, 2 replications, 2025-01 to 2027-12, after a 36-month warm start): the example city
+(183 streets) peaks at 0.41 GB (0.43 GB estimated), the province (2,250 streets) at 0.85 GB (0.87 GB),
+11,250 streets at 1.45 GB (2.6 GB).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sim.scenario.load import Scenario
 
 MB = 2**20
 PROCESS_BYTES = 400 * MB  # a tuoyu process with numpy, numba and pandas loaded, and its first tables
-STREET_MONTH_BYTES = 3 * 1024  # a running replication's state and monthly record, per street and month
+STREET_MONTH_BYTES = 4 * 1024  # a running replication's state and monthly record, per street and month
 ROW_BYTES = 150  # a row of a tidy table being written (pandas, with its strings)
 
 
