@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import errno
-import fcntl
 import fnmatch
 import hashlib
 import json
@@ -21,11 +20,17 @@ import shutil
 import socket
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sim.errors import InputError, Problem, ResourceError, shown_path
+
+try:
+    import fcntl
+except ImportError:  # Windows: byte-range locks, which also end with their process
+    fcntl = None
+    import msvcrt
 
 KINDS = ("run", "compare", "sweep", "calibration")
 # Written into a results folder after its manifest: charts and briefs (tuoyu chart, tuoyu report), and, while an
@@ -149,20 +154,33 @@ def locked(out: Path, command: list[str]) -> Iterator[None]:
         yield
     finally:
         del _held[path]
-        os.unlink(path)  # before letting go: a job waiting to lock must not take a file already gone
+        with suppress(OSError):  # Windows cannot remove an open file; the next job locks it again all the same
+            os.unlink(path)  # before letting go: a job waiting to lock must not take a file already gone
         os.close(fd)
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError:  # held by another process
+        return False
+    return True
 
 
 def _acquire(path: Path, out: Path) -> int:
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 4096).decode("utf-8", "replace")
+        if not _try_lock(fd):
+            try:
+                holder = os.read(fd, 4096).decode("utf-8", "replace")
+            except OSError:  # Windows does not let a locked byte be read
+                holder = ""
             os.close(fd)
             raise InputError([Problem(shown_path(out), f"is being written by another tuoyu job ({_holder(holder)}); "
-                                                       "wait for it to finish, or choose another --out")]) from None
+                                                       "wait for it to finish, or choose another --out")])
         try:
             same = os.fstat(fd).st_ino == os.stat(path).st_ino
         except FileNotFoundError:
