@@ -17,7 +17,7 @@ import typing
 from pathlib import Path
 from typing import Any, Literal
 
-from annotated_types import Ge, Le
+from annotated_types import Ge, Interval, Le
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
@@ -65,12 +65,27 @@ def _range(metadata: list[Any]) -> str:
             low = item.ge
         elif isinstance(item, Le):
             high = item.le
+        elif isinstance(item, Interval):
+            low = item.ge if item.ge is not None else low
+            high = item.le if item.le is not None else high
     if low is None and high is None:
         return ""
     shown_low = "−∞" if low is None else _number(low)
     if high is None or math.isinf(high):
         return f"[{shown_low}, ∞)"
     return f"[{shown_low}, {_number(high)}]"
+
+
+def _value_metadata(annotation: Any) -> list[Any]:
+    """Constraints carried by a type: its own, or those of the values of a mapping by year."""
+    own = list(getattr(annotation, "__metadata__", ()))
+    inner = typing.get_args(annotation)[0] if typing.get_origin(annotation) is typing.Annotated else annotation
+    if typing.get_origin(inner) is dict:
+        value = typing.get_args(inner)[1]
+        own += list(getattr(value, "__metadata__", ()))
+        if typing.get_origin(value) is typing.Annotated:
+            own += list(typing.get_args(value)[1:])
+    return own
 
 
 def _strip_none(annotation: Any) -> tuple[Any, bool]:
@@ -172,7 +187,7 @@ def _section(model: type[BaseModel], path: str, level: int, lines: list[str]) ->
         kind = _describe(field.annotation, list(field.metadata))
         if field.json_schema_extra == PER_EVENT:
             kind += ", drawn per event"
-        bounds = _range(list(field.metadata) + list(getattr(annotation, "__metadata__", ())))
+        bounds = _range(list(field.metadata) + _value_metadata(annotation))
         unit = "share (0–1)" if bounds == "[0, 1]" and "share" not in _unit(key) else _unit(key)
         rows.append((key, kind, unit, bounds, _default(field), field.description or ""))
     if rows:

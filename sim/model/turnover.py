@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import special
 
 from sim.model.bands import CLASS_SIZE
 from sim.model.lifecycle import close, develop_together, new_provider
@@ -153,7 +154,7 @@ def enter(ctx: Context, state: State) -> None:
     # of centres, which no district could hold and no run would finish.
     rates = np.minimum(entry.max_entries_per_district_per_year / 12 * waiting / (
         waiting + entry.waitlist_half_saturation_children + 1e-9) * pull, ENTRIES_PER_DISTRICT_MONTH_MAX)
-    inclusive_share = 1 / (1 + np.exp(-entry.inclusive_choice_sensitivity * (margin_inclusive - margin_market)))
+    inclusive_share = special.expit(entry.inclusive_choice_sensitivity * (margin_inclusive - margin_market))
     entrants = poisson(u_count, rates)
     lifecycle = spec.providers.lifecycle
     schedules: dict[tuple[tuple[int, int], ...], list[int]] = {}  # entrants with the same schedule develop together
