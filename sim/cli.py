@@ -332,8 +332,17 @@ def chart(
                                              help="Folder for the charts [default: RESULT_DIR/charts/<lang>].")] = None,
     dpi: Annotated[int, typer.Option(min=50, max=600, help="Resolution of PNG files.")] = 200,
     list_: Annotated[bool, typer.Option("--list", help="List the charts and what each shows, then exit.")] = False,
+    map_: Annotated[list[str] | None, typer.Option("--map", metavar="NAME", help=(
+        "Draw this street map instead (repeatable; all for every one): places_per_1000, unmet_demand, "
+        "licensed_occupancy, centre_coverage, deserts. From a comparison: the change from the reference."))] = None,
+    month: Annotated[str | None, typer.Option(metavar="YYYY-MM", show_default=False, help=(
+        "Month of the maps: a year end with street values [default: the horizon's last].)"))] = None,
+    geometry: Annotated[Path | None, typer.Option(metavar="FILE", show_default=False, help=(
+        "Street boundaries (GeoJSON, GeoPackage or shapefile with a street_id column) [default: streets.geojson "
+        "beside the scenario's streets CSV; none: a tile grid]."))] = None,
 ) -> None:
-    """Draw the charts of a run, compare or sweep folder into RESULT_DIR/charts/<lang>/, one file each."""
+    """Draw the charts of a run, compare or sweep folder into RESULT_DIR/charts/<lang>/, one file each; with --map,
+    street maps (map_<name>.png)."""
     from sim import charts
 
     if list_:
@@ -348,7 +357,14 @@ def chart(
         raise InputError([Problem("--format", f"expected one of {', '.join(charts.FORMATS)}, got {fmt!r}"
                                   f"{did_you_mean(fmt, charts.FORMATS)}")])
     folder = charts.load(result_dir)
-    for path in charts.render(folder, _language(language), fmt, only, out, dpi):
+    paths = []
+    if map_:
+        paths, notes = charts.render_maps(folder, map_, _language(language), fmt, out, dpi, month, geometry)
+        for note in notes:
+            err_console.print(f"note: {note}", markup=False, soft_wrap=True)
+    if only or not map_:
+        paths += charts.render(folder, _language(language), fmt, only, out, dpi)
+    for path in paths:
         out_console.print(str(path), markup=False, soft_wrap=True)
 
 
