@@ -368,18 +368,21 @@ def chart(
         out_console.print(str(path), markup=False, soft_wrap=True)
 
 
-@app.command(short_help="Write the one-page brief (PDF and PNG) and the slide-ready charts of a results folder.")
+@app.command(short_help="Write the brief (PDF and PNG: a summary page and a page of maps) and the slide-ready "
+                        "charts of a results folder.")
 @user_errors
 def report(
     result_dir: ResultArg,
     language: LanguageOption = "zh",
     out: Annotated[Path | None, typer.Option(
-        metavar="DIR", show_default=False, help="Folder for brief_<lang>.pdf and .png [default: RESULT_DIR].")] = None,
+        metavar="DIR", show_default=False, help="Folder for brief_<lang>.pdf and its pages' PNGs "
+                                                "[default: RESULT_DIR].")] = None,
     with_charts: Annotated[bool, typer.Option(
         "--charts/--no-charts", help="Also draw every chart as PNG into charts/<lang>/ beside the brief.")] = True,
 ) -> None:
-    """Write an A4 one-page brief of a run (or a side-by-side brief of a comparison), brief_<lang>.pdf and .png,
-    and with it the slide-ready charts (as tuoyu chart RESULT_DIR --lang …)."""
+    """Write the A4 brief of a run (or a side-by-side brief of a comparison): a summary page and a page of street
+    maps, brief_<lang>.pdf with brief_<lang>.png and brief_<lang>_maps.png, and with it the slide-ready charts (as
+    tuoyu chart RESULT_DIR --lang …)."""
     from sim import charts
 
     folder = charts.load(result_dir)
