@@ -214,24 +214,38 @@ def _unit(text: str) -> float:
     return UNITS.get(inside[-1], 1.0) if inside else 1.0
 
 
-def brief_mismatches(page: Figure, path: Path, language: str) -> list[str]:
-    """Where the numbers of a run brief's tables differ from the result folder's tables (read here directly):
-    the headline at the horizon, and the money by year against funds.csv and summary.csv."""
+def _at_horizon(path: Path) -> pd.DataFrame:
     monthly = pd.read_csv(path / "monthly_summary.csv", encoding=CSV_ENCODING)
-    city = monthly[(monthly["level"] == "city") & (monthly["month"] == monthly["month"].max())].set_index("indicator")
+    return monthly[(monthly["level"] == "city") & (monthly["month"] == monthly["month"].max())].set_index("indicator")
+
+
+def headline_mismatches(page: Figure, paths: list[Path], language: str) -> list[str]:
+    """Where the headline table (one value column per run folder in ``paths``) differs from the folders'
+    monthly_summary.csv at the horizon."""
+    cities = [_at_horizon(path) for path in paths]
     found = []
     headline = checks.table_cells(page, "headline")
     for (row, column), text in headline.items():
         if row == 0 or column != 0:
             continue
-        named = [n for n, i in INDICATORS.items() if text.startswith(i.label(language)) and n in city.index]
+        named = [n for n, i in INDICATORS.items() if text.startswith(i.label(language)) and n in cities[0].index]
         indicator = max(named, key=lambda n: len(INDICATORS[n].label(language)), default=None)  # the most specific
-        if indicator is None:
-            continue
-        shown, slack = _number(headline[row, 1])
-        unit = _unit(text)
-        if abs(shown * unit - city.loc[indicator, "mean"]) > slack * unit + 1e-9:
-            found.append(f"headline {text!r}: {headline[row, 1]!r} but the folder says {city.loc[indicator, 'mean']}")
+        for value_column, city in enumerate(cities, start=1):
+            if indicator is None:
+                continue
+            shown, slack = _number(headline[row, value_column])
+            unit = _unit(text)
+            if abs(shown * unit - city.loc[indicator, "mean"]) > slack * unit + 1e-9:
+                found.append(f"headline {text!r}: {headline[row, value_column]!r} but the folder says "
+                             f"{city.loc[indicator, 'mean']}")
+    return found
+
+
+def brief_mismatches(page: Figure, path: Path, language: str) -> list[str]:
+    """Where the numbers of a run brief's tables differ from the result folder's tables (read here directly):
+    the headline at the horizon, and the money by year against funds.csv and summary.csv."""
+    city = _at_horizon(path)
+    found = headline_mismatches(page, [path], language)
     summary = pd.read_csv(path / "summary.csv", encoding=CSV_ENCODING)
     yearly = summary[summary["level"] == "city"].pivot_table(index="year", columns="indicator", values="mean")
     funds = pd.read_csv(path / "funds.csv", encoding=CSV_ENCODING, dtype={"month": str})
@@ -262,6 +276,13 @@ def test_brief_tables_say_what_the_result_folder_says(run_folder, brief_pages, l
     page = brief_pages(run_folder, language)[0]
     assert checks.table_cells(page, "money") and checks.table_cells(page, "headline")
     assert brief_mismatches(page, run_folder, language) == []
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_comparison_brief_says_what_each_scenario_folder_says(compare_folder, brief_pages, language):
+    """Every scenario's column in one unit (a column in 万元 under a heading in 亿元 would mislead)."""
+    paths = [run.path for _, run in charts.load(compare_folder).runs]
+    assert headline_mismatches(brief_pages(compare_folder, language)[0], paths, language) == []
 
 
 def test_a_brief_with_a_wrong_number_is_caught(run_folder):

@@ -42,15 +42,15 @@ def interval(values: pd.Series | dict, shown: numbers.Unit, indicator: str, lang
     return f"{texts[0]} ({texts[1]} – {texts[2]})"
 
 
-def headline(run: RunFolder, indicator: str, language: str) -> tuple[str, str]:
-    """The indicator's label (with its unit where the number alone does not say it) and its mean (p5–p95) at
-    the horizon."""
-    at = run.city_monthly(indicator).iloc[-1]
-    shown = numbers.unit(indicator, language, [at["p95"]])
+def headline(runs: Sequence[RunFolder], indicator: str, language: str) -> list[str]:
+    """The indicator's label (with its unit where the number alone does not say it) and each run's mean
+    (p5–p95) at the horizon, all in one unit."""
+    at = [run.city_monthly(indicator).iloc[-1] for run in runs]
+    shown = numbers.unit(indicator, language, [values["p95"] for values in at])
     text = label(indicator, language)
     if INDICATORS[indicator].unit_en == "yuan":
         text = with_unit(text, shown.name, language)
-    return text, interval(at, shown, indicator, language)
+    return [text, *(interval(values, shown, indicator, language) for values in at)]
 
 
 def household_subsidy_to_date(run: RunFolder, language: str) -> tuple[str, str] | None:
@@ -129,6 +129,8 @@ def money_table(run: RunFolder, language: str) -> Table:
     budget = "appropriated" in yearly
     columns = ["appropriated", "services", "household_subsidy", "paid", "closing"] if budget else \
         ["services", "household_subsidy", "paid"]
+    if not yearly["household_subsidy"].any():  # no subsidy paid: services are all that was paid
+        columns = [c for c in columns if c not in ("household_subsidy", "paid")]
     yearly = yearly.assign(paid=yearly["services"] + yearly["household_subsidy"])
     whole = yearly[[c for c in columns if c != "closing"]].sum()
     if budget:
@@ -171,7 +173,7 @@ def run_brief(run: RunFolder, language: str = "zh") -> Figure:
     """Page one of the brief of one scenario's result."""
     page = Page(_page())
     _header(page, word("brief.title", language, name=run.title(language)), assumptions(run, language))
-    rows = [list(headline(run, name, language)) for name in HEADLINE]
+    rows = [headline([run], name, language) for name in HEADLINE]
     if (subsidy := household_subsidy_to_date(run, language)) is not None:
         rows.append(list(subsidy))
     page.table(Table("headline", [word(f"brief.{k}", language) for k in ("indicator", "mean_interval")], rows,
@@ -202,10 +204,7 @@ def compare_brief(folder: CompareFolder, language: str = "zh") -> Figure:
     _header(page, word("brief.compare_title", language, names=" / ".join(names)), lines)
     header = [word("brief.indicator", language),
               *(name + (f" ({word('brief.reference', language)})" if i == 0 else "") for i, name in enumerate(names))]
-    rows = []
-    for indicator in HEADLINE:
-        cells = [headline(run, indicator, language) for _, run in runs]
-        rows.append([cells[0][0], *(value for _, value in cells)])
+    rows = [headline([run for _, run in runs], indicator, language) for indicator in HEADLINE]
     page.table(Table("headline", header, rows, word("brief.headline", language, month=reference.horizon[1]),
                      TABLE_SIZE))
     targets = [run.targets(where=None).reset_index(drop=True) for _, run in runs]

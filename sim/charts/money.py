@@ -165,4 +165,5 @@ def cumulative_cost(folder: RunFolder, language: str = "zh", ax: Axes | None = N
     draw.month_axis(ax)
     ax.set_ylabel(shown.name)
     draw.counts_axis(ax)
-    return draw.finish_banded(ax, word("title.cumulative_cost", language), language, ncols=2)
+    title = "title.cumulative_cost" if "available" in frame else "title.cumulative_spending"
+    return draw.finish_banded(ax, word(title, language), language, ncols=2)

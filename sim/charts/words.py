@@ -22,6 +22,7 @@ WORDS: dict[str, tuple[str, str]] = {
                        "托育服务财政支出（分项）与可用拨款"),
     "title.funds": ("Where the appropriations went", "资金来源与使用"),
     "title.cumulative_cost": ("Paid out to date against appropriations to date", "累计支出与累计拨款"),
+    "title.cumulative_spending": ("Paid out to date", "累计支出"),
     "title.districts": ("Districts side by side", "各区县比较"),
     "title.districts_fewest": ("The {shown} districts with the fewest places per 1,000 residents (of {total})",
                                "每千人口托位数最少的{shown}个区县（共{total}个）"),
