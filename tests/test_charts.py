@@ -391,3 +391,18 @@ def _numeric_keys() -> list[str]:
 
     walk(ScenarioSpec, "")
     return keys
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_calibration_fit_chart_reads_right(language):
+    from sim.charts.calibration import fit_chart
+
+    months = pd.period_range("2025-01", "2026-12", freq="M").astype(str)
+    panels = ["enrolment_rate", "places_per_1000", "waitlist", "providers_open", "licensed_occupancy"]
+    series = pd.DataFrame([{"indicator": i, "geography": "city", "month": m, "mean": 0.5 + n, "p5": 0.4 + n,
+                            "p95": 0.6 + n} for i in panels for n, m in enumerate(months)])
+    fit = pd.DataFrame([{"indicator": i, "geography": "city", "date": "2025-12", "observed": 5.0} for i in panels])
+    with style.house_style(language):
+        figure = fit_chart(series, fit, fit.iloc[:0], language=language)
+        style.footer(figure, "footer")
+        assert looked_at(figure) == []

@@ -43,6 +43,7 @@ def fit_chart(series: pd.DataFrame, fit: pd.DataFrame, backtest: pd.DataFrame, l
         draw.band_legend_entry(ax, language)
         style.legend_below(ax, ncols=2)
     axs[0].figure.suptitle(word("title.calibration_fit", language), fontweight="bold", x=0.01, ha="left")
+    style.wrap_titles(axs)
     return axs[0].figure
 
 

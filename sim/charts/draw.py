@@ -9,13 +9,17 @@ import matplotlib.dates as mdates
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 from sim.charts import numbers, style
 from sim.charts.folders import RunFolder
 from sim.charts.numbers import Unit
 from sim.charts.words import label, word
+
+LABEL_EMS = 5.5  # a "2025-07" tick label and the gap after it, in font sizes
 
 
 def months(index: pd.Index) -> pd.DatetimeIndex:
@@ -23,8 +27,13 @@ def months(index: pd.Index) -> pd.DatetimeIndex:
 
 
 def month_axis(ax: Axes) -> None:
-    """Ticks at each January and July, written YYYY-MM in both languages (no axis name: dates say it)."""
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    """Ticks at each January and July (only January where a narrow panel has no room for both), written
+    YYYY-MM in both languages (no axis name: dates say it)."""
+    low, high = ax.get_xlim()
+    size = FontProperties(size=rcParams["xtick.labelsize"]).get_size_in_points()
+    room = ax.get_position().width * ax.figure.get_figwidth() * 72
+    half_years = (high - low) / 182.6  # matplotlib's dates are days
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7) if half_years * LABEL_EMS * size < room else (1,)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
 
 
