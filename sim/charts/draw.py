@@ -19,7 +19,7 @@ from sim.charts.folders import RunFolder
 from sim.charts.numbers import Unit
 from sim.charts.words import label, word
 
-LABEL_EMS = 5.5  # a "2025-07" tick label and the gap after it, in font sizes
+LABEL_EMS = 4.6  # a "2025-07" tick label and the gap after it, in font sizes
 
 
 def months(index: pd.Index) -> pd.DatetimeIndex:
