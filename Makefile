@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 REPS ?= 50
 SEED ?= 1
 
-.PHONY: install run test bench baseline lint clean
+.PHONY: install run test bench baseline docs lint clean
 
 install: $(STAMP)
 
@@ -31,6 +31,9 @@ bench: install
 
 baseline: install
 	$(BIN)/python -m tests.regression
+
+docs: install
+	$(BIN)/python -m sim.reference
 
 lint: install
 	$(BIN)/ruff check sim tests scenarios

@@ -17,13 +17,13 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 import psutil
-import simpy
 
 import sim
-from sim.indicators import base_indicators
-from sim.model.population import initial_population, population_process
+from sim.model import population
+from sim.model.population import demographics, initial_population
 from sim.model.record import MonthlyRecord
 from sim.model.streams import Streams
 from sim.runner import run_replication
@@ -42,11 +42,13 @@ def _timed(function, *args) -> float:
 
 
 def _population_only(scenario: sim.Scenario, replication: int) -> None:
+    """The population mechanism's steps alone, month after month, with what they read."""
     spec, city = scenario.spec, scenario.city
-    env = simpy.Environment()
-    record = MonthlyRecord(base_indicators(), spec.horizon.months, city.n_streets)
-    env.process(population_process(env, initial_population(spec, city), spec, city, Streams(0, replication), record))
-    env.run(until=spec.horizon.months)
+    ctx = SimpleNamespace(spec=spec, city=city, streams=Streams(0, replication), demography=demographics(spec, city),
+                          record=MonthlyRecord(list(population.RECORDS), spec.horizon.months, city.n_streets))
+    state = SimpleNamespace(population=initial_population(spec, city))
+    for ctx.month in range(spec.horizon.months):
+        population.step(ctx, state)
 
 
 def _ms(seconds: list[float]) -> str:

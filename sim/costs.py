@@ -1,8 +1,10 @@
 """What it costs (成本): cost per new place by lever, public cost per enrolled child-year and the share of
 appropriations used, per year and over the whole horizon, across replications (mean, p5, p95).
 
-A lever's cost per new place is its spending items over the places it added (openings and new classes)
-in the same period; capital is paid during the build, so a year's figure can run ahead of its places.
+A lever's cost per new place is its spending items, plus what other levers pay when its places open (the
+one-time construction subsidy), over the places it added (openings and new classes) in the same period;
+capital is paid during the build, so a year's figure can run ahead of its places. Private entry's places
+cost the public only what is paid at their opening.
 """
 
 from __future__ import annotations
@@ -12,17 +14,12 @@ import pandas as pd
 
 from sim.indicators import INDICATORS
 from sim.results import Result
+from sim.scenario.policy_schema import levers
 
-LEVER_ITEMS = {
-    "public_build": ("public_construction",),
-    "public_expansion": ("public_expansion",),
-    "street_centres": ("street_centre_capital", "street_centre_operating"),
-    "existing_area_quota": ("community_retrofit",),
-    "kindergarten_classes": ("kindergarten_conversion",),
-    "purchased_services": ("purchased_services",),
-    "family_points": ("family_points",),
-    "new_housing_quota": (),  # developers build the places
-}
+# Who adds places, with the spending items of its own that pay for them (none: private entry, and developers
+# building new housing's places).
+LEVER_ITEMS = {"private_entry": (), **{name: tuple(item.name for item in lever.items)
+                                      for name, lever in levers().items() if lever.adds_places}}
 
 
 def _periods(result: Result) -> list[tuple[str, slice]]:
@@ -50,7 +47,8 @@ def table(result: Result) -> pd.DataFrame:
     for period, months in _periods(result):
         for lever, items in LEVER_ITEMS.items():
             added = city(f"places_added_{lever}")[:, months].sum(axis=1)
-            spent = sum((city(f"spend_{item}")[:, months].sum(axis=1) for item in items), np.zeros(result.reps))
+            spent = sum((city(f"spend_{item}")[:, months].sum(axis=1) for item in items),
+                        city(f"opening_payments_{lever}")[:, months].sum(axis=1))
             if added.any() or spent.any():
                 with np.errstate(divide="ignore", invalid="ignore"):
                     add(period, "cost_per_new_place", lever, "yuan per place",

@@ -10,24 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-DESERT_CHILDREN_PER_PLACE = 3.0  # a street with more children under 3 per licensed place is a "childcare desert"
+from sim.scenario.policy_schema import levers, place_origins, spending_items
 
-# Levers (and private entry) that add places, with the spending items that pay for them.
-PLACES_ADDED_ZH = {
-    "private_entry": "民办机构进入", "public_build": "新建公办机构", "public_expansion": "公办机构改扩建",
-    "new_housing_quota": "新建小区配建", "existing_area_quota": "老旧小区补建", "street_centres": "街道社区托育中心",
-    "kindergarten_classes": "幼儿园托班", "purchased_services": "政府购买服务", "family_points": "家庭托育点",
-}
 
-SPENDING_LABELS_ZH = {
-    "public_construction": "公办机构建设", "public_expansion": "公办机构改扩建",
-    "construction_subsidy": "普惠托位建设补贴",
-    "community_retrofit": "老旧小区补建托位", "street_centre_capital": "街道托育中心建设",
-    "street_centre_operating": "街道托育中心运营", "kindergarten_conversion": "幼儿园开设托班",
-    "purchased_services": "政府购买服务", "operating_subsidy": "普惠运营补贴", "vouchers": "托育体验券",
-    "publicity": "宣传", "family_points": "家庭托育点补贴", "rent_relief": "房租减免", "training": "托育从业人员培训",
-    "public_operating_deficit": "公办机构运营补亏",
-}
+def origin_label(origin: str, language: str) -> str:
+    """Who added places: private entry (民办机构进入) or a lever."""
+    if origin == "private_entry":
+        return "民办机构进入" if language == "zh" else "private entry"
+    return levers()[origin].label(language)
 
 
 @dataclass(frozen=True)
@@ -136,11 +126,14 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("closures", "flow", "institutions", "个", "Institutions closed", "关闭机构数"),
     Indicator("private_entries", "flow", "institutions", "个", "Private providers starting to set up",
               "新进入的民办机构数"),
-    *(Indicator(f"places_added_{lever}", "flow", "places", "个", f"Places added: {lever.replace('_', ' ')}",
-                f"新增托位：{zh}") for lever, zh in PLACES_ADDED_ZH.items()),
+    *(Indicator(f"places_added_{origin}", "flow", "places", "个", f"Places added: {origin_label(origin, 'en')}",
+                f"新增托位：{origin_label(origin, 'zh')}") for origin in place_origins()),
+    *(Indicator(f"opening_payments_{origin}", "flow", "yuan", "元",
+                f"Paid at opening for places added: {origin_label(origin, 'en')}",
+                f"新增托位开办时补贴：{origin_label(origin, 'zh')}") for origin in place_origins()),
     Indicator("places_added", "flow", "places", "个", "Places added by openings and new classes", "新增托位合计"),
-    *(Indicator(f"spend_{item}", "flow", "yuan", "元", f"Spending: {item.replace('_', ' ')}", f"支出：{zh}")
-      for item, zh in SPENDING_LABELS_ZH.items()),
+    *(Indicator(f"spend_{item.name}", "flow", "yuan", "元", f"Spending: {item.label_en}", f"支出：{item.label_zh}")
+      for item in spending_items() if not item.transfer),
     Indicator("spend_total", "flow", "yuan", "元", "Public spending on childcare services", "托育服务财政支出合计"),
     Indicator("spend_cumulative", "stock", "yuan", "元", "Public spending on childcare services to date",
               "托育服务财政累计支出"),
@@ -149,8 +142,8 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
                 "(city-wide, shown pro rata to residents)", f"资金余额：{zh}")
       for fund, zh in (("central_transfer", "中央转移支付"), ("provincial", "省级资金"),
                        ("city_special_fund", "市级专项资金"), ("district_funds", "区县资金"))),
-    Indicator("transfer_household_subsidy", "flow", "yuan", "元", "Childcare subsidy paid to families (育儿补贴)",
-              "育儿补贴发放额"),
+    *(Indicator(f"transfer_{item.name}", "flow", "yuan", "元", f"Paid to families: {item.label_en}",
+                f"{item.label_zh}发放额") for item in spending_items() if item.transfer),
     Indicator("certification_rate", "ratio", "share", "比例", "Certified share of carers employed", "持证上岗率",
               numerator="staff_certified", denominator="staff_employed"),
     Indicator("places_per_1000", "ratio", "per 1,000 residents", "每千人", "Places per 1,000 residents",
@@ -173,6 +166,6 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
 )}
 
 def base_indicators() -> list[str]:
-    """Stocks and flows, in registry order: what a replication records."""
+    """Stocks and flows, in the table's order: what a replication records."""
     return [name for name, ind in INDICATORS.items() if ind.kind != "ratio"]
 

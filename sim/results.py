@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from sim.indicators import INDICATORS, Indicator
-from sim.model.city import City
 from sim.model.engine import FundAccounts
+from sim.model.numerics import district_sums
 from sim.scenario.budget_schema import FUNDS
+from sim.scenario.city import City
 from sim.scenario.load import Scenario
 from sim.scenario.months import month_range
 
@@ -70,7 +71,7 @@ def reduce_replication(values: dict[str, np.ndarray], city: City, calendar: Cale
         if indicator.kind == "ratio":
             continue
         streets = values[name]
-        districts = city.district_sums(streets)
+        districts = district_sums(city, streets)
         monthly[name] = np.concatenate([districts.sum(axis=1, keepdims=True), districts], axis=1)
         by_geography = np.concatenate([monthly[name], streets], axis=1)
         if indicator.kind == "stock":

@@ -30,7 +30,7 @@ def staff_flows_balance(values: dict[str, np.ndarray], initial_stock: float) -> 
 
 def initial_staff_stock(scenario: sim.Scenario, seed: int = 1) -> float:
     spec, streams = drawn(scenario, seed)
-    _, market, _, _, _ = build(spec, scenario.city, streams)
-    providers = market.providers
+    _, _, state, _ = build(spec, scenario.city, streams)
+    providers = state.providers
     return float(providers.certified[: providers.n].sum() + providers.uncertified[: providers.n].sum()
-                 + market.workforce.job_seekers.sum())
+                 + state.staff.job_seekers.sum())

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.model.allocate import apportion
+from sim.model.numerics import apportion
 
 
 @settings(max_examples=300, deadline=None)

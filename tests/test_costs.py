@@ -7,7 +7,10 @@ import pytest
 
 import sim
 from sim import costs
+from sim.model.engine import build
+from sim.model.providers import TYPES
 from tests.conftest import EXAMPLE
+from tests.helpers import drawn
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +44,24 @@ def test_places_added_add_up(plan):
                   "street_centres", "kindergarten_classes", "purchased_services", "family_points"))
     np.testing.assert_allclose(levers, plan.values("places_added"))
     assert plan.values("places_added_street_centres").sum() > 0
+
+
+def test_the_construction_subsidy_goes_only_to_the_eligible_types_and_counts_in_their_cost():
+    """By default only private inclusive providers are paid the subsidy at opening; a scenario may add types,
+    and the places of the levers that build them then cost the subsidy too."""
+    scenario = sim.load_scenario(EXAMPLE.parent / "three_year_plan.yaml", overrides=["horizon.end=2026-06"])
+    spec, streams = drawn(scenario, seed=2)
+    env, ctx, state, _ = build(spec, scenario.city, streams, keep_ledger=True)
+    env.run(until=spec.horizon.months)
+    paid = [provider for _, _, item, _, provider, _ in ctx.spending.rows if item == "construction_subsidy"]
+    types = {TYPES[state.providers.type[i]] for i in paid}
+    assert paid and types == {"private_inclusive"}
+    assert all(state.providers.inclusive[i] for i in paid)
+
+    wider = sim.run(sim.load_scenario(EXAMPLE.parent / "three_year_plan.yaml", overrides=[
+        "policies.construction_subsidy.eligible_types=[private_inclusive, community_centre]"]), reps=1, seed=2)
+    centres = wider.values("places_added_street_centres").sum()
+    assert centres > 0
+    assert wider.values("opening_payments_street_centres").sum() == pytest.approx(15000 * centres)
+    housing = costs.table(wider).query("measure == 'cost_per_new_place' and subject == 'new_housing_quota'")
+    assert len(housing) and np.allclose(housing["mean"], 15000)  # developers build; the subsidy is all it costs

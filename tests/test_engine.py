@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 
-from sim.model.market import Market
 from sim.model.population import Population
+from sim.model.state import State
 from sim.runner import run_replication
 
 
@@ -16,7 +16,7 @@ def test_a_replication_leaves_nothing_for_the_cyclic_garbage_collector(small):
     gc.disable()
     try:
         run_replication(small, 1, 0)
-        left = [o for o in gc.get_objects() if isinstance(o, Market | Population)]
+        left = [o for o in gc.get_objects() if isinstance(o, State | Population)]
     finally:
         gc.enable()
     assert left == []

@@ -45,7 +45,8 @@ def test_every_fund_balances_every_month(funds, year_end, allow_deficit, seed):
 def containers_hold_the_closing_balances(scenario: sim.Scenario, seed: int) -> None:
     """The books (flows month by month) and the money (what the Containers hold) agree at the horizon."""
     spec, streams = drawn(scenario, seed)
-    env, _, _, spending, _ = build(spec, scenario.city, streams)
+    env, ctx, _, _ = build(spec, scenario.city, streams)
+    spending = ctx.spending
     env.run(until=spec.horizon.months)
     held = np.array([container.level for container in spending.funds.containers.values()])
     np.testing.assert_allclose(held, spending.funds.closing[:, -1], atol=1e-3)

@@ -12,22 +12,31 @@ from hypothesis import strategies as st
 
 import sim
 from sim.model.bands import ADMITS, CLASS_SIZE
-from sim.model.engine import build, simulate
-from sim.model.providers import OPEN, RECTIFYING, TYPES, ProviderSeed
+from sim.model.engine import MONTH, build, simulate
+from sim.model.providers import OPEN, RECTIFYING, TYPES
+from sim.scenario.city import ProviderSeed
 from tests.conftest import EXAMPLE, SMALL
 from tests.helpers import drawn, initial_staff_stock, staff_flows_balance
 from tests.test_population import cities_and_specs
 
 
 def run_checked(scenario: sim.Scenario, seed: int = 1, rep: int = 0) -> list[str]:
-    """Run one replication, checking the providers' invariants at the end of every month; returns failures."""
+    """Run one replication, checking the providers' invariants at the end of every month and the children by
+    band mid-month; returns failures."""
     spec, streams = drawn(scenario, seed, rep)
-    env, market, _, _, _ = build(spec, scenario.city, streams)
     failures: list[str] = []
+
+    def mid_month(ctx, state):  # after ageing, moving up and drop-outs changed the children
+        if not np.array_equal(state.enrolled_bands, state.providers.enrolled_by_band()):
+            failures.append(f"month {ctx.month}: children by band lost track after ageing, moving up or drop-outs")
+
+    hiring = [name for name, step in MONTH].index("providers hire")
+    plan = (*MONTH[:hiring], ("check", mid_month), *MONTH[hiring:])
+    env, _, state, _ = build(spec, scenario.city, streams, plan=plan)
 
     def check():
         while True:
-            providers = market.providers
+            providers = state.providers
             n = providers.n
             enrolled = providers.enrolled[:n]
             by_band = enrolled.sum(axis=2)
@@ -37,26 +46,19 @@ def run_checked(scenario: sim.Scenario, seed: int = 1, rep: int = 0) -> list[str
                 failures.append(f"month {env.now}: a band holds more children than its classes allow")
             if enrolled[~licensed].sum() > 0:
                 failures.append(f"month {env.now}: children enrolled at a provider that is not open")
-            if (enrolled < 0).any() or (market.waiting < 0).any():
+            if (enrolled < 0).any() or (state.waiting < 0).any():
                 failures.append(f"month {env.now}: negative children")
-            if not np.array_equal(market.enrolled_bands, by_band):  # carried through the month, never re-summed
-                failures.append(f"month {env.now}: the market's children by band differ from the providers'")
-            staff = np.concatenate([providers.certified[:n], providers.uncertified[:n], market.workforce.job_seekers])
+            if not np.array_equal(state.enrolled_bands, by_band):  # carried through the month, never re-summed
+                failures.append(f"month {env.now}: the children by band carried through the month differ from the "
+                                "providers'")
+            staff = np.concatenate([providers.certified[:n], providers.uncertified[:n], state.staff.job_seekers])
             if (staff < 0).any() or (staff % 1 != 0).any():
                 failures.append(f"month {env.now}: staff must be whole people, not negative")
-            if (market.waiting > market.engaged + 1e-9).any() or (market.engaged > market.population.children
+            if (state.waiting > state.engaged + 1e-9).any() or (state.engaged > state.population.children
                                                                    + 1e-9).any():
                 failures.append(f"month {env.now}: waiting > engaged > children broken")
             yield env.timeout(1)
 
-    hire_all = market.workforce.hire_all
-
-    def checked_hire_all():  # mid-month, after ageing, moving up and drop-outs changed the children
-        if not np.array_equal(market.enrolled_bands, market.providers.enrolled_by_band()):
-            failures.append(f"month {env.now}: children by band lost track after ageing, moving up or drop-outs")
-        hire_all()
-
-    market.workforce.hire_all = checked_hire_all
     env.process(check())
     env.run(until=spec.horizon.months)
     return failures
@@ -69,19 +71,22 @@ def test_capacity_lifecycle_and_stock_invariants_hold_every_month(scenario_file)
 
 
 def test_classes_only_take_children_of_their_entry_ages(small):
-    spec, streams = drawn(small)
-    env, market, _, _, _ = build(spec, small.city, streams)
-    env.run(until=1)  # first month: every child in care was just placed at its entry age
-    enrolled = market.providers.enrolled[: market.providers.n]
+    cold = sim.load_scenario(SMALL, overrides=["warm_start.burn_in_months=0"])
+    spec, streams = drawn(cold)
+    env, _, state, _ = build(spec, cold.city, streams)
+    env.run(until=1)  # an empty market's first month: every child in care was just placed at its entry age
+    enrolled = state.providers.enrolled[: state.providers.n]
     assert enrolled.sum() > 0
     assert (enrolled * ~ADMITS[None, :, :]).sum() == 0
 
 
 def test_enrolled_children_are_conserved_every_month(small):
     spec, streams = drawn(small)
-    values = simulate(spec, small.city, streams).values
+    simulation = simulate(spec, small.city, streams)
+    values = simulation.values
     enrolled = values["enrolled"].sum(axis=1)
-    change = np.diff(np.concatenate([[0.0], enrolled]))
+    assert simulation.initial["enrolled"].sum() > 0  # the warm-up leaves children in care at the start
+    change = np.diff(np.concatenate([simulation.initial["enrolled"].sum(keepdims=True), enrolled]))
     flows = (values["placed"] - values["dropouts"] - values["enrolled_aged_out"] - values["displaced"]
              - values["children_displaced_by_staff"]).sum(axis=1)
     np.testing.assert_allclose(change, flows, atol=1e-9)
@@ -121,9 +126,9 @@ def test_private_providers_close_after_sustained_losses():
         "providers.exit.closure_per_month_share=1", "providers.exit.loss_months_to_close=4",
         "providers.entry.max_entries_per_district_per_year=0"])
     spec, streams = drawn(scenario)
-    env, market, _, _, _ = build(spec, scenario.city, streams)
+    env, _, state, _ = build(spec, scenario.city, streams)
     env.run(until=spec.horizon.months)
-    providers = market.providers
+    providers = state.providers
     private = np.isin(providers.type[: providers.n], [TYPES.index(t) for t in ("private_inclusive",
                                                                                "private_market", "family_point")])
     closed, opened = providers.closed[: providers.n], providers.opened[: providers.n]
@@ -220,7 +225,8 @@ def test_generated_markets_keep_capacity_conservation_and_lifecycle(case, seed):
     enrolled = values["enrolled"].sum(axis=1)
     flows = (values["placed"] - values["dropouts"] - values["enrolled_aged_out"] - values["displaced"]
              - values["children_displaced_by_staff"]).sum(axis=1)
-    np.testing.assert_allclose(np.diff(np.concatenate([[0.0], enrolled])), flows, atol=1e-9)
+    initial = simulate(drawn_spec, city, streams).initial["enrolled"].sum()
+    np.testing.assert_allclose(np.diff(np.concatenate([[initial], enrolled])), flows, atol=1e-9)
     assert (values["enrolled"].sum(axis=1) <= values["places_usable"].sum(axis=1) + 1e-9).all()
     assert (values["places_usable"] <= values["places_licensed"] + 1e-9).all()
     staff_flows_balance(values, initial_staff_stock(scenario, seed))

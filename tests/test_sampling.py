@@ -7,7 +7,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from sim.model import sampling
+from sim.model.numerics import binomial, poisson
 from sim.model.streams import Streams
 
 uniforms = st.floats(1e-9, 1 - 1e-9)
@@ -24,7 +24,7 @@ def assert_quantiles(got: np.ndarray, expected: np.ndarray, u: np.ndarray, cdf) 
 @given(st.lists(st.tuples(uniforms, st.floats(0, 5e4)), min_size=1, max_size=20))
 def test_poisson_equals_the_exact_quantile(cells):
     u, lam = map(np.array, zip(*cells, strict=True))
-    assert_quantiles(sampling.poisson(u, lam), stats.poisson.ppf(u, lam), u, lambda k: stats.poisson.cdf(k, lam))
+    assert_quantiles(poisson(u, lam), stats.poisson.ppf(u, lam), u, lambda k: stats.poisson.cdf(k, lam))
 
 
 @settings(max_examples=300, deadline=None)
@@ -33,23 +33,23 @@ def test_poisson_equals_the_exact_quantile(cells):
 def test_binomial_equals_the_exact_quantile(cells):
     u, n, p = map(np.array, zip(*cells, strict=True))
     expected = np.where(p >= 1, n, stats.binom.ppf(u, n, p))
-    assert_quantiles(sampling.binomial(u, n, p), expected, u, lambda k: stats.binom.cdf(k, n, p))
+    assert_quantiles(binomial(u, n, p), expected, u, lambda k: stats.binom.cdf(k, n, p))
 
 
 @settings(max_examples=200, deadline=None)
 @given(uniforms, st.floats(0, 1e4), st.floats(0, 1e3))
 def test_same_uniform_higher_rate_never_fewer(u, lam, extra):
-    assert sampling.poisson(np.array([u]), lam + extra)[0] >= sampling.poisson(np.array([u]), lam)[0]
+    assert poisson(np.array([u]), lam + extra)[0] >= poisson(np.array([u]), lam)[0]
 
 
 def test_counts_have_the_right_mean_and_variance():
     rng = np.random.default_rng(0)
     u = rng.random(200_000)
-    draws = sampling.poisson(u, 3.7)
+    draws = poisson(u, 3.7)
     # standard error of the mean is sqrt(3.7 / 200,000) ≈ 0.0043
     assert abs(draws.mean() - 3.7) < 5 * np.sqrt(3.7 / u.size)
     assert abs(draws.var() - 3.7) < 0.1
-    draws = sampling.binomial(u, 40, 0.25)
+    draws = binomial(u, 40, 0.25)
     assert abs(draws.mean() - 10) < 5 * np.sqrt(7.5 / u.size)
 
 
@@ -57,7 +57,7 @@ def test_counts_have_the_right_mean_and_variance():
 @given(st.lists(st.tuples(uniforms, st.integers(0, 20_000)), min_size=1, max_size=20), st.floats(0, 1))
 def test_one_probability_for_all_cells_equals_it_spread_over_them(cells, p):
     u, n = map(np.array, zip(*cells, strict=True))
-    assert np.array_equal(sampling.binomial(u, n, p), sampling.binomial(u, n, np.full(len(u), p)))
+    assert np.array_equal(binomial(u, n, p), binomial(u, n, np.full(len(u), p)))
 
 
 def test_keyed_uniforms_are_uniform_independent_and_prefix_stable():

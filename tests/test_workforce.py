@@ -30,18 +30,18 @@ def test_staff_stocks_conserve_every_month():
 def test_after_the_mandate_usable_places_are_covered_by_certified_carers():
     scenario = sim.load_scenario(NO_TRAINING)
     spec, streams = drawn(scenario)
-    env, market, _, _, _ = build(spec, scenario.city, streams)
+    env, _, state, _ = build(spec, scenario.city, streams)
     first = month_number(spec.policies.certification_mandate.effective) - month_number(spec.horizon.start)
     failures = []
 
     def check():
         while True:
             if env.now >= first:
-                providers = market.providers
+                providers = state.providers
                 n = providers.n
                 open_now = np.isin(providers.status[:n], (OPEN, RECTIFYING))
                 usable = np.zeros((n, len(CLASS_SIZE)))
-                usable[: len(market.usable)] = market.usable[:n]  # entrants of this month have none yet
+                usable[: len(state.usable)] = state.usable[:n]  # entrants of this month have none yet
                 needed = staff_for(usable, spec.workforce.min_carers_per_open_class)
                 if (needed[open_now] > providers.certified[:n][open_now] + 1e-9).any():
                     failures.append(env.now)
@@ -95,9 +95,9 @@ def test_new_providers_open_only_when_staffed():
                                                      "policies.quality_evaluation.fail_share=0",
                                                      "horizon.end=2025-12"])
     spec, streams = drawn(scenario)
-    env, market, _, _, _ = build(spec, scenario.city, streams)
+    env, _, state, _ = build(spec, scenario.city, streams)
     env.run(until=spec.horizon.months)
-    providers = market.providers
+    providers = state.providers
     new = providers.origin[: providers.n] != 0
     opened = new & (providers.opened[: providers.n] >= 0)
     places = providers.classes[: providers.n] @ CLASS_SIZE
@@ -105,3 +105,27 @@ def test_new_providers_open_only_when_staffed():
     # Without job-seekers, graduates, uncertified hires or closures nobody can staff a new centre: none opens.
     assert new.any() and not opened.any()
     assert (staff[new] == 0).all() and (places[new] > 0).all()
+
+
+def test_a_provider_added_leaves_the_other_providers_draws_alone(small):
+    """Common random numbers: each provider's attrition and hiring draws are its own, so a new provider (a
+    lever's, say) changes nothing for the others in that month."""
+    from sim.model import workforce
+    from sim.model.lifecycle import new_provider
+
+    def one_month(extra: bool):
+        spec, streams = drawn(small, seed=3)
+        _, ctx, state, _ = build(spec, small.city, streams)
+        n = state.providers.n
+        if extra:
+            new_provider(ctx, state, 0, "public", True, 1200.0, [0, 1, 1, 0], "public_build", None)
+            state.providers.status[n] = OPEN
+            state.providers.uncertified[n] = 5
+            state.capacity, state.enrolled_bands = state.providers.capacity(), state.providers.enrolled_by_band()
+        workforce.leave(ctx, state)
+        workforce.hire(ctx, state)
+        return state.providers.certified[:n].copy(), state.providers.uncertified[:n].copy()
+
+    without, with_extra = one_month(False), one_month(True)
+    np.testing.assert_array_equal(without[0], with_extra[0])
+    np.testing.assert_array_equal(without[1], with_extra[1])

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from sim.charts import draw, numbers, style
 from sim.charts.folders import RunFolder
 from sim.charts.words import label, with_unit, word
-from sim.indicators import DESERT_CHILDREN_PER_PLACE
+from sim.model.lifecycle import DESERT_CHILDREN_PER_PLACE
 
 MOST_DISTRICTS = 24  # bars a slide holds with readable names
 

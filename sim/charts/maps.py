@@ -32,7 +32,7 @@ from sim.charts.folders import CompareFolder, ResultFolder, RunFolder
 from sim.charts.layout import Page, Table
 from sim.charts.words import word
 from sim.errors import InputError, Problem, did_you_mean, shown_path
-from sim.indicators import DESERT_CHILDREN_PER_PLACE
+from sim.model.lifecycle import DESERT_CHILDREN_PER_PLACE
 
 GEOMETRY_SUFFIXES = (".geojson", ".gpkg", ".shp")
 NO_DATA = "#e6e6e6"

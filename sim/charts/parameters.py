@@ -93,6 +93,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "workforce.graduates_per_year": ("childcare graduates a year", "每年托育专业毕业生数"),
     "workforce.graduates_entering_share": ("graduates entering childcare (share)", "毕业生入行比例"),
     "workforce.graduates_certified_share": ("graduates holding the certificate (share)", "毕业生持证比例"),
+    "warm_start.burn_in_months": ("months the market runs before the start", "预热期（月）"),
     "budget.funds.opening_balance_yuan": ("opening balance (yuan)", "期初余额（元）"),
     "budget.funds.yuan_per_year": ("appropriation (yuan)", "年度拨款（元）"),
     "budget.funds.growth_share_per_year": ("appropriation growth a year (share)", "拨款年增长率"),

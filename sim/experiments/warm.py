@@ -8,9 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.model.city import City
-from sim.model.providers import ProviderSeed
 from sim.runner import run_replication
+from sim.scenario.city import City, ProviderSeed
 from sim.scenario.load import Scenario
 from sim.scenario.schema import ScenarioSpec
 

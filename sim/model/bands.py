@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.scenario.city import BANDS
+
 AGES = 36  # months of age 0–35: the 0–3 group (托育 age)
-BANDS = ("infant", "toddler", "older", "mixed")
-BAND_LABELS_ZH = {"infant": "乳儿班", "toddler": "托小班", "older": "托大班", "mixed": "混合班"}
 # Months of age a class admits (entry ages): 乳儿班 6–12, 托小班 12–24, 托大班 24–36, mixed over 18 months.
 BAND_AGES = {"infant": (6, 12), "toddler": (12, 24), "older": (24, 36), "mixed": (18, 36)}
 CLASS_SIZE = np.array([10, 15, 20, 18], dtype=float)  # children per class at most

@@ -11,8 +11,15 @@ where the street has places and the other-street acceptance share where it has n
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy import special
+
+if TYPE_CHECKING:
+    from sim.model.state import Context, State
+
+RECORDS = ("demand_stated", "demand_effective")
 
 
 def willing_share(net_fee: np.ndarray, median: float, sigma: float) -> np.ndarray:
@@ -41,6 +48,47 @@ def district_price(capacity: np.ndarray, net_fee: np.ndarray, inclusive: np.ndar
     return np.where(np.isnan(price), city, price)
 
 
-def awareness(month: int, campaigns: list[tuple[int, float]], half_life_months: float) -> float:
-    """Uplift of stated need from publicity campaigns (month index, uplift), each decaying by half-life."""
-    return sum(uplift * 0.5 ** ((month - start) / half_life_months) for start, uplift in campaigns if month >= start)
+def net_fee(ctx: Context, state: State) -> np.ndarray:
+    """Fee families pay after what the levers take off it (subsidies passed on to them), per provider."""
+    providers = state.providers
+    fee = providers.fee[: providers.n]
+    for reduction in ctx.hooks.fee_reductions:
+        fee = fee - reduction(providers)
+    return np.maximum(fee, 0.0)
+
+
+def demand(ctx: Context, state: State, capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Stated and effective demand by street and age, each provider's net fee and the fee each district's
+    families weigh, with places ``capacity`` (providers × bands)."""
+    settings, providers, city = ctx.spec.demand, state.providers, ctx.city
+    children = state.population.children
+    uplift = sum(awareness() for awareness in ctx.hooks.awareness)
+    stated = np.minimum(children * ctx.need_share * (1 + uplift), children)
+    fee = net_fee(ctx, state)
+    price = district_price(capacity, fee, providers.inclusive[: providers.n], providers.district, city.n_districts,
+                           ctx.spec.providers.entry.inclusive_fee_yuan_per_month)
+    willing = willing_share(price, settings.willingness_to_pay_median_yuan_per_month,
+                            settings.willingness_to_pay_sigma)[city.street_district]
+    access = np.where(providers.streets_with_places(capacity, city.n_streets), 1.0,
+                      settings.other_street_acceptance_share)
+    return stated, stated * (willing * access)[:, None], fee, price
+
+
+def step(ctx: Context, state: State) -> None:
+    """This month's stated and effective demand, net fees and prices, for the steps that follow."""
+    stated, effective, fee, price = demand(ctx, state, state.capacity)
+    state.month.update(stated=stated, effective=effective, net_fee=fee, price=price)
+    state.last_effective = effective
+
+
+def unmet_need(ctx: Context, state: State) -> np.ndarray:
+    """Effective demand (last month's, or now's before the first month) not covered by places, built or coming,
+    per street: where levers build first."""
+    effective = state.last_effective if state.last_effective is not None else \
+        demand(ctx, state, state.providers.capacity())[1]
+    return np.maximum(effective.sum(axis=1) - state.providers.places_by_street(ctx.city.n_streets, True), 0)
+
+
+def record(ctx: Context, state: State) -> dict[str, np.ndarray]:
+    return {"demand_stated": state.month["stated"].sum(axis=1),
+            "demand_effective": state.month["effective"].sum(axis=1)}

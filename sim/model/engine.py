@@ -1,36 +1,112 @@
-"""One replication: a SimPy environment with one process per mechanism, stepping month by month.
+"""One replication: a SimPy environment in which the mechanisms step month by month (``MONTH``) and the
+levers and the providers' lifecycle act at their own times.
 
 The engine takes a scenario whose uncertain parameters have already been drawn, the city and the
 replication's random streams, and returns monthly values per street. It does no file I/O.
 
-Within a month: lifecycle transitions due that month (openings, completions, evaluations) fire first, then
-the population process, then the market. Levers start before both, so a lever acting in the first month
-is seen by that month's market.
+Each month, first the events due at its start fire (SimPy events in the order they were scheduled: projects
+finishing a stage, providers registering, lever actions, money arriving; see ``clock``), then the steps of
+``MONTH`` run in order, then the month's indicators are recorded.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
 
-from sim.indicators import base_indicators
-from sim.model.city import City
+from sim.model import demand, enrolment, lifecycle, matching, population, turnover, waitlist, workforce
+from sim.model.bands import AGES, by_age
 from sim.model.funds import Funds
-from sim.model.levers import start_levers
-from sim.model.market import Market
-from sim.model.population import initial_population, population_process
-from sim.model.record import MonthlyRecord
-from sim.model.spending import ITEMS, SpendingLog
+from sim.model.levers import install_levers
+from sim.model.providers import Providers, with_rows
+from sim.model.record import MonthFlows, MonthlyRecord
+from sim.model.spending import ITEMS, TRANSFERS, SpendingLog
+from sim.model.state import Context, StaffPools, State
 from sim.model.streams import Streams
 from sim.scenario.budget_schema import FUNDS
+from sim.scenario.city import City
 from sim.scenario.schema import ScenarioSpec
+
+Step = Callable[[Context, State], None]
+
+# Indicators each mechanism records at month end, and the flows it adds up during the month.
+RECORDERS = (lifecycle, enrolment, waitlist, demand, workforce)
+FLOWS = (*waitlist.FLOWS, *matching.FLOWS, *enrolment.FLOWS, *lifecycle.FLOWS, *turnover.FLOWS, *workforce.FLOWS)
+
+
+def record(ctx: Context, state: State) -> None:
+    """The month's indicators by street: each mechanism's stocks, the month's flows, payments waiting for money.
+    A budget's December lapse follows, after the balances were read."""
+    values: dict[str, np.ndarray] = {}
+    for mechanism in RECORDERS:
+        values.update(mechanism.record(ctx, state))
+    values.update(state.flows.take())  # next month's flows start now: openings come before the month's steps
+    values["spend_deferred"] = ctx.spending.pending.copy()
+    if ctx.spending.funds is not None:
+        ctx.spending.funds.year_end()
+    ctx.record.add(ctx.month, **values)
+
+
+# The order of a month (after the events due at its start).
+MONTH: tuple[tuple[str, Step], ...] = (
+    ("population: births, deaths, migration, new housing, ageing", population.step),
+    ("providers ready to open hire, and open if staffed", lifecycle.open_staffed),
+    ("children in care age a month", enrolment.age),
+    ("waiting families age a month", waitlist.age),
+    ("children move up class bands", enrolment.move_up),
+    ("children drop out of care", enrolment.drop_out),
+    ("carers leave, certify on their own; job-seekers drift away", workforce.leave),
+    ("graduates join the job-seekers (September)", workforce.graduate),
+    ("providers hire", workforce.hire),
+    ("counted carers set usable places; children beyond them wait again", workforce.cover),
+    ("stated and effective demand, net fees", demand.step),
+    ("families join the waitlist (and levers acting on it)", waitlist.join),
+    ("waiting families give up", waitlist.give_up),
+    ("waiting children are matched to free places", matching.step),
+    ("providers' accounts are settled; payments requested", turnover.settle),
+    ("private providers with sustained losses or low occupancy close", turnover.close_losers),
+    ("private providers enter", turnover.enter),
+    ("indicators are recorded; a budget's December lapse", record),
+)
+
+
+# The months before the start while the market warms up: the population and the providers stay as the data
+# give them (no births, lifecycle, entry, exit, levers or money) and nothing is recorded.
+WARM_UP: tuple[tuple[str, Step], ...] = tuple(
+    (name, step) for name, step in MONTH
+    if step not in (population.step, lifecycle.open_staffed, turnover.settle, turnover.close_losers, turnover.enter,
+                    record))
+
+
+def warm_up(ctx: Context, state: State, months: int) -> None:
+    """Run ``WARM_UP`` for ``months`` months before the start (t = −months … −1, with their own random numbers,
+    common to every scenario with the same seed: levers are not installed yet), then discard its flows. The
+    market starts empty, its providers staffed for the headroom they keep: families ask, are placed, and
+    providers hire for the children they take, so the market grows into the state its own dynamics hold (an
+    arbitrary start, staff for half the places say, would take years to leave: carers leave at ≈ 2% a month)."""
+    workforce.staff_initial(ctx, state)
+    for ctx.offset in range(-months, 0):
+        for _, step in WARM_UP:
+            step(ctx, state)
+    ctx.offset = 0
+    workforce.certify_share(ctx, state)
+    state.flows.take()
+
+
+def recorded() -> tuple[str, ...]:
+    """Every stock and flow a replication records, by street and month."""
+    return (*population.RECORDS, *(name for mechanism in RECORDERS for name in mechanism.RECORDS), *FLOWS,
+            "spend_deferred", *(f"spend_{item}" for item in ITEMS), "spend_total", "spend_cumulative",
+            *(f"transfer_{item}" for item in TRANSFERS), *(f"fund_balance_{fund}" for fund in FUNDS))
 
 
 @dataclass
 class Simulation:
-    """One replication's output: ``values[indicator]`` (months × streets), the initial stocks by street, and
+    """One replication's output: ``values[indicator]`` (months × streets), the stocks at the start by street
+    (residents, children, children in care after the warm-up), and
     the payments as ledger rows (month, fund, item, street, provider, yuan) when kept, and the funds' accounts."""
 
     values: dict[str, np.ndarray]
@@ -51,62 +127,89 @@ class FundAccounts:
 
 
 class Environment(simpy.Environment):
-    """SimPy's environment, keeping the processes it starts so that ``close`` can end those still waiting."""
+    """SimPy's environment, keeping the generators of the processes it starts so that ``close`` can end those
+    still waiting."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.processes: list[simpy.Process] = []
+        self.generators: list[Generator[simpy.Event, object, object]] = []
 
     def process(self, generator: simpy.events.ProcessGenerator) -> simpy.Process:
-        process = super().process(generator)
-        self.processes.append(process)
-        return process
+        self.generators.append(generator)
+        return super().process(generator)
 
     def close(self) -> None:
-        """End every process still waiting (at the horizon) and drop the events still scheduled. A waiting
-        process and the event it waits for refer to each other, and the process's frame to the market, the
-        record and the population: without this a replication's state (≈ 140 MB for the province) would stay
-        in memory until Python's cyclic garbage collector runs, which counts objects, not bytes, and can
-        leave it for many replications."""
-        for process in self.processes:
-            process._generator.close()  # SimPy has no public way to end a process without stepping it
-        self.processes.clear()
-        self._queue.clear()
+        """End every process still waiting (at the horizon). A waiting process's generator holds its frame, and
+        the frame the state (≈ 140 MB for the province) while the event it waits for holds the process: without
+        this the state would stay in memory until Python's cyclic garbage collector runs, which counts objects,
+        not bytes, and can leave it for many replications."""
+        for generator in self.generators:
+            generator.close()
+        self.generators.clear()
 
 
-def build(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = False
-          ) -> tuple[Environment, Market, MonthlyRecord, SpendingLog, dict[str, np.ndarray]]:
-    """The environment with every process started, ready to run (tests add observers before running)."""
-    months = spec.horizon.months
-    record = MonthlyRecord(base_indicators(), months, city.n_streets)
-    population = initial_population(spec, city)
-    initial = {"population": population.residents.copy(), "children_0_3": population.children.sum(axis=1)}
+def months(ctx: Context, state: State, plan: tuple[tuple[str, Step], ...] = MONTH
+           ) -> Generator[simpy.Event, None, None]:
+    """The monthly process: the steps of the month's plan in order, every month."""
+    while True:
+        # Lifecycle events since last month may have changed the places; levers may have added providers.
+        state.capacity = state.providers.capacity()
+        state.enrolled_bands = with_rows(state.enrolled_bands, state.providers.n)
+        for _, step in plan:
+            step(ctx, state)
+        yield ctx.env.timeout(1)
+
+
+def build(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = False,
+          plan: tuple[tuple[str, Step], ...] = MONTH) -> tuple[Environment, Context, State, dict[str, np.ndarray]]:
+    """The environment with every process started, ready to run; the initial stocks by street. Tests add
+    observers as processes, or as steps of the ``plan``, before running."""
+    horizon = spec.horizon.months
     env = Environment()
-    funds = Funds(env, spec.budget, spec.horizon.start, months) if spec.budget is not None else None
-    spending = SpendingLog(env, months, city.n_streets, keep_rows=keep_ledger, funds=funds)
-    market = Market(env, spec, city, population, streams, record, spending, city.providers)
-    start_levers(market)
-    env.process(population_process(env, population, spec, city, streams, record))
-    env.process(market.process())
-    return env, market, record, spending, initial
+    funds = Funds(env, spec.budget, spec.horizon.start, horizon) if spec.budget is not None else None
+    pro_rata, city_share = workforce.pro_rata_shares(city)
+    ctx = Context(env, spec, city, streams, MonthlyRecord(list(recorded()), horizon, city.n_streets),
+                  SpendingLog(env, horizon, city.n_streets, keep_rows=keep_ledger, funds=funds),
+                  population.demographics(spec, city), by_age(spec.demand.stated_need_share.model_dump()),
+                  np.array([kind == "street" for kind in city.street_kinds], dtype=float), pro_rata, city_share)
+    people = population.initial_population(spec, city)
+    initial = {"population": people.residents.copy(), "children_0_3": people.children.sum(axis=1)}
+    shape = (city.n_streets, AGES)
+    # Room for the existing providers and the entrants of a few years, so the arrays rarely grow.
+    state = State(people, Providers(city.street_district, capacity=2 * len(city.providers) + 64), np.zeros(shape),
+                  np.zeros(shape), np.zeros(shape), StaffPools(*(np.zeros(city.n_districts) for _ in range(3))),
+                  MonthFlows(FLOWS, city.n_streets))
+    for seed in city.providers:
+        lifecycle.add_existing(ctx, state, seed)
+    state.capacity = state.providers.capacity()
+    state.enrolled_bands = state.providers.enrolled_by_band()
+    state.usable = state.capacity.copy()
+    warm_up(ctx, state, spec.warm_start.burn_in_months)
+    initial["enrolled"] = enrolment.record(ctx, state)["enrolled"]
+    install_levers(ctx, state)
+    env.process(months(ctx, state, plan))
+    return env, ctx, state, initial
 
 
 def simulate(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = False) -> Simulation:
     """Run one replication to the horizon."""
-    env, market, record, spending, initial = build(spec, city, streams, keep_ledger)
+    env, ctx, _, initial = build(spec, city, streams, keep_ledger)
     env.run(until=spec.horizon.months)
     env.close()
+    values, spending = ctx.record.values, ctx.spending
     for item in ITEMS:
-        record.values[f"spend_{item}"] = spending.by_street[item]
-    record.values["spend_total"] = sum(spending.by_street[item] for item in ITEMS)
-    record.values["spend_cumulative"] = np.cumsum(record.values["spend_total"], axis=0)
-    record.values["transfer_household_subsidy"] = spending.by_street["household_subsidy"]
+        values[f"spend_{item}"] = spending.by_street[item]
+    values["spend_total"] = sum(spending.by_street[item] for item in ITEMS)
+    values["spend_cumulative"] = np.cumsum(values["spend_total"], axis=0)
+    for item in TRANSFERS:
+        values[f"transfer_{item}"] = spending.by_street[item]
     funds = spending.funds
     if funds is None:
-        return Simulation(record.values, initial, spending.rows)
+        return Simulation(values, initial, spending.rows)
     closing = funds.closing
     for index, fund in enumerate(FUNDS):  # city-wide balances, shown in streets pro rata to residents
-        record.values[f"fund_balance_{fund}"] = closing[index][:, None] * market.workforce.share_of_city[None, :]
-    return Simulation(record.values, initial, spending.rows, FundAccounts(
+        values[f"fund_balance_{fund}"] = closing[index][:, None] * ctx.city_share[None, :]
+    return Simulation(values, initial, spending.rows, FundAccounts(
         funds.opening.copy(), {flow: values.copy() for flow, values in funds.flows.items()}, closing,
         funds.deficit.copy()))
+

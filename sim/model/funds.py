@@ -16,7 +16,7 @@ from collections.abc import Generator
 import numpy as np
 import simpy
 
-from sim.model.lifecycle import StartOfMonth
+from sim.model.clock import StartOfMonth
 from sim.scenario.budget_schema import FUNDS, Budget
 from sim.scenario.months import month_number
 

@@ -11,19 +11,24 @@ every child ages one month and those reaching 36 months leave for kindergarten.
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import simpy
 
-from sim.model import sampling
 from sim.model.bands import AGES
-from sim.model.city import City
-from sim.model.record import MonthlyRecord
+from sim.model.numerics import binomial, district_sums, poisson
 from sim.model.streams import Streams
+from sim.scenario.city import City
 from sim.scenario.months import month_number
 from sim.scenario.schema import Demography, NewHousing, ScenarioSpec
+
+if TYPE_CHECKING:
+    from sim.model.state import Context, State
+
+# Indicators this mechanism records each month.
+RECORDS = ("births", "deaths", "net_migration", "new_housing_residents", "relocated_to_new_housing", "child_deaths",
+           "children_aged_out", "child_net_migration", "population", "children_0_3")
 
 
 @dataclass
@@ -94,17 +99,17 @@ def _move_into_new_housing(expected: np.ndarray, u_move_in: np.ndarray, u_with_c
     Movers from older housing leave the district's streets in proportion to their residents over 3
     (their young children are not tracked as moving); a district cannot send more than it has.
     """
-    moved_in = sampling.binomial(u_move_in, expected, housing.occupancy_share)
+    moved_in = binomial(u_move_in, expected, housing.occupancy_share)
     movers_from_district = np.round(moved_in * housing.relocated_within_district_share)
-    district_adults = city.district_sums(adults)
-    wanted = city.district_sums(movers_from_district)
+    district_adults = district_sums(city, adults)
+    wanted = district_sums(city, movers_from_district)
     scale = np.divide(district_adults, wanted, out=np.ones_like(wanted), where=wanted > district_adults)
     movers_from_district = np.floor(movers_from_district * scale[city.street_district])
-    leaving_share = np.divide(city.district_sums(movers_from_district), district_adults,
+    leaving_share = np.divide(district_sums(city, movers_from_district), district_adults,
                               out=np.zeros_like(district_adults), where=district_adults > 0)
     relocated = np.minimum(leaving_share[city.street_district] * adults, adults)
     newcomers = moved_in - movers_from_district
-    children = sampling.poisson(u_with_children, newcomers * housing.children_0_3_per_1000_newcomers / 1000)
+    children = poisson(u_with_children, newcomers * housing.children_0_3_per_1000_newcomers / 1000)
     return moved_in, relocated, children
 
 
@@ -116,60 +121,70 @@ def _spread_over_ages(counts: np.ndarray, streams: Streams, draw: tuple[object, 
     return np.bincount(streets * AGES + ages, minlength=len(arrivals) * AGES).reshape(len(arrivals), AGES).astype(float)
 
 
-def population_process(env: simpy.Environment, state: Population, spec: ScenarioSpec, city: City,
-                       streams: Streams, record: MonthlyRecord) -> Generator[simpy.Event, None, None]:
-    """One SimPy process: every month, births → deaths → migration → new housing → ageing."""
+@dataclass(frozen=True)
+class Demographics:
+    """The population's rules for a run: birth rate per resident by month (from t = 0), monthly death hazard
+    by month of age, residents' death rate, net migration by street, new housing by move-in month."""
+
+    birth_rates: tuple[float, ...]
+    hazard: np.ndarray
+    death_rate: float
+    migration: np.ndarray
+    completions: dict[int, np.ndarray]
+
+
+def demographics(spec: ScenarioSpec, city: City) -> Demographics:
     demography = spec.demography
-    housing = demography.new_housing
     start = month_number(spec.horizon.start)
-    hazard = monthly_death_hazard(demography)[None, :]
-    death_rate = demography.death_rate_per_1000_per_year / 1000 / 12
-    migration = _migration_rates(spec, city)
-    arriving, leaving = np.maximum(migration, 0), np.maximum(-migration, 0)
-    completions = _completions_by_month(spec, city)
-    shape = state.children.shape
+    return Demographics(tuple(birth_rate_per_month(demography, start + t) for t in range(spec.horizon.months)),
+                        monthly_death_hazard(demography)[None, :], demography.death_rate_per_1000_per_year / 1000 / 12,
+                        _migration_rates(spec, city), _completions_by_month(spec, city))
+
+
+def step(ctx: Context, state: State) -> None:
+    """Births → deaths → migration → new housing → ageing, street by street."""
+    rules, streams, city, t = ctx.demography, ctx.streams, ctx.city, ctx.month
+    housing = ctx.spec.demography.new_housing
+    population = state.population
     n = city.n_streets
-    birth_rates = [birth_rate_per_month(demography, start + t) for t in range(spec.horizon.months)]
+    migration = rules.migration
+    children, residents = population.children, population.residents
+    shape = children.shape
+    under_3 = children.sum(axis=1)
+    adults = np.maximum(residents - under_3, 0)
+    # Street-level counts in one call: births, deaths and migration of residents over 3, children arriving.
+    births, adult_deaths, adult_moves, children_arriving = poisson(
+        streams.uniforms(("births, deaths and migration", t), (4, n)),
+        np.stack([residents * rules.birth_rates[t], adults * rules.death_rate,
+                  adults * np.abs(migration), under_3 * np.maximum(migration, 0)]))
+    adult_deaths = np.minimum(adult_deaths, adults)
+    adult_migration = np.where(migration < 0, -np.minimum(adult_moves, adults - adult_deaths), adult_moves)
 
-    while True:
-        t = int(env.now)
-        children, residents = state.children, state.residents
-        under_3 = children.sum(axis=1)
-        adults = np.maximum(residents - under_3, 0)
-        # Street-level counts in one call: births, deaths and migration of residents over 3, children arriving.
-        births, adult_deaths, adult_moves, children_arriving = sampling.poisson(
-            streams.uniforms(("births, deaths and migration", t), (4, n)),
-            np.stack([residents * birth_rates[t], adults * death_rate,
-                      adults * np.abs(migration), under_3 * arriving]))
-        adult_deaths = np.minimum(adult_deaths, adults)
-        adult_migration = np.where(migration < 0, -np.minimum(adult_moves, adults - adult_deaths), adult_moves)
+    child_deaths = binomial(streams.uniforms(("child deaths", t), shape), children, rules.hazard)
+    children = children - child_deaths
 
-        child_deaths = sampling.binomial(streams.uniforms(("child deaths", t), shape), children, hazard)
-        children = children - child_deaths
+    child_migration = _spread_over_ages(children_arriving, streams, ("arrival ages", t))
+    leaving = np.maximum(-migration, 0)
+    if leaving.any():
+        child_migration -= binomial(streams.uniforms(("children leaving", t), shape), children, leaving[:, None])
 
-        child_migration = _spread_over_ages(children_arriving, streams, ("arrival ages", t))
-        if leaving.any():
-            child_migration -= sampling.binomial(streams.uniforms(("children leaving", t), shape), children,
-                                                 leaving[:, None])
+    u_move_in, u_with_children = streams.uniforms(("new housing", t), (2, n))
+    moved_in = relocated = housing_children_total = np.zeros(n)
+    housing_children = 0.0
+    if t in rules.completions:
+        moved_in, relocated, housing_children_total = _move_into_new_housing(
+            rules.completions[t], u_move_in, u_with_children, adults - adult_deaths + adult_migration, housing, city)
+        housing_children = _spread_over_ages(housing_children_total, streams, ("new housing ages", t))
+    children = children + child_migration + housing_children
 
-        u_move_in, u_with_children = streams.uniforms(("new housing", t), (2, n))
-        moved_in = relocated = housing_children_total = np.zeros(n)
-        housing_children = 0.0
-        if t in completions:
-            moved_in, relocated, housing_children_total = _move_into_new_housing(
-                completions[t], u_move_in, u_with_children, adults - adult_deaths + adult_migration, housing, city)
-            housing_children = _spread_over_ages(housing_children_total, streams, ("new housing ages", t))
-        children = children + child_migration + housing_children
+    aged_out = children[:, -1].copy()
+    population.children = np.concatenate([births[:, None], children[:, :-1]], axis=1)
+    deaths = child_deaths.sum(axis=1) + adult_deaths
+    net_migration = child_migration.sum(axis=1) + adult_migration
+    population.residents = residents + births - deaths + net_migration + moved_in - relocated
 
-        aged_out = children[:, -1].copy()
-        state.children = np.concatenate([births[:, None], children[:, :-1]], axis=1)
-        deaths = child_deaths.sum(axis=1) + adult_deaths
-        net_migration = child_migration.sum(axis=1) + adult_migration
-        state.residents = residents + births - deaths + net_migration + moved_in - relocated
-
-        record.add(t, births=births, deaths=deaths, net_migration=net_migration,
+    ctx.record.add(t, births=births, deaths=deaths, net_migration=net_migration,
                    new_housing_residents=moved_in, relocated_to_new_housing=relocated,
                    child_deaths=child_deaths.sum(axis=1), children_aged_out=aged_out,
                    child_net_migration=child_migration.sum(axis=1) + housing_children_total,
-                   population=state.residents, children_0_3=state.children.sum(axis=1))
-        yield env.timeout(1)
+                   population=population.residents, children_0_3=population.children.sum(axis=1))

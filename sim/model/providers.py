@@ -8,38 +8,19 @@ checked exactly and children age inside their provider.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from sim.model.bands import AGES, BANDS, CLASS_SIZE
+from sim.scenario.city import PROVIDER_TYPES as TYPES
+from sim.scenario.policy_schema import place_origins
 
-TYPES = ("public", "private_inclusive", "private_market", "community_centre", "kindergarten_class", "employer",
-         "family_point")
-TYPE_LABELS_ZH = {"public": "公办", "private_inclusive": "民办普惠", "private_market": "民办市场价",
-                  "community_centre": "社区普惠中心", "kindergarten_class": "幼儿园托班", "employer": "用人单位办",
-                  "family_point": "家庭托育点"}
 PRIVATE_TYPES = ("private_inclusive", "private_market", "family_point")  # close on losses; others are funded
 
 PLANNED, BUILDING, REGISTERING, OPEN, RECTIFYING, CLOSED = range(6)
 STATUSES = ("planned", "building", "registering", "open", "rectifying", "closed")
 
-# Where a provider came from: the existing stock or the lever that created it.
-ORIGINS = ("existing", "private_entry", "public_build", "public_expansion", "new_housing_quota",
-           "existing_area_quota", "street_centres", "kindergarten_classes", "purchased_services", "family_points")
-
-
-@dataclass(frozen=True)
-class ProviderSeed:
-    """A provider as listed in the city's providers file (the model's input, not its state)."""
-
-    provider_id: str
-    street: int
-    type: str
-    inclusive: bool
-    fee_yuan_per_month: float
-    classes: tuple[int, int, int, int]
-    status: str = "open"
+# Where a provider's places came from: the existing stock, private entry, or the lever that created them.
+ORIGINS = ("existing", *place_origins())
 
 
 class Providers:
@@ -62,9 +43,10 @@ class Providers:
         self.enrolled = np.zeros((capacity, len(BANDS), AGES))
         self.certified = np.zeros(capacity)  # carers employed, by certificate (持证)
         self.uncertified = np.zeros(capacity)
+        self.payment_per_place = np.zeros(capacity)  # a lever's payment to the operator, yuan per place and month
 
     _ARRAYS = ("street", "type", "origin", "inclusive", "fee", "classes", "status", "opened", "closed",
-               "loss_months", "low_months", "enrolled", "certified", "uncertified")
+               "loss_months", "low_months", "enrolled", "certified", "uncertified", "payment_per_place")
 
     def add(self, street: int, type_: str, inclusive: bool, fee: float, classes: list[int] | tuple[int, ...],
             origin: str, status: int = PLANNED) -> int:
@@ -100,8 +82,33 @@ class Providers:
         # einsum sums the short age axis several times faster than ndarray.sum on this layout
         return np.einsum("pba->pb", self.enrolled[: self.n])
 
+    def places_by_street(self, n_streets: int, include_pipeline: bool = False) -> np.ndarray:
+        """Licensed places per street, with places still being built or registered if asked."""
+        n = self.n
+        counted = self.licensed()
+        if include_pipeline:
+            counted |= np.isin(self.status[:n], (PLANNED, BUILDING, REGISTERING))
+        places = self.classes[:n] @ CLASS_SIZE * counted
+        return np.bincount(self.street[:n], places, minlength=n_streets)
+
+    def streets_with_places(self, capacity: np.ndarray, n_streets: int) -> np.ndarray:
+        """Streets where some provider holds places (``capacity``: providers × bands)."""
+        return np.bincount(self.street[: self.n], capacity.sum(axis=1), minlength=n_streets) > 0
+
+    def has_centre(self, street: int) -> bool:
+        """Whether the street has a community centre, open or coming."""
+        n = self.n
+        return bool(np.any(self.is_type("community_centre") & (self.status[:n] != CLOSED)
+                           & (self.street[:n] == street)))
+
     def is_type(self, *types: str) -> np.ndarray:
         mask = self.type[: self.n] == TYPES.index(types[0])
         for other in types[1:]:
             mask |= self.type[: self.n] == TYPES.index(other)
         return mask
+
+
+def with_rows(by_provider: np.ndarray, n: int) -> np.ndarray:
+    """``by_provider`` with rows of zeros for the providers added since it was computed (up to ``n``)."""
+    missing = n - len(by_provider)
+    return by_provider if missing == 0 else np.concatenate([by_provider, np.zeros((missing, *by_provider.shape[1:]))])

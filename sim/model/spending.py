@@ -13,11 +13,11 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from sim.indicators import SPENDING_LABELS_ZH
 from sim.model.funds import Funds
+from sim.scenario.policy_schema import spending_items
 
-ITEMS = tuple(SPENDING_LABELS_ZH)
-TRANSFERS = ("household_subsidy",)
+ITEMS = tuple(item.name for item in spending_items() if not item.transfer)  # spending on services: spend_<item>
+TRANSFERS = tuple(item.name for item in spending_items() if item.transfer)  # to families: transfer_<item>
 NO_PROVIDER = -1
 UNLIMITED = "unlimited"
 

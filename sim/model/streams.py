@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from sim.model import kernels
+from sim.model.numerics import keyed_uniforms
 
 
 class Streams:
@@ -40,4 +40,4 @@ class Streams:
         of the providers they have in common. Cheaper than seeding a generator: the market asks for a dozen of
         these a month."""
         count = math.prod(size) if isinstance(size, tuple) else int(size)
-        return kernels.keyed_uniforms(np.uint64(self._hash(names, 8)), count).reshape(size)
+        return keyed_uniforms(np.uint64(self._hash(names, 8)), count).reshape(size)

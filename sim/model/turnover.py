@@ -1,9 +1,15 @@
-"""Provider turnover: monthly accounts, exit of loss-making private providers, and private entry.
+"""Provider accounts, exit and entry (机构运营、退出与进入).
 
-Private providers close with a monthly probability once they have made losses, or had low occupancy, for
-long enough. Private entry by district is Poisson with rate max × W / (W + W½) × pull, W the district's
-waitlist and the pull the mean of exp(β × margin) over a new inclusive and a new market-rate centre, whose
-margins (``economics.entry_margin``) the construction subsidy, operating subsidy and rent relief raise.
+cost    = staff employed × wage + (rent − rent relief) × places + fixed cost
+revenue = fee × enrolled + payments per enrolled child (operating subsidy) + per-place payments to operators
+
+Each month every licensed provider's accounts are settled and the levers' payments requested; the
+government covers public institutions' deficits. Private providers (民办) close with a monthly probability
+once they have made losses, or had low occupancy, for long enough. Private entry by district is Poisson with
+rate max × W / (W + W½) × pull, W the district's waitlist and the pull the mean of exp(β × margin) over a new
+inclusive and a new market-rate centre, whose margins (``entry_margin``) the levers' payments raise: per
+child, per place and month, and once at opening; an entrant is inclusive with probability
+logistic(γ × (inclusive margin − market margin)).
 """
 
 from __future__ import annotations
@@ -12,113 +18,155 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import sampling
-from sim.model.economics import entry_margin, monthly_cost
-from sim.model.providers import BUILDING, OPEN, PRIVATE_TYPES, REGISTERING
+from sim.model.bands import CLASS_SIZE
+from sim.model.lifecycle import close, develop_together, new_provider
+from sim.model.numerics import poisson
+from sim.model.providers import BUILDING, OPEN, PRIVATE_TYPES, REGISTERING, with_rows
+from sim.model.workforce import staff_for
+from sim.scenario.market_schema import Economics, Entry
+from sim.scenario.policy_schema import PUBLIC_OPERATING_DEFICIT
+from sim.scenario.workforce_schema import Workforce
 
 if TYPE_CHECKING:
-    from sim.model.market import Market
+    from sim.model.state import Context, State
 
+FLOWS = ("private_entries",)
 GRACE_MONTHS = 6  # a new provider is not judged on losses or occupancy before it has had time to fill
 
 
-def settle_accounts(market: Market, net_fee: np.ndarray) -> np.ndarray:
-    """Revenue − cost per provider this month (``net_fee`` what families pay each); operators' per-place
-    payments and subsidies are requested."""
-    providers, t = market.providers, market.month
+def monthly_cost(staff: np.ndarray, places: np.ndarray, economics: Economics, wage: float,
+                 rent_relief_per_place: np.ndarray | float) -> np.ndarray:
+    rent = np.maximum(economics.rent_yuan_per_place_per_month - rent_relief_per_place, 0.0)
+    return staff * wage + places * rent + economics.fixed_cost_yuan_per_month
+
+
+def entry_margin(fee: float, occupancy: np.ndarray, subsidy_per_child: float, construction_subsidy: float,
+                 economics: Economics, entry: Entry, workforce: Workforce, rent_relief_per_place: float
+                 ) -> np.ndarray:
+    """Expected monthly profit per place of a new private centre at each expected ``occupancy``, as a share
+    of its cost, with the fit-out cost net of the construction subsidy spread over the payback period."""
+    occupancy = np.asarray(occupancy, float)
+    classes = np.array(entry.classes.as_list(), float)
+    places = float(classes @ CLASS_SIZE)
+    if places <= 0:
+        return np.full(occupancy.shape, -1.0)
+    enrolled = classes * CLASS_SIZE * occupancy[:, None]
+    staff = staff_for(enrolled, workforce.min_carers_per_open_class)
+    cost = monthly_cost(staff, np.full(len(occupancy), places), economics, workforce.carer_wage_yuan_per_month,
+                        rent_relief_per_place)
+    revenue = (fee + subsidy_per_child) * enrolled.sum(axis=1)
+    fit_out = max(entry.fit_out_cost_yuan_per_place - construction_subsidy, 0.0) * places / entry.payback_months
+    return (revenue - cost - fit_out) / cost
+
+
+def settle(ctx: Context, state: State) -> None:
+    """Revenue − cost per provider this month (into ``state.month["profit"]``): the levers' payments per child
+    and to operators, rent relief, transfers to families and public institutions' deficits are requested."""
+    providers, t, spending = state.providers, ctx.month, ctx.spending
     n = providers.n
     licensed = providers.licensed()
-    enrolled = market.enrolled_bands
-    children = enrolled.sum(axis=1)
-    places = market.capacity.sum(axis=1)
+    children = state.enrolled_bands.sum(axis=1)
+    places = state.capacity.sum(axis=1)
     street = providers.street[:n]
-    revenue = net_fee * children
-    per_child = market.lever_value("operating_subsidy", "yuan_per_child_per_month")
-    if per_child:
-        paid = children * providers.inclusive[:n] * per_child
-        revenue += paid
-        market.spending.request_many(t, "operating_subsidy", street, paid, np.arange(n))
-    operator_payment = market.payment_per_place[:n] * places
+    everyone = np.arange(n)
+    revenue = state.month["net_fee"] * children
+    for payment in ctx.hooks.paid("child_month"):
+        rate = payment.rate()
+        if rate:
+            paid = children * payment.eligible.mask(providers) * rate
+            revenue += paid
+            spending.request_many(t, payment.item, street, paid, everyone)
+    operator_payment = providers.payment_per_place[:n] * places
     revenue += operator_payment
-    for item, paid_to in market.paid_providers.items():  # one payment per item and month, itemised by provider
+    for item, paid_to in state.operator_payments.items():  # one payment per item and month, itemised by provider
         paid_to = np.asarray(paid_to)
-        market.spending.request_many(t, item, street[paid_to], operator_payment[paid_to], paid_to)
-    relief_per_place = market.lever_value("rent_relief", "yuan_per_place_per_month")
-    if relief_per_place:
-        eligible = licensed & ~providers.is_type("public")
-        market.spending.request_many(t, "rent_relief", street, places * relief_per_place * eligible, np.arange(n))
+        spending.request_many(t, item, street[paid_to], operator_payment[paid_to], paid_to)
+    relief = np.zeros(n)
+    for payment in ctx.hooks.paid("place_month"):
+        rate = payment.rate()
+        if rate:
+            eligible = licensed & payment.eligible.mask(providers)
+            relief = relief + eligible * rate
+            spending.request_many(t, payment.item, street, places * rate * eligible, everyone)
     staff = providers.certified[:n] + providers.uncertified[:n]
-    cost = monthly_cost(staff, places, market.spec.providers.economics,
-                        market.spec.workforce.carer_wage_yuan_per_month, relief_per_place) * licensed
-    per_year = market.lever_value("household_subsidy", "yuan_per_child_per_year")
-    if per_year:
-        market.spending.request_many(t, "household_subsidy", np.arange(market.city.n_streets),
-                                     market.population.children.sum(axis=1) * per_year / 12)
+    cost = monthly_cost(staff, places, ctx.spec.providers.economics, ctx.spec.workforce.carer_wage_yuan_per_month,
+                        relief) * licensed
+    for transfer in ctx.hooks.transfers:
+        transfer(state)
     # Public institutions do not close on losses: the government covers their operating deficit.
     deficit = np.maximum(cost - revenue, 0) * (licensed & providers.is_type("public"))
-    market.spending.request_many(t, "public_operating_deficit", street, deficit, np.arange(n))
-    return revenue + deficit - cost
+    spending.request_many(t, PUBLIC_OPERATING_DEFICIT.name, street, deficit, everyone)
+    state.month["profit"] = revenue + deficit - cost
 
-def close_losers(market: Market, profit: np.ndarray) -> None:
+
+def close_losers(ctx: Context, state: State) -> None:
     """Private providers past the loss or low-occupancy threshold close with a monthly probability."""
-    providers, rules = market.providers, market.spec.providers.exit
+    providers, rules = state.providers, ctx.spec.providers.exit
     n = providers.n
     judged = (providers.status[:n] == OPEN) & providers.is_type(*PRIVATE_TYPES) \
-        & (market.month - np.where(providers.opened[:n] < 0, -GRACE_MONTHS, providers.opened[:n]) >= GRACE_MONTHS)
-    places = market.capacity.sum(axis=1)
-    occupancy = np.divide(market.enrolled_bands.sum(axis=1), places, out=np.zeros(n), where=places > 0)
+        & (ctx.month - np.where(providers.opened[:n] < 0, -GRACE_MONTHS, providers.opened[:n]) >= GRACE_MONTHS)
+    places = state.capacity.sum(axis=1)
+    occupancy = np.divide(state.enrolled_bands.sum(axis=1), places, out=np.zeros(n), where=places > 0)
+    profit = state.month["profit"]
     providers.loss_months[:n] = np.where(judged & (profit < 0), providers.loss_months[:n] + 1, 0)
     providers.low_months[:n] = np.where(judged & (occupancy < rules.low_occupancy_share),
                                         providers.low_months[:n] + 1, 0)
     failing = judged & ((providers.loss_months[:n] >= rules.loss_months_to_close)
                         | (providers.low_months[:n] >= rules.low_occupancy_months_to_close))
-    closing = failing & (market.uniforms("closures", n) < rules.closure_per_month_share)
-    market.close(np.flatnonzero(closing))
+    closing = failing & (ctx.uniforms("closures", n) < rules.closure_per_month_share)
+    close(ctx, state, np.flatnonzero(closing))
 
-def enter(market: Market) -> None:
-    """New private providers by district: Poisson with rate max × W / (W + W½) × pull, where the pull is the
-    mean of exp(β × margin) over inclusive and market-rate centres; an entrant is inclusive with probability
-    logistic(γ × (inclusive margin − market margin))."""
-    spec, city, providers = market.spec, market.city, market.providers
+
+def _incentives(ctx: Context, type_: str, inclusive: bool) -> tuple[float, float, float]:
+    """What the levers would pay a new private centre of this kind: per enrolled child-month, once per place at
+    opening, and per place-month of rent."""
+    return tuple(sum(payment.rate() for payment in ctx.hooks.paid(basis) if payment.eligible.covers(type_, inclusive))
+                 for basis in ("child_month", "place_at_opening", "place_month"))
+
+
+def enter(ctx: Context, state: State) -> None:
+    """New private providers by district (see the module's rule); each starts fitting out in the street of its
+    district where most families wait."""
+    spec, city, providers = ctx.spec, ctx.city, state.providers
     entry, economics = spec.providers.entry, spec.providers.economics
-    street_waiting = market.waiting.sum(axis=1)
+    street_waiting = state.waiting.sum(axis=1)
     waiting = np.bincount(city.street_district, street_waiting, minlength=city.n_districts)
-    places = market.capacity.sum(axis=1)
+    places = state.capacity.sum(axis=1)
     private = providers.is_type(*PRIVATE_TYPES) & providers.licensed()
-    occupied = np.bincount(providers.district, market.enrolled_bands.sum(axis=1) * private,
-                           minlength=city.n_districts)
+    occupied = np.bincount(providers.district, state.enrolled_bands.sum(axis=1) * private, minlength=city.n_districts)
     capacity = np.bincount(providers.district, places * private, minlength=city.n_districts)
     occupancy = np.where(capacity > 0, occupied / np.maximum(capacity, 1), 0.5)
-    per_place = market.lever_value("construction_subsidy", "yuan_per_place")
-    per_child = market.lever_value("operating_subsidy", "yuan_per_child_per_month")
-    relief_per_place = market.lever_value("rent_relief", "yuan_per_place_per_month")
-    u_count, u_kind = market.uniforms("entry", (2, city.n_districts))
-    margin_inclusive = entry_margin(entry.inclusive_fee_yuan_per_month, occupancy, per_child, per_place,
-                                    economics, entry, spec.workforce, relief_per_place)
-    margin_market = entry_margin(entry.market_fee_yuan_per_month, occupancy, 0.0, 0.0, economics, entry,
-                                 spec.workforce, relief_per_place)
+    u_count, u_kind = ctx.uniforms("entry", (2, city.n_districts))
+    per_child, once, relief = _incentives(ctx, "private_inclusive", True)
+    margin_inclusive = entry_margin(entry.inclusive_fee_yuan_per_month, occupancy, per_child, once, economics, entry,
+                                    spec.workforce, relief)
+    per_child, once, relief = _incentives(ctx, "private_market", False)
+    margin_market = entry_margin(entry.market_fee_yuan_per_month, occupancy, per_child, once, economics, entry,
+                                 spec.workforce, relief)
     # Both kinds of centre attract investors: the pull is the mean of their exp(sensitivity × margin).
     pull = (np.exp(entry.margin_sensitivity * np.clip(margin_inclusive, -1, 1))
             + np.exp(entry.margin_sensitivity * np.clip(margin_market, -1, 1))) / 2
     rates = entry.max_entries_per_district_per_year / 12 * waiting / (
         waiting + entry.waitlist_half_saturation_children + 1e-9) * pull
     inclusive_share = 1 / (1 + np.exp(-entry.inclusive_choice_sensitivity * (margin_inclusive - margin_market)))
-    entrants = sampling.poisson(u_count, rates)
+    entrants = poisson(u_count, rates)
     lifecycle = spec.providers.lifecycle
     schedules: dict[tuple[tuple[int, int], ...], list[int]] = {}  # entrants with the same schedule develop together
     for d in np.flatnonzero(entrants):
         streets = city.district_streets[d]
         street = int(streets[np.argmax(street_waiting[streets])])
         inclusive = bool(u_kind[d] < inclusive_share[d])
-        market.flows["private_entries"][street] += entrants[d]
+        state.flows["private_entries"][street] += entrants[d]
         for _ in range(int(entrants[d])):
-            key = market.event(f"entry {d}")
-            i = market.new_provider(
-                street, "private_inclusive" if inclusive else "private_market", inclusive,
-                entry.inclusive_fee_yuan_per_month if inclusive else entry.market_fee_yuan_per_month,
-                entry.classes.as_list(), "private_entry", None)
-            schedule = ((BUILDING, market.whole_months(lifecycle.fit_out_months, *key, "fit_out")),
-                        (REGISTERING, market.whole_months(lifecycle.registration_months, *key, "registration")))
+            key = ctx.event(f"entry {d}")
+            i = new_provider(ctx, state, street, "private_inclusive" if inclusive else "private_market", inclusive,
+                             entry.inclusive_fee_yuan_per_month if inclusive else entry.market_fee_yuan_per_month,
+                             entry.classes.as_list(), "private_entry", None)
+            schedule = ((BUILDING, ctx.whole_months(lifecycle.fit_out_months, *key, "fit_out")),
+                        (REGISTERING, ctx.whole_months(lifecycle.registration_months, *key, "registration")))
             schedules.setdefault(schedule, []).append(i)
     for schedule, members in schedules.items():
-        market.develop(members, list(schedule))
+        develop_together(ctx, state, members, list(schedule))
+    # Entrants hold no places or children yet (they open months later): the month's arrays grow by zeros.
+    state.capacity = with_rows(state.capacity, providers.n)
+    state.enrolled_bands = with_rows(state.enrolled_bands, providers.n)

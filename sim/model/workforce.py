@@ -11,34 +11,37 @@ the job-seekers each September; training cohorts (a lever) certify uncertified c
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
-from sim.model import kernels, sampling
-from sim.model.allocate import apportion
 from sim.model.bands import CHILDREN_PER_CARER, CLASS_SIZE
+from sim.model.numerics import apportion, binomial, district_sums, group_sums, poisson
 from sim.model.providers import CLOSED
-from sim.model.record import MonthFlows
+from sim.model.waitlist import wait_again
+from sim.scenario.city import City
 
 if TYPE_CHECKING:
-    from sim.model.market import Market
+    from sim.model.state import Context, State
 
 CHILDREN_PER_HEALTH_WORKER = 100.0  # ≥1 full-time health worker per 100 children (NHC 2019)
 
 FLOWS = ("staff_graduates", "staff_hired_certified", "staff_hired_uncertified", "staff_attrition", "staff_laid_off",
          "staff_job_seeker_exits", "staff_certified_new", "staff_training_started", "staff_training_entrants",
          "staff_training_failed", "children_displaced_by_staff")
+RECORDS = ("places_usable", "staff_required", "staff_certified", "staff_uncertified", "staff_employed",
+           "staff_counted", "staff_shortage", "staff_vacancies", "places_lost_to_staff_shortage", "staff_trainees",
+           "staff_trainees_upskilling", "staff_trainees_entrants", "staff_job_seekers")
 
 
 def staff_for(children_by_band: np.ndarray, min_carers_per_open_class: float) -> np.ndarray:
     """Staff providers need for these children (providers × bands): carers by the ratios (1:3, 1:5, 1:7,
     mixed 1:6), at least the minimum per open class, plus one health worker per 100 children, in whole
     people."""
-    # Whole people: half an assistant per class still means hiring one (the rule is in ``kernels._staff``).
-    return kernels.staff_for_each(np.ascontiguousarray(children_by_band, dtype=float), CLASS_SIZE,
-                                  CHILDREN_PER_CARER, float(min_carers_per_open_class), CHILDREN_PER_HEALTH_WORKER)
+    # Whole people: half an assistant per class still means hiring one (the rule is in ``_staff``).
+    return staff_for_each(np.ascontiguousarray(children_by_band, dtype=float), CLASS_SIZE, CHILDREN_PER_CARER,
+                          float(min_carers_per_open_class), CHILDREN_PER_HEALTH_WORKER)
 
 
 def counted(certified: np.ndarray, uncertified: np.ndarray, required_share: float) -> np.ndarray:
@@ -48,196 +51,282 @@ def counted(certified: np.ndarray, uncertified: np.ndarray, required_share: floa
     return np.minimum(certified + uncertified, np.floor(certified / required_share + 1e-9))  # whole people
 
 
-class Workforce:
-    """District pools and monthly flows of one replication; carers employed are held on ``Providers``."""
+def pro_rata_shares(city: City) -> tuple[np.ndarray, np.ndarray]:
+    """Each street's share of its district's residents, and of the city's: pools held by district or city-wide
+    are shown in the streets in these proportions (a district or city without residents splits evenly)."""
+    district_residents = district_sums(city, city.population)[city.street_district]
+    streets = np.bincount(city.street_district, minlength=city.n_districts)[city.street_district]
+    in_district = np.where(district_residents > 0, city.population / np.maximum(district_residents, 1), 1 / streets)
+    in_city = city.population / city.population.sum() if city.population.sum() > 0 else \
+        np.full(city.n_streets, 1 / city.n_streets)
+    return in_district, in_city
 
-    def __init__(self, market: Market):
-        # A weak reference: the market owns its workforce, and a cycle between them would keep a replication's
-        # arrays in memory until the cyclic garbage collector runs.
-        self.market = weakref.proxy(market)
-        districts = market.city.n_districts
-        self.job_seekers = np.zeros(districts)
-        self.trainees_new = np.zeros(districts)  # new entrants in training (not employed)
-        self.trainees_upskill = np.zeros(districts)  # uncertified carers in training (employed meanwhile)
-        self.flows = MonthFlows(FLOWS, market.city.n_streets)
-        city = market.city
-        district_residents = city.district_sums(city.population)[city.street_district]
-        streets = np.bincount(city.street_district, minlength=city.n_districts)[city.street_district]
-        self.share = np.where(district_residents > 0, city.population / np.maximum(district_residents, 1),
-                              1 / streets)  # a district without residents splits evenly
-        # City-wide pools (funds) shown in streets pro rata to residents.
-        self.share_of_city = city.population / city.population.sum() if city.population.sum() > 0 else \
-            np.full(city.n_streets, 1 / city.n_streets)
 
-    @property
-    def settings(self):
-        return self.market.spec.workforce
+def pro_rata(ctx: Context, district_values: np.ndarray) -> np.ndarray:
+    """District values shown in its streets in proportion to residents (sums are exact)."""
+    return district_values[ctx.city.street_district] * ctx.pro_rata
 
-    def required_share(self) -> float:
-        mandate = self.market.spec.policies.certification_mandate
-        return mandate.required_share(self.market.calendar_month()) if mandate is not None else 0.0
 
-    def staff_initial(self) -> None:
-        """Carers for the initial staffed share of every open provider's places; job-seekers in proportion."""
-        providers, settings = self.market.providers, self.settings
-        n = providers.n
-        staff = staff_for(self.market.capacity * settings.initial_staffed_share_of_places,
-                          settings.min_carers_per_open_class)
-        providers.certified[:n] = np.round(staff * settings.initial_certified_share)
-        providers.uncertified[:n] = staff - providers.certified[:n]
-        employed = np.bincount(providers.district, staff, minlength=len(self.job_seekers))
-        self.job_seekers = np.round(employed * settings.initial_job_seekers_share)
+def required_share(ctx: Context) -> float:
+    """The share of counted carers who must be certified this month (a mandate's, else none)."""
+    month = ctx.calendar_month()
+    return max((share(month) for share in ctx.hooks.required_certified_share), default=0.0)
 
-    def _by_street(self, provider_values: np.ndarray) -> np.ndarray:
-        providers = self.market.providers
-        return np.bincount(providers.street[: providers.n], provider_values, minlength=self.market.city.n_streets)
 
-    def _pro_rata(self, district_values: np.ndarray) -> np.ndarray:
-        """District values shown in its streets in proportion to residents (sums are exact)."""
-        return district_values[self.market.city.street_district] * self.share
+def staff_initial(ctx: Context, state: State) -> None:
+    """Every licensed provider employs the carers for its children plus headroom (at the start of the warm-up:
+    the headroom), the assumed share of them certified; job-seekers in proportion."""
+    providers, settings = state.providers, ctx.spec.workforce
+    n = providers.n
+    staff = staff_for(planned(ctx, state.capacity, state.enrolled_bands), settings.min_carers_per_open_class)
+    providers.certified[:n] = np.round(staff * settings.initial_certified_share)
+    providers.uncertified[:n] = staff - providers.certified[:n]
+    employed = np.bincount(providers.district, staff, minlength=ctx.city.n_districts)
+    state.staff.job_seekers = np.round(employed * settings.initial_job_seekers_share)
 
-    def leave(self) -> None:
-        """Attrition, certification on one's own and job-seekers drifting away."""
-        market, settings, providers = self.market, self.settings, self.market.providers
-        n = providers.n
-        wage_factor = (settings.carer_wage_yuan_per_month / max(settings.reference_wage_yuan_per_month, 1e-9)) \
-            ** -settings.attrition_wage_elasticity
-        u = market.uniforms("attrition", (3, n))
-        leaving_certified = sampling.binomial(u[0], providers.certified[:n],
-                                              min(settings.certified_attrition_per_month_share * wage_factor, 1))
-        leaving_uncertified = sampling.binomial(u[1], providers.uncertified[:n],
-                                                min(settings.uncertified_attrition_per_month_share * wage_factor, 1))
-        providers.certified[:n] -= leaving_certified
-        providers.uncertified[:n] -= leaving_uncertified
-        self.flows["staff_attrition"] += self._by_street(leaving_certified + leaving_uncertified)
-        certifying = sampling.binomial(u[2], providers.uncertified[:n], settings.self_certification_per_month_share)
-        providers.uncertified[:n] -= certifying
-        providers.certified[:n] += certifying
-        self.flows["staff_certified_new"] += self._by_street(certifying)
-        drifting = sampling.binomial(market.uniforms("job_seekers", len(self.job_seekers)), self.job_seekers,
-                                     settings.job_seeker_exit_per_month_share)
-        self.job_seekers -= drifting
-        self.flows["staff_job_seeker_exits"] += self._pro_rata(drifting)
 
-    def graduate(self) -> None:
-        """Each September the certified graduates who enter childcare join the job-seekers."""
-        market, settings = self.market, self.settings
-        if market.calendar_month() % 12 != 8:
-            return
-        expected = settings.graduates_per_year * settings.graduates_entering_share * settings.graduates_certified_share
-        city = market.city
-        by_district = city.district_sums(city.population) / max(city.population.sum(), 1)
-        graduates = sampling.poisson(market.uniforms("graduates", len(by_district)), expected * by_district)
-        self.job_seekers += graduates
-        self.flows["staff_graduates"] += self._pro_rata(graduates)
+def certify_share(ctx: Context, state: State) -> None:
+    """The carers employed at the start hold certificates in the scenario's share (a city may know its rate from
+    its information platform; the warm-up decides how many carers there are, not that)."""
+    providers = state.providers
+    n = providers.n
+    employed = providers.certified[:n] + providers.uncertified[:n]
+    providers.certified[:n] = np.round(employed * ctx.spec.workforce.initial_certified_share)
+    providers.uncertified[:n] = employed - providers.certified[:n]
 
-    def target(self, providers_index: np.ndarray | None = None, share: float | None = None) -> np.ndarray:
-        """Staff each provider wants: for its children plus headroom (or for ``share`` of its places)."""
-        market, settings, providers = self.market, self.settings, self.market.providers
-        capacity = market.capacity if providers_index is None else \
-            providers.classes[providers_index] * CLASS_SIZE
-        enrolled = market.enrolled_bands if providers_index is None else \
-            providers.enrolled[providers_index].sum(axis=-1)
-        planned = capacity * share if share is not None else self.planned(capacity, enrolled)
-        return staff_for(planned, settings.min_carers_per_open_class)
 
-    def planned(self, capacity: np.ndarray, enrolled: np.ndarray) -> np.ndarray:
-        """Places (providers × bands) providers staff for: their children plus headroom, within capacity."""
-        return np.minimum(capacity, enrolled + self.settings.hiring_headroom_share * capacity)
+def _by_street(ctx: Context, state: State, provider_values: np.ndarray) -> np.ndarray:
+    providers = state.providers
+    return np.bincount(providers.street[: providers.n], provider_values, minlength=ctx.city.n_streets)
 
-    def hire(self, who: np.ndarray, wanted: np.ndarray) -> None:
-        """Fill providers' vacancies (``wanted`` carers who count, for providers ``who``): certified job-seekers of
-        the district first, then uncertified carers for part of what is left while they still count."""
-        market, settings, providers = self.market, self.settings, self.market.providers
-        share = self.required_share()
-        # Providers want carers who count: under the mandate, uncertified ones no longer fill a vacancy.
-        vacancies = np.maximum(wanted - counted(providers.certified[who], providers.uncertified[who], share), 0)
-        if not vacancies.any():
-            return
-        district = market.city.street_district[providers.street[who]]
-        available = np.minimum(self.job_seekers, np.bincount(district, vacancies, minlength=len(self.job_seekers)))
-        certified = apportion(available, vacancies, district)
-        self.job_seekers -= np.bincount(district, certified, minlength=len(self.job_seekers))
-        providers.certified[who] += certified
-        rest = (vacancies - certified) * settings.uncertified_hiring_share * (1 - share)
-        uncertified = np.floor(rest + market.uniforms("hiring", len(who)))
-        providers.uncertified[who] += uncertified
-        street = providers.street[who]
-        self.flows["staff_hired_certified"] += np.bincount(street, certified, minlength=market.city.n_streets)
-        self.flows["staff_hired_uncertified"] += np.bincount(street, uncertified, minlength=market.city.n_streets)
 
-    def hire_all(self) -> None:
-        providers = self.market.providers
-        who = np.flatnonzero(providers.licensed())
-        self.hire(who, self.target()[who])
+def leave(ctx: Context, state: State) -> None:
+    """Attrition (falling with the wage), certification on one's own and job-seekers drifting away."""
+    settings, providers, pools = ctx.spec.workforce, state.providers, state.staff
+    n = providers.n
+    wage_factor = (settings.carer_wage_yuan_per_month / max(settings.reference_wage_yuan_per_month, 1e-9)) \
+        ** -settings.attrition_wage_elasticity
+    # One draw per provider and kind, so that a provider added elsewhere leaves everyone else's numbers alone.
+    leaving_certified = binomial(ctx.uniforms("attrition, certified", n), providers.certified[:n],
+                                 min(settings.certified_attrition_per_month_share * wage_factor, 1))
+    leaving_uncertified = binomial(ctx.uniforms("attrition, uncertified", n), providers.uncertified[:n],
+                                   min(settings.uncertified_attrition_per_month_share * wage_factor, 1))
+    providers.certified[:n] -= leaving_certified
+    providers.uncertified[:n] -= leaving_uncertified
+    state.flows["staff_attrition"] += _by_street(ctx, state, leaving_certified + leaving_uncertified)
+    certifying = binomial(ctx.uniforms("self-certification", n), providers.uncertified[:n],
+                          settings.self_certification_per_month_share)
+    providers.uncertified[:n] -= certifying
+    providers.certified[:n] += certifying
+    state.flows["staff_certified_new"] += _by_street(ctx, state, certifying)
+    drifting = binomial(ctx.uniforms("job_seekers", len(pools.job_seekers)), pools.job_seekers,
+                        settings.job_seeker_exit_per_month_share)
+    pools.job_seekers -= drifting
+    state.flows["staff_job_seeker_exits"] += pro_rata(ctx, drifting)
 
-    def usable(self) -> tuple[np.ndarray, np.ndarray]:
-        """Usable places by provider and band from the carers who count, and the children enrolled by provider
-        and band after that. A provider short of carers for its children closes classes: the children beyond
-        what its carers cover wait again."""
-        market, providers, settings = self.market, self.providers, self.settings
-        n = providers.n
-        counting = counted(providers.certified[:n], providers.uncertified[:n], self.required_share())
-        usable, displaced, let_go, enrolled = kernels.cover(
-            providers.enrolled[:n], market.capacity, counting, CLASS_SIZE, CHILDREN_PER_CARER,
-            settings.min_carers_per_open_class, CHILDREN_PER_HEALTH_WORKER)
-        leaving = np.flatnonzero(let_go)
-        if len(leaving):
-            market.return_to_waitlist(providers.street[leaving], displaced[leaving])
-            np.add.at(self.flows["children_displaced_by_staff"], providers.street[leaving], let_go[leaving])
-        return usable, enrolled
 
-    @property
-    def providers(self):
-        return self.market.providers
+def graduate(ctx: Context, state: State) -> None:
+    """Each September the certified graduates who enter childcare join the job-seekers."""
+    settings, city = ctx.spec.workforce, ctx.city
+    if ctx.calendar_month() % 12 != 8:
+        return
+    expected = settings.graduates_per_year * settings.graduates_entering_share * settings.graduates_certified_share
+    by_district = district_sums(city, city.population) / max(city.population.sum(), 1)
+    graduates = poisson(ctx.uniforms("graduates", len(by_district)), expected * by_district)
+    state.staff.job_seekers += graduates
+    state.flows["staff_graduates"] += pro_rata(ctx, graduates)
 
-    def certify_uncertified(self, passed: np.ndarray) -> None:
-        """Upskilled carers who passed (by district) become certified where uncertified carers work."""
-        providers = self.providers
-        n = providers.n
-        district = self.market.city.street_district[providers.street[:n]]
-        passed = np.minimum(passed, np.bincount(district, providers.uncertified[:n], minlength=len(passed)))
-        certified = apportion(passed, providers.uncertified[:n], district)
-        providers.uncertified[:n] -= certified
-        providers.certified[:n] += certified
-        self.flows["staff_certified_new"] += self._by_street(certified)
 
-    def release(self, i: int) -> None:
-        """A closing provider's certified carers look for work in the district; the uncertified leave."""
-        providers = self.providers
-        district = self.market.city.street_district[providers.street[i]]
-        self.job_seekers[district] += providers.certified[i]
-        self.flows["staff_laid_off"][providers.street[i]] += providers.uncertified[i]
-        providers.certified[i] = providers.uncertified[i] = 0
+def planned(ctx: Context, capacity: np.ndarray, enrolled: np.ndarray) -> np.ndarray:
+    """Places (providers × bands) providers staff for: their children plus headroom, within capacity."""
+    return np.minimum(capacity, enrolled + ctx.spec.workforce.hiring_headroom_share * capacity)
 
-    def staff_to_open(self, ready: np.ndarray) -> np.ndarray:
-        """Hire for providers about to open; which of them have the carers they need to open."""
-        wanted = self.target(ready, self.settings.opening_staffed_share)
-        self.hire(ready, wanted)
-        providers = self.providers
-        counting = counted(providers.certified[ready], providers.uncertified[ready], self.required_share())
-        return counting >= wanted - 1e-9
 
-    def record(self, needed: np.ndarray, counting: np.ndarray, usable: np.ndarray, planned: np.ndarray
-               ) -> dict[str, np.ndarray]:
-        """This month's workforce indicators by street: ``needed`` staff for the children, carers ``counting``
-        toward the ratios (licensed providers), ``usable`` places and the ``planned`` places staffed for."""
-        providers = self.providers
-        n = providers.n
-        alive = providers.status[:n] != CLOSED
-        certified, uncertified = providers.certified[:n] * alive, providers.uncertified[:n] * alive
-        vacancies = np.maximum(staff_for(planned, self.settings.min_carers_per_open_class) - counting, 0) \
-            * providers.licensed()
-        sums = kernels.group_sums(providers.street[:n], np.column_stack([
-            needed, certified, uncertified, certified + uncertified, counting, np.maximum(needed - counting, 0),
-            vacancies, np.maximum(planned.sum(axis=1) - usable, 0)]), self.market.city.n_streets)
-        values = dict(zip(("staff_required", "staff_certified", "staff_uncertified", "staff_employed", "staff_counted",
-                           "staff_shortage", "staff_vacancies", "places_lost_to_staff_shortage"), sums.T, strict=True))
-        values.update({
-            "staff_trainees": self._pro_rata(self.trainees_new + self.trainees_upskill),
-            "staff_trainees_upskilling": self._pro_rata(self.trainees_upskill),
-            "staff_trainees_entrants": self._pro_rata(self.trainees_new),
-            "staff_job_seekers": self._pro_rata(self.job_seekers),
-        })
-        values.update(self.flows.take())
-        return values
+def _hire(ctx: Context, state: State, who: np.ndarray, wanted: np.ndarray, draw: str) -> None:
+    """Fill providers' vacancies (``wanted`` carers who count, for providers ``who``): certified job-seekers of
+    the district first, then uncertified carers for part of what is left while they still count. ``draw``
+    names the random numbers, one per provider (by its index, so others opening or closing leave them alone)."""
+    settings, providers, pools = ctx.spec.workforce, state.providers, state.staff
+    share = required_share(ctx)
+    # Providers want carers who count: under the mandate, uncertified ones no longer fill a vacancy.
+    vacancies = np.maximum(wanted - counted(providers.certified[who], providers.uncertified[who], share), 0)
+    if not vacancies.any():
+        return
+    district = ctx.city.street_district[providers.street[who]]
+    available = np.minimum(pools.job_seekers, np.bincount(district, vacancies, minlength=len(pools.job_seekers)))
+    certified = apportion(available, vacancies, district)
+    pools.job_seekers -= np.bincount(district, certified, minlength=len(pools.job_seekers))
+    providers.certified[who] += certified
+    rest = (vacancies - certified) * settings.uncertified_hiring_share * (1 - share)
+    uncertified = np.floor(rest + ctx.uniforms(draw, providers.n)[who])
+    providers.uncertified[who] += uncertified
+    street = providers.street[who]
+    state.flows["staff_hired_certified"] += np.bincount(street, certified, minlength=ctx.city.n_streets)
+    state.flows["staff_hired_uncertified"] += np.bincount(street, uncertified, minlength=ctx.city.n_streets)
+
+
+def hire(ctx: Context, state: State) -> None:
+    """Licensed providers hire for their children plus headroom."""
+    who = np.flatnonzero(state.providers.licensed())
+    wanted = staff_for(planned(ctx, state.capacity, state.enrolled_bands), ctx.spec.workforce.min_carers_per_open_class)
+    _hire(ctx, state, who, wanted[who], "hiring")
+
+
+def cover(ctx: Context, state: State) -> None:
+    """Usable places by provider and band from the carers who count. A provider short of carers for its
+    children closes classes: the children beyond what its carers cover wait again."""
+    settings, providers = ctx.spec.workforce, state.providers
+    n = providers.n
+    counting = counted(providers.certified[:n], providers.uncertified[:n], required_share(ctx))
+    usable, displaced, let_go, enrolled = cover_places(
+        providers.enrolled[:n], state.capacity, counting, CLASS_SIZE, CHILDREN_PER_CARER,
+        settings.min_carers_per_open_class, CHILDREN_PER_HEALTH_WORKER)
+    leaving = np.flatnonzero(let_go)
+    if len(leaving):
+        wait_again(ctx, state, providers.street[leaving], displaced[leaving])
+        np.add.at(state.flows["children_displaced_by_staff"], providers.street[leaving], let_go[leaving])
+    state.usable, state.enrolled_bands = usable, enrolled
+
+
+def certify_uncertified(ctx: Context, state: State, passed: np.ndarray) -> None:
+    """Upskilled carers who passed (by district) become certified where uncertified carers work."""
+    providers = state.providers
+    n = providers.n
+    district = ctx.city.street_district[providers.street[:n]]
+    passed = np.minimum(passed, np.bincount(district, providers.uncertified[:n], minlength=len(passed)))
+    certified = apportion(passed, providers.uncertified[:n], district)
+    providers.uncertified[:n] -= certified
+    providers.certified[:n] += certified
+    state.flows["staff_certified_new"] += _by_street(ctx, state, certified)
+
+
+def release(ctx: Context, state: State, i: int) -> None:
+    """A closing provider's certified carers look for work in the district; the uncertified leave."""
+    providers = state.providers
+    district = ctx.city.street_district[providers.street[i]]
+    state.staff.job_seekers[district] += providers.certified[i]
+    state.flows["staff_laid_off"][providers.street[i]] += providers.uncertified[i]
+    providers.certified[i] = providers.uncertified[i] = 0
+
+
+def staff_to_open(ctx: Context, state: State, ready: np.ndarray) -> np.ndarray:
+    """Hire for providers about to open; which of them have the carers they need to open."""
+    settings, providers = ctx.spec.workforce, state.providers
+    wanted = staff_for(providers.classes[ready] * CLASS_SIZE * settings.opening_staffed_share,
+                       settings.min_carers_per_open_class)
+    _hire(ctx, state, ready, wanted, "hiring to open")
+    counting = counted(providers.certified[ready], providers.uncertified[ready], required_share(ctx))
+    return counting >= wanted - 1e-9
+
+
+def record(ctx: Context, state: State) -> dict[str, np.ndarray]:
+    """This month's workforce indicators by street: staff needed for the children, carers employed and counted
+    (licensed providers), usable places, vacancies against what providers staff for, and the district pools."""
+    settings, providers, pools = ctx.spec.workforce, state.providers, state.staff
+    n = providers.n
+    licensed = providers.licensed()
+    usable = np.zeros_like(state.capacity)
+    usable[: len(state.usable)] = state.usable[: len(state.capacity)]  # providers that entered this month have none
+    usable_places = (usable * licensed[:, None]).sum(axis=1)  # nor those that closed after their places were counted
+    needed = staff_for(state.enrolled_bands, settings.min_carers_per_open_class)
+    counting = counted(providers.certified[:n], providers.uncertified[:n], required_share(ctx)) * licensed
+    staffed_for = planned(ctx, state.capacity, state.enrolled_bands)
+    alive = providers.status[:n] != CLOSED
+    certified, uncertified = providers.certified[:n] * alive, providers.uncertified[:n] * alive
+    vacancies = np.maximum(staff_for(staffed_for, settings.min_carers_per_open_class) - counting, 0) * licensed
+    sums = group_sums(providers.street[:n], np.column_stack([
+        usable_places, needed, certified, uncertified, certified + uncertified, counting,
+        np.maximum(needed - counting, 0), vacancies, np.maximum(staffed_for.sum(axis=1) - usable_places, 0)]),
+        ctx.city.n_streets)
+    values = dict(zip(RECORDS[:9], sums.T, strict=True))
+    values.update({
+        "staff_trainees": pro_rata(ctx, pools.trainees_new + pools.trainees_upskill),
+        "staff_trainees_upskilling": pro_rata(ctx, pools.trainees_upskill),
+        "staff_trainees_entrants": pro_rata(ctx, pools.trainees_new),
+        "staff_job_seekers": pro_rata(ctx, pools.job_seekers),
+    })
+    return values
+
+
+@njit(cache=True)
+def _staff(children: np.ndarray, class_size: np.ndarray, children_per_carer: np.ndarray, min_per_class: float,
+           per_health_worker: float) -> float:
+    """Staff for one provider's children by band: carers by the ratios, at least ``min_per_class`` per open
+    class, plus health workers (the rule of ``workforce.staff_for``)."""
+    carers = 0.0
+    total = 0.0
+    for b in range(len(children)):
+        total += children[b]
+        open_classes = np.ceil(children[b] / class_size[b] - 1e-9)
+        carers += max(open_classes * min_per_class, np.ceil(children[b] / children_per_carer[b] - 1e-9))
+    return np.ceil(carers - 1e-9) + np.ceil(total / per_health_worker - 1e-9)
+
+
+@njit(cache=True)
+def staff_for_each(children: np.ndarray, class_size: np.ndarray, children_per_carer: np.ndarray,
+                   min_per_class: float, per_health_worker: float) -> np.ndarray:
+    """``_staff`` for every provider (providers × bands in)."""
+    out = np.empty(children.shape[0])
+    for p in range(children.shape[0]):
+        out[p] = _staff(children[p], class_size, children_per_carer, min_per_class, per_health_worker)
+    return out
+
+
+@njit(cache=True)
+def cover_places(enrolled: np.ndarray, capacity: np.ndarray, counting: np.ndarray, class_size: np.ndarray,
+          children_per_carer: np.ndarray, min_per_class: float, per_health_worker: float
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Usable places by provider and band from the staff who count, the children each provider must let go
+    (providers × ages, and their number per provider) and the children it keeps (providers × bands). A
+    provider short of staff for its children keeps in each band the share its staff cover (fewer, the largest
+    band first, until covered) and lets the oldest of the rest go; spare staff then open free places in
+    proportion to what is free, as many as they cover. ``enrolled`` is updated."""
+    n, n_bands, ages = enrolled.shape
+    usable = np.zeros((n, n_bands))
+    displaced = np.zeros((n, ages))
+    kept = np.zeros((n, n_bands))
+    let_go = np.zeros(n)
+    # Buffers reused across providers: allocation inside the loop would dominate.
+    buffers = np.zeros((5, n_bands))
+    children, keep, free, extra, trial = buffers[0], buffers[1], buffers[2], buffers[3], buffers[4]
+    for p in range(n):
+        for b in range(n_bands):
+            children[b] = enrolled[p, b].sum()
+        needed = _staff(children, class_size, children_per_carer, min_per_class, per_health_worker)
+        if needed > counting[p] + 1e-9 and children.sum() > 0:
+            for b in range(n_bands):
+                keep[b] = np.floor(children[b] * counting[p] / needed)
+            while _staff(keep, class_size, children_per_carer, min_per_class, per_health_worker) > counting[p] \
+                    + 1e-9 and keep.sum() > 0:
+                keep[np.argmax(keep)] -= 1
+            for b in range(n_bands):
+                leaving = children[b] - keep[b]
+                for a in range(ages - 1, -1, -1):
+                    if leaving <= 0:
+                        break
+                    x = min(enrolled[p, b, a], leaving)
+                    enrolled[p, b, a] -= x
+                    displaced[p, a] += x
+                    let_go[p] += x
+                    leaving -= x
+                children[b] = keep[b]
+        spare = max(counting[p] - _staff(children, class_size, children_per_carer, min_per_class,
+                                         per_health_worker), 0.0)
+        total_free = 0.0
+        for b in range(n_bands):
+            free[b] = max(capacity[p, b] - children[b], 0.0)
+            total_free += free[b]
+        for b in range(n_bands):
+            extra[b] = min(free[b], np.floor(spare * free[b] / total_free * children_per_carer[b])) \
+                if total_free > 0 else 0.0
+        while extra.sum() > 0:
+            for b in range(n_bands):
+                trial[b] = children[b] + extra[b]
+            if _staff(trial, class_size, children_per_carer, min_per_class, per_health_worker) <= counting[p] + 1e-9:
+                break
+            for b in range(n_bands):
+                extra[b] = np.floor(extra[b] * 0.8)
+        for b in range(n_bands):
+            usable[p, b] = min(children[b] + extra[b], capacity[p, b])
+            kept[p, b] = children[b]
+    return usable, displaced, let_go, kept

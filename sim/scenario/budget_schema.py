@@ -10,11 +10,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from sim.indicators import SPENDING_LABELS_ZH
 from sim.scenario.params import NonNegative, Share, StrictModel, WholeNumber
+from sim.scenario.policy_schema import spending_items
 
 FUNDS = ("central_transfer", "provincial", "city_special_fund", "district_funds")
-ITEMS = (*SPENDING_LABELS_ZH, "household_subsidy")
+ITEMS = tuple(item.name for item in spending_items())
 
 
 def _years(amounts: dict[int, float]) -> dict[int, float]:

@@ -14,9 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.errors import InputError, Problem, did_you_mean, in_file_order, show, shown_path
-from sim.model.bands import BANDS
-from sim.model.city import DISTRICT_KINDS, STREET_KINDS, City
-from sim.model.providers import TYPES, ProviderSeed
+from sim.scenario.city import BANDS, DISTRICT_KINDS, PROVIDER_TYPES, STREET_KINDS, City, ProviderSeed
 from sim.scenario.months import parse_month
 from sim.scenario.schema import GeographyFiles
 
@@ -193,7 +191,7 @@ def _provider_seeds(providers: _Table, streets: _Table, street_lines: dict[str, 
         if streets.readable and row["street_id"] not in street_lines:
             providers.error(line, "street_id", f"{row['street_id']!r} is not in {streets.name}"
                             + did_you_mean(row["street_id"], street_lines))
-        providers.choice(line, row, "type", TYPES)
+        providers.choice(line, row, "type", PROVIDER_TYPES)
         if row["inclusive"] not in ("0", "1"):
             providers.error(line, "inclusive", f"expected 1 (普惠) or 0, got {show(row['inclusive'])}")
         status = row.get("status") or "open"

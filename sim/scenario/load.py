@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from sim.errors import InputError, Problem, did_you_mean, in_file_order, shown_path
-from sim.model.city import City
+from sim.scenario.city import City
 from sim.scenario.city_csv import read_city
 from sim.scenario.layers import apply_overrides, load_layers
 from sim.scenario.schema import GeographyFiles, ScenarioSpec

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -216,6 +217,14 @@ _PARAM_ERROR = (
     "units are in the key's name, so write the number alone")
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """A numeric parameter's allowed range, kept with its type for the reference documentation."""
+
+    ge: float | None
+    le: float | None
+
+
 def param(ge: float | None = None, le: float | None = None) -> Any:
     """The type of a numeric scenario parameter: a number or a distribution, within [ge, le]."""
     return Annotated[
@@ -226,6 +235,7 @@ def param(ge: float | None = None, le: float | None = None) -> Any:
         | Annotated[Triangular, Tag("triangular")],
         Discriminator(_kind, custom_error_type="parameter_type", custom_error_message=_PARAM_ERROR),
         _bounded(ge, le),
+        Bounds(ge, le),
     ]
 
 

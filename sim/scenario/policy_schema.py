@@ -6,10 +6,12 @@ provider or project). Speech sections are given as 二(一), 三(一)一 … so 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
+from sim.scenario.city import PROVIDER_TYPES
+from sim.scenario.lever_info import LeverInfo, SpendingItem
 from sim.scenario.market_schema import ClassCounts
 from sim.scenario.months import Month
 from sim.scenario.params import NonNegative, Share, StrictModel, WholeNumber, param, per_event
@@ -42,6 +44,10 @@ class PublicBuild(StrictModel):
     """三(一)一 New public institutions (新建公办托育机构): budget approval → construction → 备案 → open.
     Counts per year start at even intervals through the year, each in the street of greatest unmet need."""
 
+    lever: ClassVar[LeverInfo] = LeverInfo("三(一)一", "新建公办机构", "New public institutions", (
+        SpendingItem("public_construction", "公办机构建设", "building public institutions",
+                     "construction of the public institutions, in monthly instalments"),), adds_places=True)
+
     projects_per_year: PerYear = Field(default_factory=dict)
     projects: list[PublicProject] = Field(default_factory=list, description="Projects at named streets.")
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(infant=1, toddler=2, older=2),
@@ -57,6 +63,10 @@ class PublicExpansion(StrictModel):
     """三(一)一 Renovation and expansion of public institutions (改扩建): classes added to existing public
     providers with the longest waitlists in their street."""
 
+    lever: ClassVar[LeverInfo] = LeverInfo("三(一)一", "公办机构改扩建", "Expansion of public institutions", (
+        SpendingItem("public_expansion", "公办机构改扩建", "expanding public institutions",
+                     "works on the public institutions expanded, in monthly instalments"),), adds_places=True)
+
     classes_per_year: PerYear = Field(default_factory=dict)
     band: str = Field("toddler", pattern="^(infant|toddler|older|mixed)$")
     cost_yuan_per_place: NonNegative = Field(15000.0, description="Assumption.")
@@ -65,15 +75,27 @@ class PublicExpansion(StrictModel):
 
 class ConstructionSubsidy(Dated):
     """三(一)一 One-time construction subsidy per new inclusive place (每个普惠托位一次性建设补贴), paid when the
-    place opens; raises private inclusive entry. Central 10,000 yuan per place (普惠托育服务专项行动,
-    unverified)."""
+    places of an eligible provider open; raises private inclusive entry. Central 10,000 yuan per place
+    (普惠托育服务专项行动, unverified). The speech gives it to 社会力量 (private providers of inclusive places);
+    publicly built places are paid for by their own lever."""
+
+    lever: ClassVar[LeverInfo] = LeverInfo("三(一)一", "普惠托位建设补贴", "Construction subsidy per inclusive place", (
+        SpendingItem("construction_subsidy", "普惠托位建设补贴", "construction subsidy for inclusive places",
+                     "inclusive providers when their places open"),))
 
     yuan_per_place: NonNegative = 10000.0
+    eligible_types: list[Literal[PROVIDER_TYPES]] = Field(
+        default_factory=lambda: ["private_inclusive"],
+        description="Provider types whose new inclusive places receive it: the speech's 社会力量, private "
+                    "inclusive providers (entrants, and those in the city's file still being built). Add "
+                    "community_centre, kindergarten_class, public … to pay it on places the government builds too.")
 
 
 class NewHousingQuota(StrictModel):
     """三(一)二 New residential areas provide ≥10 places per 1,000 residents (新建小区配建), opened as community
     inclusive centres some months after the residents move in, for the complying share of developments."""
+
+    lever: ClassVar[LeverInfo] = LeverInfo("三(一)二", "新建小区配建", "Places in new housing", adds_places=True)
 
     places_per_1000_residents: NonNegative = 10.0
     compliance_share: Share = Field(0.6, description="Assumption: developments that deliver the places.")
@@ -85,6 +107,10 @@ class NewHousingQuota(StrictModel):
 class ExistingAreaQuota(StrictModel):
     """三(一)二 Existing areas reach ≥5 places per 1,000 residents (老旧小区补建) by purchase, swap or lease,
     the streets furthest below first, up to a delivery capacity per year."""
+
+    lever: ClassVar[LeverInfo] = LeverInfo("三(一)二", "老旧小区补建", "Places in existing areas", (
+        SpendingItem("community_retrofit", "老旧小区补建托位", "places in existing areas",
+                     "premises bought or swapped (one-off) and leased (monthly, to the operator)"),), adds_places=True)
 
     places_per_1000_residents: NonNegative = 5.0
     places_per_year: PerYear = Field(default_factory=dict, description="Places the programme can deliver.")
@@ -109,6 +135,12 @@ class StreetCentres(StrictModel):
     (社区普惠托育中心) by the deadline: streets without one are scheduled, largest need first, as fast as
     the yearly capacity allows."""
 
+    lever: ClassVar[LeverInfo] = LeverInfo("三(一)二", "街道社区托育中心", "A community centre in every street", (
+        SpendingItem("street_centre_capital", "街道托育中心建设", "building street centres",
+                     "renovation of community premises, in monthly instalments"),
+        SpendingItem("street_centre_operating", "街道托育中心运营", "operating street centres",
+                     "the contracted operator, per place and month"),), adds_places=True)
+
     deadline: Month = "2027-12"
     start: Month = "2025-01"
     centres_per_year: NonNegative = Field(30.0, description="Capacity: centres that can be started per year.")
@@ -124,6 +156,10 @@ class StreetCentres(StrictModel):
 class KindergartenClasses(StrictModel):
     """二(三) Kindergartens open 托班 in idle classrooms (24–36 months only) as births fall."""
 
+    lever: ClassVar[LeverInfo] = LeverInfo("二(三)", "幼儿园托班", "Kindergarten classes (托班)", (
+        SpendingItem("kindergarten_conversion", "幼儿园开设托班", "kindergarten classes",
+                     "the kindergarten converting a classroom, once per class"),), adds_places=True)
+
     classes_per_year: PerYear = Field(default_factory=dict)
     conversion_months: Months = per_event(3.0, description="Assumption.")
     conversion_yuan_per_class: NonNegative = Field(50000.0, description="Assumption.")
@@ -132,6 +168,10 @@ class KindergartenClasses(StrictModel):
 
 class PurchasedServices(StrictModel):
     """二(三) Government purchase of services (政府购买服务): community points run by contracted providers."""
+
+    lever: ClassVar[LeverInfo] = LeverInfo("二(三)", "政府购买服务", "Government purchase of services", (
+        SpendingItem("purchased_services", "政府购买服务", "purchased services",
+                     "the contracted operator, per place and month"),), adds_places=True)
 
     points_per_year: PerYear = Field(default_factory=dict)
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(mixed=1), description="Assumption.")
@@ -144,6 +184,8 @@ class QualityEvaluation(StrictModel):
     """三(二)二 Yearly quality evaluation (质量评估; NHC standard in force 2024-04-01): a failing provider
     rectifies with capacity frozen, or closes with a probability."""
 
+    lever: ClassVar[LeverInfo] = LeverInfo("三(二)二", "质量评估", "Quality evaluation")
+
     month_of_year: WholeNumber = Field(10, ge=1, le=12)
     fail_share: Share = Field(0.05, description="Assumption.")
     close_share_if_failed: Share = Field(0.2, description="Assumption.")
@@ -151,6 +193,9 @@ class QualityEvaluation(StrictModel):
 
 class Vouchers(Dated):
     """二(二) Experience vouchers (体验券): families priced out try care for a month; some stay."""
+
+    lever: ClassVar[LeverInfo] = LeverInfo("二(二)", "托育体验券", "Experience vouchers", (
+        SpendingItem("vouchers", "托育体验券", "experience vouchers", "providers redeeming the vouchers used"),))
 
     vouchers_per_year: NonNegative = 0.0
     value_yuan: NonNegative = Field(200.0, description="Jiangxi 200-yuan childcare vouchers (2025).")
@@ -167,12 +212,19 @@ class Campaign(StrictModel):
 class Publicity(StrictModel):
     """二(二), 三(四) Publicity, open days, parenting guidance: stated need rises by the uplift, decaying."""
 
+    lever: ClassVar[LeverInfo] = LeverInfo("二(二)", "宣传", "Publicity", (
+        SpendingItem("publicity", "宣传", "publicity", "the campaigns"),))
+
     campaigns: list[Campaign] = Field(default_factory=list)
     half_life_months: param(ge=0.5, le=120) = Field(6.0, description="Assumption.")
 
 
 class FamilyPoints(StrictModel):
     """三(四) Family care points (家庭托育点): small home-based providers."""
+
+    lever: ClassVar[LeverInfo] = LeverInfo("三(四)", "家庭托育点", "Family care points", (
+        SpendingItem("family_points", "家庭托育点补贴", "family care point subsidy",
+                     "each new family care point, once"),), adds_places=True)
 
     points_per_year: PerYear = Field(default_factory=dict)
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(mixed=1))
@@ -185,6 +237,10 @@ class OperatingSubsidy(Dated):
     """三(三) Operating subsidy per enrolled child-month in inclusive places (e.g. Sichuan 200 yuan, Shanxi
     500 yuan per child per month, 2025); part may be passed on to fees."""
 
+    lever: ClassVar[LeverInfo] = LeverInfo("三(三)", "运营补贴", "Operating subsidy", (
+        SpendingItem("operating_subsidy", "普惠运营补贴", "operating subsidy for inclusive places",
+                     "inclusive providers, per enrolled child and month"),))
+
     yuan_per_child_per_month: NonNegative = 200.0
     fee_pass_through_share: Share = Field(0.0, description="Assumption: share that lowers families' fees.")
 
@@ -192,12 +248,20 @@ class OperatingSubsidy(Dated):
 class RentRelief(Dated):
     """三(三)二 Preferential policies (rent and utility relief): lower providers' monthly costs."""
 
+    lever: ClassVar[LeverInfo] = LeverInfo("三(三)二", "房租减免", "Rent relief", (
+        SpendingItem("rent_relief", "房租减免", "rent relief",
+                     "licensed providers other than public institutions, per place and month"),))
+
     yuan_per_place_per_month: NonNegative = 100.0
 
 
 class HouseholdSubsidy(Dated):
     """National childcare subsidy (育儿补贴): 3,600 yuan per child under 3 per year from 2025-01-01. A transfer
     to families, reported apart from spending on services."""
+
+    lever: ClassVar[LeverInfo] = LeverInfo("国家育儿补贴", "育儿补贴", "Household childcare subsidy", (
+        SpendingItem("household_subsidy", "育儿补贴", "household childcare subsidy",
+                     "families, per child under 3 and month", transfer=True),))
 
     yuan_per_child_per_year: NonNegative = 3600.0
     fee_effect_share: Share = Field(
@@ -215,12 +279,38 @@ class Policies(StrictModel):
     street_centres: StreetCentres | None = None
     kindergarten_classes: KindergartenClasses | None = None
     purchased_services: PurchasedServices | None = None
+    operating_subsidy: OperatingSubsidy | None = None
     quality_evaluation: QualityEvaluation | None = None
     vouchers: Vouchers | None = None
     publicity: Publicity | None = None
     family_points: FamilyPoints | None = None
-    operating_subsidy: OperatingSubsidy | None = None
     rent_relief: RentRelief | None = None
     household_subsidy: HouseholdSubsidy | None = None
     training: Training | None = None
     certification_mandate: CertificationMandate | None = None
+
+
+# Not a lever: the government covers the operating deficit of public institutions.
+PUBLIC_OPERATING_DEFICIT = SpendingItem("public_operating_deficit", "公办机构运营补亏",
+                                        "operating deficit of public institutions",
+                                        "public institutions whose fees and payments do not cover their costs")
+
+
+def levers() -> dict[str, LeverInfo]:
+    """Every lever's declaration, in the order of the ``policies`` section."""
+    return {name: _section(name).lever for name in Policies.model_fields}
+
+
+def _section(name: str) -> type[StrictModel]:
+    """The schema class of the section ``policies.<name>`` (its annotation is ``Section | None``)."""
+    return next(arg for arg in Policies.model_fields[name].annotation.__args__ if arg is not type(None))
+
+
+def place_origins() -> tuple[str, ...]:
+    """Who adds places besides the existing stock: private entry (民办机构进入) and the levers that add places."""
+    return ("private_entry", *(name for name, lever in levers().items() if lever.adds_places))
+
+
+def spending_items() -> tuple[SpendingItem, ...]:
+    """Every spending item: the levers' in section order, then the public operating deficit."""
+    return (*(item for info in levers().values() for item in info.items), PUBLIC_OPERATING_DEFICIT)

@@ -117,6 +117,22 @@ class Demography(StrictModel):
     new_housing: NewHousing = Field(default_factory=NewHousing)
 
 
+class WarmStart(StrictModel):
+    """The market's state at the start (开局): the data give the providers and their places, not the families
+    waiting, the children in care by age, how long families have waited or the carers each provider employs.
+    Those warm up: the market runs ``burn_in_months`` before the start with the population and the providers as
+    the data give them (no entry, exit, levers or money), starting empty with providers staffed for their
+    headroom, and the scenario starts from where it arrives. The burn-in is not reported. With 0 the scenario
+    starts from the empty market (every family with effective demand asks in the first month)."""
+
+    burn_in_months: WholeNumber = Field(
+        36, ge=0, le=120, description="Assumption: a cohort of children under 3 passes through care and the "
+                                      "slow give and take between enrolment and the carers hired for it settles "
+                                      "(tested on the example city: with flat births and no lever every indicator "
+                                      "starts within its band of the following year; 24 months left enrolment "
+                                      "≈1% low).")
+
+
 class ScenarioSpec(StrictModel):
     """A whole scenario file after ``extends`` and ``--set`` are applied."""
 
@@ -127,6 +143,7 @@ class ScenarioSpec(StrictModel):
     demand: Demand = Field(default_factory=Demand)
     providers: Providers = Field(default_factory=Providers)
     workforce: Workforce = Field(default_factory=Workforce)
+    warm_start: WarmStart = Field(default_factory=WarmStart)
     budget: Budget | None = Field(None, description="Funds; without it every request is paid when made.")
     policies: Policies = Field(default_factory=Policies)
     default_targets: bool = Field(True, description="Include the nation's and the speech's targets.")

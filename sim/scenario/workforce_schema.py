@@ -8,10 +8,11 @@ candidates for calibration and sensitivity sweeps.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field
 
+from sim.scenario.lever_info import LeverInfo, SpendingItem
 from sim.scenario.months import Month, month_number
 from sim.scenario.params import NonNegative, Share, StrictModel, WholeNumber, param, per_event
 
@@ -19,11 +20,11 @@ from sim.scenario.params import NonNegative, Share, StrictModel, WholeNumber, pa
 class Workforce(StrictModel):
     """Carers by provider (certified / uncertified), certified job-seekers and trainees by district."""
 
-    initial_staffed_share_of_places: Share = Field(
-        0.55, description="Assumption: at the start providers employ the carers for this share of their places "
-                          "(about their occupancy, 40–60%: survey estimate).")
-    initial_certified_share: Share = Field(0.6, description="Assumption: certification rate at the start "
-                                                            "(not found in the sourced facts).")
+    initial_certified_share: Share = Field(0.6, description="Assumption: certification rate of the carers "
+                                                            "employed at the start (not found in the sourced "
+                                                            "facts; a city may know it from its information "
+                                                            "platform). The warm-up sets how many carers there "
+                                                            "are, this share how many of them are certified.")
     initial_job_seekers_share: Share = Field(
         0.05, description="Assumption: certified carers looking for work, as a share of those employed.")
     carer_wage_yuan_per_month: NonNegative = Field(
@@ -68,6 +69,9 @@ class Training(StrictModel):
     """三(二)一 Annual training of directors and carers (年度培训**人次): cohorts start in the given months,
     split between upskilling uncertified carers and new entrants; those who pass are certified."""
 
+    lever: ClassVar[LeverInfo] = LeverInfo("三(二)一", "从业人员培训", "Training of carers", (
+        SpendingItem("training", "托育从业人员培训", "training of carers", "the training courses, per trainee"),))
+
     trainees_per_year: Annotated[dict[int, WholeNumber], AfterValidator(lambda d: dict(sorted(d.items())))] = \
         Field(default_factory=dict, description="Training places (人次) by calendar year.")
     start_months_of_year: list[Annotated[int, Field(ge=1, le=12)]] = Field(
@@ -83,6 +87,8 @@ class Training(StrictModel):
 class CertificationMandate(StrictModel):
     """三(二)一 100% certified carers (持证上岗) by the effective date: from then only certified carers count
     toward the ratios. A schedule of required certified shares may phase it in."""
+
+    lever: ClassVar[LeverInfo] = LeverInfo("三(二)一", "持证上岗", "Certification mandate")
 
     effective: Month = Field("2026-12", description="Month from which every counted carer must be certified.")
     schedule: Annotated[dict[Month, Share], AfterValidator(_schedule)] = Field(

@@ -1,4 +1,6 @@
-"""The city's geography as the model sees it: districts (区县) and streets/towns (街道/乡镇) as arrays."""
+"""The city as data: districts (区县), streets and towns (街道/乡镇) and the existing providers, as the CSV files
+give them and the model reads them. The vocabulary of kinds, provider types and class bands is defined here,
+where the input is checked against it."""
 
 from __future__ import annotations
 
@@ -7,11 +9,25 @@ from functools import cached_property
 
 import numpy as np
 
-from sim.model import kernels
-from sim.model.providers import ProviderSeed
-
 DISTRICT_KINDS = ("urban_district", "county_level_city", "county")
 STREET_KINDS = ("street", "town")
+# 公办, 民办普惠, 民办市场价, 社区普惠中心, 幼儿园托班, 用人单位办, 家庭托育点
+PROVIDER_TYPES = ("public", "private_inclusive", "private_market", "community_centre", "kindergarten_class",
+                  "employer", "family_point")
+BANDS = ("infant", "toddler", "older", "mixed")  # 乳儿班, 托小班, 托大班, 混合班
+
+
+@dataclass(frozen=True)
+class ProviderSeed:
+    """A provider as listed in the city's providers file (the model's input, not its state)."""
+
+    provider_id: str
+    street: int
+    type: str
+    inclusive: bool
+    fee_yuan_per_month: float
+    classes: tuple[int, int, int, int]
+    status: str = "open"
 
 
 @dataclass(frozen=True)
@@ -48,11 +64,3 @@ class City:
     def district_streets(self) -> tuple[np.ndarray, ...]:
         """Each district's streets (indices, in order)."""
         return tuple(np.flatnonzero(self.street_district == d) for d in range(self.n_districts))
-
-    def district_sums(self, values: np.ndarray) -> np.ndarray:
-        """District totals of per-street ``values`` (the last axis), added in street order: the same sums on
-        every machine, whatever its linear-algebra library does with threads."""
-        if values.ndim == 1:
-            return np.bincount(self.street_district, values, minlength=self.n_districts)
-        return kernels.group_sums(self.street_district, values.reshape(-1, self.n_streets).T,
-                                  self.n_districts).T.reshape(*values.shape[:-1], self.n_districts)
