@@ -360,8 +360,17 @@ def chart(
                                              help="Folder for the charts [default: RESULT_DIR/charts/<lang>].")] = None,
     dpi: Annotated[int, typer.Option(min=50, max=600, help="Resolution of PNG files.")] = 200,
     list_: Annotated[bool, typer.Option("--list", help="List the charts and what each shows, then exit.")] = False,
+    map_: Annotated[list[str] | None, typer.Option("--map", metavar="NAME", help=(
+        "Draw this street map instead (repeatable; all for every one): places_per_1000, unmet_demand, "
+        "licensed_occupancy, centre_coverage, deserts. From a comparison: the change from the reference."))] = None,
+    month: Annotated[str | None, typer.Option(metavar="YYYY-MM", show_default=False, help=(
+        "Month of the maps: a year end with street values [default: the horizon's last].)"))] = None,
+    geometry: Annotated[Path | None, typer.Option(metavar="FILE", show_default=False, help=(
+        "Street boundaries (GeoJSON, GeoPackage or shapefile with a street_id column) [default: streets.geojson "
+        "beside the scenario's streets CSV; none: a tile grid]."))] = None,
 ) -> None:
-    """Draw the charts of a run, compare or sweep folder into RESULT_DIR/charts/<lang>/, one file each."""
+    """Draw the charts of a run, compare or sweep folder into RESULT_DIR/charts/<lang>/, one file each; with --map,
+    street maps (map_<name>.png)."""
     from sim import charts
 
     if list_:
@@ -377,22 +386,32 @@ def chart(
                                   f"{did_you_mean(fmt, charts.FORMATS)}")])
     verify_folder(result_dir)
     folder = charts.load(result_dir)
-    for path in charts.render(folder, _language(language), fmt, only, out, dpi):
+    paths = []
+    if map_:
+        paths, notes = charts.render_maps(folder, map_, _language(language), fmt, out, dpi, month, geometry)
+        for note in notes:
+            err_console.print(f"note: {note}", soft_wrap=True)
+    if only or not map_:
+        paths += charts.render(folder, _language(language), fmt, only, out, dpi)
+    for path in paths:
         out_console.print(str(path), soft_wrap=True)
 
 
-@app.command(short_help="Write the one-page brief (PDF and PNG) and the slide-ready charts of a results folder.")
+@app.command(short_help="Write the brief (PDF and PNG: a summary page and a page of maps) and the slide-ready "
+                        "charts of a results folder.")
 @user_errors
 def report(
     result_dir: ResultArg,
     language: LanguageOption = "zh",
     out: Annotated[Path | None, typer.Option(
-        metavar="DIR", show_default=False, help="Folder for brief_<lang>.pdf and .png [default: RESULT_DIR].")] = None,
+        metavar="DIR", show_default=False, help="Folder for brief_<lang>.pdf and its pages' PNGs "
+                                                "[default: RESULT_DIR].")] = None,
     with_charts: Annotated[bool, typer.Option(
         "--charts/--no-charts", help="Also draw every chart as PNG into charts/<lang>/ beside the brief.")] = True,
 ) -> None:
-    """Write an A4 one-page brief of a run (or a side-by-side brief of a comparison), brief_<lang>.pdf and .png,
-    and with it the slide-ready charts (as tuoyu chart RESULT_DIR --lang …)."""
+    """Write the A4 brief of a run (or a side-by-side brief of a comparison): a summary page and a page of street
+    maps, brief_<lang>.pdf with brief_<lang>.png and brief_<lang>_maps.png, and with it the slide-ready charts (as
+    tuoyu chart RESULT_DIR --lang …)."""
     from sim import charts
 
     verify_folder(result_dir)

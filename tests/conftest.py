@@ -10,6 +10,8 @@ from hypothesis import settings
 
 import sim
 
+pytest_plugins = ["tests.chart_results"]  # the result folders the chart and map tests draw from
+
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "tests" / "data" / "small" / "scenario.yaml"
 EXAMPLE = ROOT / "scenarios" / "example_city" / "baseline.yaml"

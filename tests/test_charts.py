@@ -1,12 +1,13 @@
-"""Charts and the brief: every chart renders in both languages without a warning (a missing glyph is a
-warning, and warnings are errors), charts draw into the caller's axes, targets come from the result's
-targets.csv, the brief is one page, and a wrong folder is a clear input error."""
+"""Charts and the brief: every chart and brief page, in both languages, passes the checks of
+tests/figure_checks.py (no text over text, nothing off the slide, every series in a legend, no flat second
+axis, every glyph in its font; a missing glyph is also a warning, and warnings are errors); the brief's tables
+say what the result folder's tables say; money is named honestly; charts draw into the caller's axes; targets
+come from the result's targets.csv; and a wrong folder is a clear input error."""
 
 from __future__ import annotations
 
 import re
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -14,68 +15,59 @@ import pytest
 from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
-import sim
 from sim import charts
+from sim.charts import numbers, style
+from sim.charts.render import footer_text
 from sim.cli import app
-from sim.experiments.compare import run_compare
-from sim.experiments.spec import load_sweep
-from sim.experiments.sweep import run_sweep
-from sim.output import CSV_ENCODING, save
-from tests.conftest import SMALL
+from sim.indicators import INDICATORS
+from sim.output import CSV_ENCODING
+from tests import figure_checks as checks
+from tests.chart_results import looked_at
 
 DPI = 40
-OVERRIDES = [
-    "budget={funds: {city_special_fund: {yuan_per_year: {2025: 20000000}}}}",
-    "policies.street_centres={deadline: 2026-12, centres_per_year: 2}",
-    "policies.training={trainees_per_year: {2025: 100, 2026: 100}}",
-    "policies.certification_mandate={effective: 2026-06}",
-    "targets=[{indicator: children_per_place, at_most: 3, deadline: 2026-12, where: every_street}]",
-]
 
 
-@pytest.fixture(scope="session")
-def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small result with a budget, street centres, training and the mandate: every run chart has data."""
-    scenario = sim.load_scenario(SMALL, overrides=OVERRIDES)
-    out = tmp_path_factory.mktemp("charts") / "small"
-    return save(sim.run(scenario, reps=3, seed=3), out, False, datetime.now(UTC), ["test"])
-
-
-@pytest.fixture(scope="session")
-def compare_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real comparison of the small city with a variant that gives up waiting sooner."""
-    base = tmp_path_factory.mktemp("scenarios")
-    plan = base / "plan.yaml"
-    plan.write_text(f"extends: {SMALL}\nmeta: {{name: small plan}}\ndemand: {{give_up_per_month_share: 0.2}}\n",
-                    encoding="utf-8")
-    out = tmp_path_factory.mktemp("compare") / "cmp"
-    run_compare([SMALL, plan], OVERRIDES, 3, 3, out, ["test"], workers=1)
-    return out
-
-
-SWEEP_PARAMS = ["demand.give_up_per_month_share=0.02:0.3", "demand.other_street_acceptance_share=0.1:0.9",
-                "providers.exit.closure_per_month_share=0.01:0.2"]
-SWEEP_METRICS = ["waitlist@2025-12", "enrolled@2025"]
-
-
-@pytest.fixture(scope="session")
-def sweep_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """One real sweep folder per method, small and short."""
-    folders = {}
-    for method, n in (("oat", None), ("sobol", 4), ("morris", 2), ("lhs", 8)):
-        spec = load_sweep(SMALL, SWEEP_PARAMS, method, n, SWEEP_METRICS, 1, 2, ["horizon.end=2025-12"])
-        folders[method] = tmp_path_factory.mktemp(method) / method
-        run_sweep(spec, folders[method], ["test"], workers=1)
-    return folders
+def _chart_problems(chart: charts.Chart, folder: charts.ResultFolder, language: str) -> list[str]:
+    """The chart drawn as tuoyu chart draws it (house style, footer), looked at by every check."""
+    with style.house_style(language):
+        figure = chart.draw(folder, language=language)
+        style.footer(figure, footer_text(folder, language))
+        width, height = figure.get_size_inches()
+        assert abs(width / height - 16 / 9) < 0.01, f"{chart.name} is not a 16:9 slide"
+        return [f"{chart.name} ({language}): {p}" for p in looked_at(figure)]
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_every_chart_renders_in_both_languages(run_folder, compare_folder, sweep_folders, tmp_path, language):
-    written = []
-    for folder in (run_folder, compare_folder, *sweep_folders.values()):
-        written += charts.render(charts.load(folder), language, "png", out=tmp_path / folder.name, dpi=DPI)
-    assert sorted(p.stem for p in written) == sorted(charts.CHARTS)
-    assert all(p.stat().st_size > 1000 for p in written)
+def test_every_chart_reads_right(run_folder, compare_folder, sweep_folders, language):
+    """Every chart of a run, a comparison of four scenarios and each kind of sweep passes every layout check."""
+    drawn, found = [], []
+    for path in (run_folder, compare_folder, *sweep_folders.values()):
+        folder = charts.load(path)
+        for chart in charts.select(folder):
+            drawn.append(chart.name)
+            found += _chart_problems(chart, folder, language)
+    assert sorted(drawn) == sorted(charts.CHARTS)
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_brief_page_reads_right(run_folder, compare_folder, plain_folder, brief_pages, language):
+    found = []
+    for path in (run_folder, compare_folder, plain_folder):
+        for n, page in enumerate(brief_pages(path, language), start=1):
+            with style.house_style(language):
+                found += [f"{path.name} page {n} ({language}): {p}" for p in looked_at(page)]
+    assert not found, "\n".join(found)
+
+
+def test_written_charts_are_16_by_9_slides(run_folder, sweep_folders, tmp_path):
+    """Saved whole, never cropped to what they hold: a tall tornado is still a slide."""
+    from PIL import Image
+
+    for path, name in ((run_folder, "spending"), (sweep_folders["oat"], "tornado")):
+        [png] = charts.render(charts.load(path), "en", "png", only=[name], out=tmp_path, dpi=DPI)
+        with Image.open(png) as image:
+            assert abs(image.width / image.height - 16 / 9) < 0.01, png.name
 
 
 def test_svg_and_pdf(run_folder, tmp_path):
@@ -116,20 +108,11 @@ def test_panel_charts_draw_into_the_given_axes(run_folder, compare_folder, sweep
         assert all(ax.lines or ax.patches or ax.collections for ax in axes)
 
 
-def test_tornado_range_labels_sit_clear_of_the_bars(sweep_folders, tmp_path):
-    folder = tmp_path / "oat"
-    shutil.copytree(sweep_folders["oat"], folder)
-    analysis = pd.read_csv(folder / "analysis.csv", encoding=CSV_ENCODING)
-    first = analysis.index[0]  # both runs below the base: the bars lie left of the base line
-    analysis.loc[first, ["output_low", "output_high"]] = analysis.loc[first, "output_base"] - [2.0, 1.0]
-    analysis.to_csv(folder / "analysis.csv", index=False, encoding=CSV_ENCODING)
-    figure = charts.tornado(charts.load(folder), language="en")
-    for ax in figure.axes:
-        base = ax.lines[0].get_xdata()[0]
-        for label in ax.texts:
-            row = label.xy[1]
-            ends = [bar.get_x() + max(bar.get_width(), 0) for bar in ax.patches if abs(bar.get_y() + 0.3 - row) < 1e-9]
-            assert label.xy[0] >= max([base, *ends]) - 1e-9, label.get_text()
+def test_tornado_names_each_parameter_and_its_range(sweep_folders):
+    figure = charts.tornado(charts.load(sweep_folders["oat"]), language="zh")
+    labels = [t.get_text() for ax in figure.axes for t in ax.get_yticklabels()]
+    assert any(label.startswith("排队家庭每月放弃比例\n取值 0.02–0.3") for label in labels), labels
+    assert not any("." in label.split("\n")[0] for label in labels)  # no raw keys like demand.give_up_…
 
 
 def _target_lines(ax) -> dict[str, float]:
@@ -154,17 +137,14 @@ def _pages(pdf: Path) -> int:
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_brief_is_one_page(run_folder, compare_folder, tmp_path, language):
-    for folder in (run_folder, compare_folder):
-        pdf, png = charts.write_brief(charts.load(folder), language, out=tmp_path / folder.name, dpi=50)
-        assert _pages(pdf) == 1
-        assert png.stat().st_size > 10_000
-
-
-def test_brief_of_a_run_without_budget(tmp_path):
-    out = save(sim.run(sim.load_scenario(SMALL), reps=2, seed=1), tmp_path / "plain", False, datetime.now(UTC), [])
-    pdf, _ = charts.write_brief(charts.load(out), "zh", dpi=50)
-    assert _pages(pdf) == 1
+def test_brief_is_a_summary_page_and_a_page_of_maps(run_folder, compare_folder, plain_folder, tmp_path, language):
+    """Written as PDF and PNGs: in Chinese a run without a budget, in English a run and a comparison."""
+    for folder in [plain_folder] if language == "zh" else [run_folder, compare_folder]:
+        pdf, summary, maps = charts.write_brief(charts.load(folder), language, out=tmp_path / folder.name, dpi=50)
+        assert _pages(pdf) == 2
+        if language == "zh":  # the Chinese font is embedded: the brief prints on a machine without it
+            assert b"NotoSansSC" in pdf.read_bytes()
+        assert summary.name == f"brief_{language}.png" and maps.name == f"brief_{language}_maps.png"
 
 
 runner = CliRunner()
@@ -212,3 +192,217 @@ def test_missing_table_is_named(run_folder, tmp_path):
     result = runner.invoke(app, ["chart", str(folder)])
     assert result.exit_code == 2
     assert "has no binding_constraint.csv" in result.output
+
+
+UNITS = {"元": 1.0, "万元": 1e4, "亿元": 1e8, "yuan": 1.0, "thousand yuan": 1e3, "million yuan": 1e6,
+         "billion yuan": 1e9}
+NUMBER = re.compile(r"<?-?[\d,]+(?:\.\d+)?%?")
+
+
+def _number(text: str) -> tuple[float, float]:
+    """The first number of a cell and half its last shown digit (how far rounding may have moved it)."""
+    found = NUMBER.search(text).group()
+    digits = found.lstrip("<").rstrip("%").replace(",", "")
+    decimals = len(digits.partition(".")[2])
+    scale = 0.01 if found.endswith("%") else 1.0
+    value = 0.0 if found.startswith("<") else float(digits)
+    return value * scale, 0.5 * 10.0 ** -decimals * scale + (10.0 ** -decimals * scale if found.startswith("<") else 0)
+
+
+def _unit(text: str) -> float:
+    inside = re.findall(r"[（(]([^（()）]+)[）)]\s*$", text)
+    return UNITS.get(inside[-1], 1.0) if inside else 1.0
+
+
+def _at_horizon(path: Path) -> pd.DataFrame:
+    monthly = pd.read_csv(path / "monthly_summary.csv", encoding=CSV_ENCODING)
+    return monthly[(monthly["level"] == "city") & (monthly["month"] == monthly["month"].max())].set_index("indicator")
+
+
+def headline_mismatches(page: Figure, paths: list[Path], language: str) -> list[str]:
+    """Where the headline table (one value column per run folder in ``paths``) differs from the folders'
+    monthly_summary.csv at the horizon."""
+    cities = [_at_horizon(path) for path in paths]
+    found = []
+    headline = checks.table_cells(page, "headline")
+    for (row, column), text in headline.items():
+        if row == 0 or column != 0:
+            continue
+        named = [n for n, i in INDICATORS.items() if text.startswith(i.label(language)) and n in cities[0].index]
+        indicator = max(named, key=lambda n: len(INDICATORS[n].label(language)), default=None)  # the most specific
+        for value_column, city in enumerate(cities, start=1):
+            if indicator is None:
+                continue
+            shown, slack = _number(headline[row, value_column])
+            unit = _unit(text)
+            if abs(shown * unit - city.loc[indicator, "mean"]) > slack * unit + 1e-9:
+                found.append(f"headline {text!r}: {headline[row, value_column]!r} but the folder says "
+                             f"{city.loc[indicator, 'mean']}")
+    return found
+
+
+def brief_mismatches(page: Figure, path: Path, language: str) -> list[str]:
+    """Where the numbers of a run brief's tables differ from the result folder's tables (read here directly):
+    the headline at the horizon, and the money by year against funds.csv and summary.csv."""
+    city = _at_horizon(path)
+    found = headline_mismatches(page, [path], language)
+    summary = pd.read_csv(path / "summary.csv", encoding=CSV_ENCODING)
+    yearly = summary[summary["level"] == "city"].pivot_table(index="year", columns="indicator", values="mean")
+    funds = pd.read_csv(path / "funds.csv", encoding=CSV_ENCODING, dtype={"month": str})
+    funds["year"] = funds["month"].str[:4].astype(int)
+    per_year = funds.groupby(["replication", "year"])[["appropriated_yuan", "paid_yuan"]].sum().groupby("year").mean()
+    december = funds[funds["month"].str.endswith("12")].groupby(["replication", "year"])["closing_yuan"].sum()
+    expected = pd.DataFrame({"appropriated": per_year["appropriated_yuan"], "services": yearly["spend_total"],
+                             "household_subsidy": yearly["transfer_household_subsidy"],
+                             "paid": per_year["paid_yuan"], "closing": december.groupby("year").mean()})
+    money = checks.table_cells(page, "money")
+    title = next(t.get_text() for t in page.texts if t.get_text().startswith(("分年度资金", "Money by year")))
+    unit = _unit(title)
+    rows = sorted({r for r, _ in money if r > 0})
+    for row in rows[:-1]:
+        year = int(money[row, 0])
+        for column, name in enumerate(expected.columns, start=1):
+            shown, slack = _number(money[row, column])
+            if abs(shown * unit - expected.loc[year, name]) > slack * unit + 1e-6:
+                found.append(f"money {year} {name}: {money[row, column]!r}, the folder says {expected.loc[year, name]}")
+    services_to_date, slack = _number(money[rows[-1], 2])
+    if abs(services_to_date * unit - city.loc["spend_cumulative", "mean"]) > slack * unit + 1e-6:
+        found.append("the money table's services over the horizon differ from the headline's spending to date")
+    return found
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_brief_tables_say_what_the_result_folder_says(run_folder, brief_pages, language):
+    page = brief_pages(run_folder, language)[0]
+    assert checks.table_cells(page, "money") and checks.table_cells(page, "headline")
+    assert brief_mismatches(page, run_folder, language) == []
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_comparison_brief_says_what_each_scenario_folder_says(compare_folder, brief_pages, language):
+    """Every scenario's column in one unit (a column in 万元 under a heading in 亿元 would mislead)."""
+    paths = [run.path for _, run in charts.load(compare_folder).runs]
+    assert headline_mismatches(brief_pages(compare_folder, language)[0], paths, language) == []
+
+
+def test_a_brief_with_a_wrong_number_is_caught(run_folder):
+    page = charts.pages(charts.load(run_folder), "zh")[0]
+    for text in page.texts:
+        if text.get_gid() in ("table:money@1,2", "table:headline@2,1"):
+            text.set_text("9" + text.get_text())
+    assert len(brief_mismatches(page, run_folder, "zh")) == 2
+
+
+def test_money_charts_name_the_household_subsidy_apart(run_folder):
+    folder = charts.load(run_folder)
+    with style.house_style("zh"):
+        cumulative = charts.cumulative_cost(folder, language="zh")
+        labels = [t.get_text() for t in cumulative.axes[0].get_legend().get_texts()]
+        assert "累计拨款（全部资金）" in labels and "育儿补贴累计发放" in labels and "托育服务累计支出" in labels
+        assert not any("预算" in label for label in labels)  # appropriations are not a budget left unused
+        spending = charts.spending(folder, language="zh")
+        assert "当年拨款扣除育儿补贴" in [t.get_text() for t in spending.axes[0].get_legend().get_texts()]
+        funds = charts.funds(folder, language="zh")
+        assert "育儿补贴（发放给家庭）" in [t.get_text() for t in funds.axes[0].get_legend().get_texts()]
+
+
+def test_money_takes_the_unit_that_suits_its_size():
+    assert numbers.money_unit([4.4e8, 1.4e7], "zh").name == "亿元"
+    assert numbers.money_unit([1.42e7], "zh").name == "万元"
+    assert numbers.money_unit([3_000], "zh").name == "元"
+    assert numbers.money_unit([4.4e8], "en").name == "million yuan"
+    small = numbers.money_unit([4.4e8, 3e4], "zh")
+    assert small.text(3e4) == "<0.01" and small.text(0) == "0.00"  # not "0" for money that was paid
+    assert numbers.unit("enrolment_rate", "zh", difference=True).name == "百分点"
+    assert numbers.unit("enrolment_rate", "en", difference=True).name == "percentage points"
+
+
+def test_staff_chart_has_no_second_axis_without_a_shortage(plain_folder):
+    folder = charts.load(plain_folder)
+    if folder.city_monthly("staff_shortage")[["mean", "p95"]].to_numpy().any():
+        pytest.skip("this result has a staff shortage")
+    with style.house_style("en"):
+        figure = charts.staff(folder, language="en")
+    assert len(figure.axes) == 1
+    assert any("throughout" in t.get_text() for t in figure.axes[0].get_legend().get_texts())
+
+
+def test_sweep_charts_say_how_many_runs_and_which_intervals_are_wide(sweep_folders):
+    with style.house_style("zh"):
+        figure = charts.sobol(charts.load(sweep_folders["sobol"]), language="zh")
+    notes = " ".join(figure._tuoyu_notes)
+    assert "基础样本 n = 4" in notes
+    assert "区间宽于±0.1" in notes
+
+
+def test_english_charts_use_the_scenarios_english_names(compare_folder):
+    with style.house_style("en"):
+        figure = charts.differences(charts.load(compare_folder), language="en")
+    names = {t.get_text().replace("\n", " ") for ax in figure.axes for t in ax.get_yticklabels()}
+    assert "Small city: faster registration" in names
+    assert not any(re.search(r"[\u4e00-\u9fff]", name) for name in names)
+    assert any("percentage points" in ax.get_xlabel() for ax in figure.axes)
+
+
+def test_every_sweepable_number_has_a_name_in_both_languages():
+    """A sweep may vary any number of the schema: each has a label for a chart in both languages."""
+    from sim.charts.parameters import field_label, resolve
+
+    missing = []
+    for key in _numeric_keys():
+        resolved = resolve(key)
+        assert resolved is not None, key
+        for language in ("zh", "en"):
+            if field_label(resolved[0], language) is None:
+                missing.append(f"{key} ({language})")
+    assert not missing, missing
+
+
+def _numeric_keys() -> list[str]:
+    """Dotted keys of every number in the schema (a mapping's or list's entries as ``2025`` or ``0``)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from sim.scenario.schema import ScenarioSpec
+
+    def models(annotation):
+        found = [annotation] if isinstance(annotation, type) and issubclass(annotation, BaseModel) else []
+        for argument in typing.get_args(annotation):
+            found += models(argument)
+        return [m for m in found if "dist" not in m.model_fields]
+
+    def numeric(annotation) -> bool:
+        text = str(annotation)
+        return ("float" in text or "int" in text) and "Literal" not in text
+
+    keys = []
+
+    def walk(model, prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            inner = models(field.annotation)
+            origin = str(field.annotation)
+            entry = ".2025" if "dict[int" in origin else ".central_transfer" if "dict[typing.Literal" in origin else \
+                ".D01" if "dict[str" in origin else ".0" if origin.startswith("list") else ""
+            if inner:
+                walk(inner[0], f"{prefix}{name}{entry}.")
+            elif numeric(field.annotation) and name not in ("at_least", "at_most"):
+                keys.append(f"{prefix}{name}{entry}")
+
+    walk(ScenarioSpec, "")
+    return keys
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_calibration_fit_chart_reads_right(language):
+    from sim.charts.calibration import fit_chart
+
+    months = pd.period_range("2025-01", "2026-12", freq="M").astype(str)
+    panels = ["enrolment_rate", "places_per_1000", "waitlist", "providers_open", "licensed_occupancy"]
+    series = pd.DataFrame([{"indicator": i, "geography": "city", "month": m, "mean": 0.5 + n, "p5": 0.4 + n,
+                            "p95": 0.6 + n} for i in panels for n, m in enumerate(months)])
+    fit = pd.DataFrame([{"indicator": i, "geography": "city", "date": "2025-12", "observed": 5.0} for i in panels])
+    with style.house_style(language):
+        figure = fit_chart(series, fit, fit.iloc[:0], language=language)
+        style.footer(figure, "footer")
+        assert looked_at(figure) == []

@@ -11,20 +11,23 @@ and ``ax=None`` (or ``axes=None`` where it draws several panels), and returns th
 package registers the bundled Chinese font with matplotlib.
 """
 
-from sim.charts.brief import brief, write_brief
+from sim.charts.brief import brief, pages, write_brief
 from sim.charts.catalogue import CHARTS, Chart, select
 from sim.charts.compare import differences, scenarios
 from sim.charts.districts import binding, districts
 from sim.charts.folders import CompareFolder, ResultFolder, RunFolder, SweepFolder, load
-from sim.charts.money import cumulative_cost, spending
+from sim.charts.maps import LAYERS as MAPS
+from sim.charts.maps import map_page, street_map
+from sim.charts.money import cumulative_cost, funds, spending
 from sim.charts.places import certification, enrolment, places_demand, places_per_1000, staff, street_centres
-from sim.charts.render import FORMATS, render
+from sim.charts.render import FORMATS, render, render_maps
 from sim.charts.sweep import correlation, morris, sobol, tornado
 from sim.charts.words import LANGUAGES
 
 __all__ = [
-    "CHARTS", "FORMATS", "LANGUAGES", "Chart", "CompareFolder", "ResultFolder", "RunFolder", "SweepFolder",
+    "CHARTS", "FORMATS", "LANGUAGES", "MAPS", "Chart", "CompareFolder", "ResultFolder", "RunFolder", "SweepFolder",
     "binding", "brief", "certification", "correlation", "cumulative_cost", "differences", "districts", "enrolment",
-    "load", "morris", "places_demand", "places_per_1000", "render", "scenarios", "select", "sobol", "spending",
-    "staff", "street_centres", "tornado", "write_brief",
+    "funds", "load", "map_page", "morris", "pages", "places_demand", "places_per_1000", "render", "render_maps",
+    "scenarios",
+    "select", "sobol", "spending", "staff", "street_centres", "street_map", "tornado", "write_brief",
 ]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.charts import draw, style
+from sim.charts import draw, numbers, style
 from sim.charts.render import save
 from sim.charts.words import label, word
 from sim.output import versions
@@ -24,7 +24,8 @@ def fit_chart(series: pd.DataFrame, fit: pd.DataFrame, backtest: pd.DataFrame, l
     panels = list(series.groupby(["indicator", "geography"], sort=False))
     axs = style.axes_row(None, len(panels), size=(min(5.0 * len(panels), 15.0), 4.8))
     for ax, ((indicator, geography), rows) in zip(axs, panels, strict=True):
-        factor = style.scale(indicator, language)
+        shown = numbers.unit(indicator, language, rows["p95"])
+        factor = shown.factor
         draw.band_line(ax, rows.set_index("month"), factor, word("legend.mean", language), 0)
         for i, (table, key, face) in enumerate(((fit, "legend.observed_target", style.TARGET_COLOUR),
                                                 (backtest, "legend.observed_backtest", "white"))):
@@ -36,12 +37,13 @@ def fit_chart(series: pd.DataFrame, fit: pd.DataFrame, backtest: pd.DataFrame, l
                            marker=style.MARKERS[i + 1], facecolor=face, edgecolor=style.TARGET_COLOUR,
                            linewidth=1.4, label=word(key, language))
         draw.month_axis(ax)
-        draw.y_label(ax, indicator, language)
+        ax.set_ylabel(shown.name)
         where = "" if geography == "city" else f" · {geography}"
         ax.set_title(label(indicator, language) + where, fontsize=11)
         draw.band_legend_entry(ax, language)
         style.legend_below(ax, ncols=2)
     axs[0].figure.suptitle(word("title.calibration_fit", language), fontweight="bold", x=0.01, ha="left")
+    style.wrap_titles(axs)
     return axs[0].figure
 
 

@@ -9,10 +9,12 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from sim.charts import draw, style
+from sim.charts import draw, numbers, style
 from sim.charts.folders import RunFolder
-from sim.charts.words import axis_label, label, word
+from sim.charts.words import label, with_unit, word
 from sim.model.lifecycle import DESERT_CHILDREN_PER_PLACE
+
+MOST_DISTRICTS = 24  # bars a slide holds with readable names
 
 
 @style.chart
@@ -20,32 +22,36 @@ def districts(folder: RunFolder, language: str = "zh", axes: Sequence[Axes] | No
     """Per district at the horizon: places per 1,000 residents (with the city's target) and children per
     place (with the childcare-desert threshold), mean and p5–p95 across replications."""
     per_1000_ax, per_place_ax = style.axes_row(axes, 2)
-    per_1000 = folder.districts_at_horizon("places_per_1000", language).sort_values("mean")
+    every = folder.districts_at_horizon("places_per_1000", language).sort_values("mean")
+    per_1000 = every.head(MOST_DISTRICTS)  # a province's 168 districts do not fit: those furthest behind do
     per_place = folder.districts_at_horizon("children_per_place", language).set_index("geography").loc[
         per_1000["geography"]].reset_index()
-    _bars(per_1000_ax, per_1000, 0, label("places_per_1000", language))
-    draw.targets(per_1000_ax, folder, "places_per_1000", language, time_axis=False, horizontal=False)
-    per_1000_ax.set_xlabel(axis_label("places_per_1000", language))
-    _bars(per_place_ax, per_place, 1, label("children_per_place", language))
+    _bars(per_1000_ax, per_1000, 0, label("places_per_1000", language), language)
+    shown = numbers.unit("places_per_1000", language)
+    draw.targets(per_1000_ax, folder, "places_per_1000", language, shown, time_axis=False, horizontal=False)
+    per_1000_ax.set_xlabel(with_unit(label("places_per_1000", language), shown.name, language))
+    _bars(per_place_ax, per_place, 1, label("children_per_place", language), language)
     desert = folder.targets("children_per_place", where=None)
     threshold = float(desert["threshold"].iloc[0]) if len(desert) else DESERT_CHILDREN_PER_PLACE
     style.target_line(per_place_ax, threshold, word("legend.desert", language, value=threshold), horizontal=False)
-    per_place_ax.set_xlabel(axis_label("children_per_place", language))
+    per_place_ax.set_xlabel(with_unit(label("children_per_place", language),
+                                      numbers.unit("children_per_place", language).name, language))
     per_place_ax.tick_params(labelleft=False)
     for ax in (per_1000_ax, per_place_ax):
         ax.grid(axis="y", visible=False)
         style.legend_below(ax, ncols=1)
-    per_1000_ax.set_title(word("title.districts", language))
+    per_1000_ax.set_title(word("title.districts", language) if len(every) <= MOST_DISTRICTS else
+                          word("title.districts_fewest", language, shown=MOST_DISTRICTS, total=len(every)))
     return per_1000_ax.figure
 
 
-def _bars(ax: Axes, rows, i: int, text: str) -> None:
+def _bars(ax: Axes, rows, i: int, text: str, language: str) -> None:
     y = np.arange(len(rows))
     look = style.series_style(i)
     ax.barh(y, rows["mean"], color=look["color"], hatch=style.HATCHES[i + 1], edgecolor="white", height=0.65,
             label=text, zorder=2)
-    ax.errorbar(rows["mean"], y, xerr=[rows["mean"] - rows["p5"], rows["p95"] - rows["mean"]], fmt="none",
-                ecolor="#222222", elinewidth=1, capsize=2, zorder=3)
+    ax.hlines(y, rows["p5"], rows["p95"], color="#222222", linewidth=1, zorder=3,
+              label=word("legend.interval_90", language))
     ax.set_yticks(y, rows["label"])
 
 

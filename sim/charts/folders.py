@@ -48,6 +48,10 @@ class ResultFolder:
     def name(self) -> str:
         return str(self.manifest.get("scenario_name") or self.path.name)
 
+    def title(self, language: str) -> str:
+        """The scenario's name in ``language``: ``meta.name_en`` in English where the scenario gives one."""
+        return self.name
+
     @property
     def seed(self) -> Any:
         return self.manifest.get("seed", "?")
@@ -75,6 +79,10 @@ class RunFolder(ResultFolder):
     @property
     def scenario(self) -> dict[str, Any]:
         return self.manifest.get("resolved_scenario", {})
+
+    def title(self, language: str) -> str:
+        english = (self.scenario.get("meta") or {}).get("name_en")
+        return english if language == "en" and english else self.name
 
     @property
     def horizon(self) -> tuple[str, str]:
@@ -117,6 +125,13 @@ class RunFolder(ResultFolder):
         return table.assign(at_least=[s == "≥" for s in sign], threshold=pd.to_numeric(pd.Series(value,
                                                                                               index=table.index)))
 
+    def city_total(self, indicator: str) -> pd.Series:
+        """A flow summed over the whole horizon, per replication (for an interval of a total, which the yearly
+        summaries' percentiles cannot give)."""
+        monthly = pd.read_parquet(self.path / "monthly.parquet", columns=["replication", "value"],
+                                  filters=[("level", "==", "city"), ("indicator", "==", indicator)])
+        return monthly.groupby("replication")["value"].sum()
+
     def funds(self) -> pd.DataFrame | None:
         """Fund months per replication, or None when the scenario has no budget."""
         return self.table("funds.csv") if self.has("funds.csv") else None
@@ -143,6 +158,13 @@ class CompareFolder(ResultFolder):
     def name(self) -> str:
         return " / ".join(entry["name"] for entry in self.manifest.get("scenarios", []))
 
+    def titles(self, language: str) -> list[str]:
+        """The scenarios' names in ``language``, reference first."""
+        return [run.title(language) for _, run in self.runs]
+
+    def title(self, language: str) -> str:
+        return " / ".join(self.titles(language))
+
 
 @dataclass
 class SweepFolder(ResultFolder):
@@ -157,6 +179,10 @@ class SweepFolder(ResultFolder):
     @property
     def metrics(self) -> list[str]:
         return list(self.manifest.get("metrics", []))
+
+    def title(self, language: str) -> str:
+        english = (((self.manifest.get("planned") or {}).get("scenario") or {}).get("meta") or {}).get("name_en")
+        return english if language == "en" and english else self.name
 
 
 FOLDERS: dict[str, type[ResultFolder]] = {"run": RunFolder, "compare": CompareFolder, "sweep": SweepFolder}

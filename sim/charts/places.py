@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 
 from sim.charts import draw, style
 from sim.charts.folders import RunFolder
-from sim.charts.words import label, unit, word
+from sim.charts.words import word
 
 
 @style.chart
@@ -16,7 +16,7 @@ def places_demand(folder: RunFolder, language: str = "zh", ax: Axes | None = Non
     ax = style.axes(ax)
     draw.indicator_lines(ax, folder, ["places_licensed", "places_usable", "demand_stated", "demand_effective",
                                       "enrolled"], language)
-    ax.set_ylabel(unit("places_licensed", language) + " / " + unit("enrolled", language))
+    ax.set_ylabel(word("axis.places_children", language))
     draw.counts_axis(ax)
     return draw.finish_banded(ax, word("title.places_demand", language), language, ncols=3)
 
@@ -36,30 +36,24 @@ def enrolment(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -
     ax = style.axes(ax)
     draw.against_targets(ax, folder, "enrolment_rate", language)
     ax.set_ylim(bottom=0)
-    right = draw.right_axis(ax)
-    draw.band_line(right, folder.city_monthly("waitlist"), 1.0, label("waitlist", language), 1)
-    draw.targets(right, folder, "waitlist", language)
-    draw.y_label(right, "waitlist", language)
-    draw.counts_axis(right)
-    return draw.finish_banded(ax, word("title.enrolment", language), language, ncols=2, others=(right,))
+    right = draw.second_series(ax, folder, "waitlist", language, 1)
+    return draw.finish_banded(ax, word("title.enrolment", language), language, ncols=2, others=right)
 
 
 @style.chart
 def staff(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Figure:
-    """Licensed against usable places (the gap is what carers cannot cover) and the staff shortage."""
+    """Licensed places, usable places and children enrolled; hatched above the usable places, the places
+    providers would use but lack the carers for; the staff shortage (right axis) when there is one."""
     ax = style.axes(ax)
-    draw.indicator_lines(ax, folder, ["places_licensed", "places_usable"], language)
-    licensed, usable = folder.city_monthly("places_licensed"), folder.city_monthly("places_usable")
-    ax.fill_between(draw.months(licensed.index), usable["mean"], licensed["mean"],
-                    where=licensed["mean"] >= usable["mean"], facecolor="none", edgecolor=style.GAP_COLOUR,
+    shown = draw.indicator_lines(ax, folder, ["places_licensed", "places_usable", "enrolled"], language)
+    usable, lost = folder.city_monthly("places_usable"), folder.city_monthly("places_lost_to_staff_shortage")
+    ax.fill_between(draw.months(usable.index), usable["mean"] * shown.factor,
+                    (usable["mean"] + lost["mean"]) * shown.factor, facecolor="none", edgecolor=style.GAP_COLOUR,
                     hatch="//", linewidth=0, label=word("legend.places_lost", language))
-    draw.y_label(ax, "places_licensed", language)
+    ax.set_ylabel(word("axis.places_children", language))
     draw.counts_axis(ax)
-    right = draw.right_axis(ax)
-    draw.band_line(right, folder.city_monthly("staff_shortage"), 1.0, label("staff_shortage", language), 3)
-    draw.y_label(right, "staff_shortage", language)
-    draw.counts_axis(right)
-    return draw.finish_banded(ax, word("title.staff", language), language, ncols=2, others=(right,))
+    right = draw.second_series(ax, folder, "staff_shortage", language, 3)
+    return draw.finish_banded(ax, word("title.staff", language), language, ncols=2, others=right)
 
 
 @style.chart

@@ -1,5 +1,7 @@
-"""Charts of a sensitivity sweep (敏感性分析), one panel per metric, from ``analysis.csv``: a tornado chart
-for one-at-a-time sweeps, Sobol and Morris indices with their intervals, rank correlations for LHS and grids."""
+"""Charts of a sensitivity sweep (敏感性分析), one panel per metric on a 16:9 slide, from ``analysis.csv``: a
+tornado chart for one-at-a-time sweeps, Sobol and Morris indices with their intervals, rank correlations for
+LHS and grids. Parameters are named in words with their units (:mod:`sim.charts.parameters`), and the foot of
+the slide says how many runs the analysis rests on and which intervals are too wide to rank by."""
 
 from __future__ import annotations
 
@@ -7,13 +9,19 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib import rcParams
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
-from sim.charts import style
+from sim.charts import layout, numbers, style
 from sim.charts.folders import SweepFolder
-from sim.charts.words import label, unit, word
+from sim.charts.parameters import parameter_label
+from sim.charts.words import label, word
+from sim.experiments.analysis import WIDE
 from sim.indicators import INDICATORS
+
+LABEL_ROOM = 0.17  # of the slide's width, the most a parameter's name takes before it wraps
 
 
 def metric_title(metric: str, language: str) -> str:
@@ -24,23 +32,49 @@ def metric_title(metric: str, language: str) -> str:
 
 
 def _panels(folder: SweepFolder, axes: Sequence[Axes] | None) -> list[tuple[Axes, str, pd.DataFrame]]:
-    """One axes per metric of analysis.csv, sized to its parameters."""
+    """One axes per metric of analysis.csv, in a grid on a 16:9 slide."""
     analysis = folder.table("analysis.csv")
     metrics = list(dict.fromkeys(analysis["metric"]))
-    parameters = analysis["parameter"].nunique()
-    axs = style.axes_row(axes, len(metrics), size=(10.0, 1.2 + (0.45 * parameters + 1.0) * len(metrics)),
-                         rows=len(metrics))
+    rows = 1 if len(metrics) <= 2 else 2
+    axs = style.axes_row(axes, len(metrics), rows=rows)
     return [(ax, metric, analysis[analysis["metric"] == metric].reset_index(drop=True))
             for ax, metric in zip(axs, metrics, strict=True)]
 
 
-def _finish(ax: Axes, metric: str, rows: pd.DataFrame, language: str, x_label: str) -> None:
-    ax.set_yticks(np.arange(len(rows)), rows["parameter"])
+def _finish(ax: Axes, metric: str, rows: pd.DataFrame, language: str, x_label: str,
+            ranges: list[str] | None = None) -> None:
+    """Parameters named in words (with the swept range, when given, on a line of its own), largest on top."""
+    measure = layout.renderer(ax.figure)
+    size = FontProperties(size=rcParams["ytick.labelsize"]).get_size_in_points()
+    room = LABEL_ROOM * ax.figure.get_figwidth() * 72
+    names = [layout.wrap(parameter_label(p, language), room, size, measure) for p in rows["parameter"]]
+    ax.set_yticks(np.arange(len(rows)), [f"{n}\n{r}" for n, r in zip(names, ranges, strict=True)] if ranges
+                  else names)
     ax.invert_yaxis()  # the largest effect on top
     ax.grid(axis="y", visible=False)
     ax.set_title(metric_title(metric, language), fontsize=11)
     ax.set_xlabel(x_label)
-    style.legend_below(ax, ncols=3)
+
+
+def _legend_and_notes(panels: list[tuple[Axes, str, pd.DataFrame]], own_figure: bool, title: str, language: str,
+                      notes: list[str]) -> Figure:
+    axs = [ax for ax, _, _ in panels]
+    figure = axs[0].figure
+    style.wrap_titles(axs)
+    style.shared_legend(axs, ncols=4)
+    if own_figure:
+        figure.suptitle(word(title, language), fontweight="bold", x=0.01, ha="left")
+    for text in notes:
+        style.note(figure, text)
+    return figure
+
+
+def _run_note(folder: SweepFolder, language: str) -> str:
+    manifest = folder.manifest
+    values = {"n": manifest.get("n"), "k": len(manifest.get("parameters", [])), "runs": manifest.get("runs", "?"),
+              "reps": folder.reps, "method": folder.method.upper()}
+    key = {"sobol": "note.sobol", "morris": "note.morris", "oat": "note.oat"}.get(folder.method, "note.correlation")
+    return word(key, language, **values)
 
 
 @style.chart
@@ -51,44 +85,59 @@ def tornado(folder: SweepFolder, language: str = "zh", axes: Sequence[Axes] | No
     for ax, metric, rows in panels:
         rows = rows.sort_values("swing", ascending=False).reset_index(drop=True)
         name = metric.partition("@")[0]
-        factor = style.scale(name, language) if name in INDICATORS else 1.0
+        outputs = [*rows["output_low"], *rows["output_high"]]
+        shown = numbers.unit(name, language, outputs) if name in INDICATORS else numbers.Unit(1.0, metric)
         y = np.arange(len(rows))
-        base = float(rows["output_base"].iloc[0]) * factor
+        base = float(rows["output_base"].iloc[0]) * shown.factor
         for i, (column, key) in enumerate((("output_low", "legend.low"), ("output_high", "legend.high"))):
-            ax.barh(y, rows[column] * factor - base, left=base, height=0.6, color=style.PALETTE[i],
+            ax.barh(y, rows[column] * shown.factor - base, left=base, height=0.6, color=style.PALETTE[i],
                     hatch=style.HATCHES[i + 1], edgecolor="white", label=word(key, language), zorder=2)
         ax.axvline(base, color="#222222", linewidth=1.2, label=word("legend.base", language))
-        for i, row in rows.iterrows():  # the range right of both bars and of the base line, clear of the bars
-            right = max(row["output_low"] * factor, row["output_high"] * factor, base)
-            ax.annotate(f"{row['low']:g} / {row['high']:g}", (right, i), xytext=(4, 0), textcoords="offset points",
-                        va="center", fontsize=7, color="#444444")
-        _finish(ax, metric, rows, language, unit(name, language) if name in INDICATORS else metric)
-    panels[0][0].figure.suptitle(word("title.tornado", language), fontweight="bold", x=0.01, ha="left")
-    return panels[0][0].figure
+        ranges = [word("axis.range", language, low=f"{row['low']:,g}", high=f"{row['high']:,g}")
+                  for _, row in rows.iterrows()]
+        _finish(ax, metric, rows, language, shown.name, ranges)
+        style.thousands(ax.xaxis)
+    return _legend_and_notes(panels, axes is None, "title.tornado", language, [_run_note(folder, language)])
 
 
 def _index_bars(folder: SweepFolder, language: str, axes: Sequence[Axes] | None, series: list[tuple[str, str, str]],
                 order: str, title: str) -> Figure:
     """Grouped horizontal bars of indices (column, its interval's half-width column or "", legend word) per
-    parameter, largest ``order`` in size on top."""
+    parameter, largest ``order`` in size on top; intervals wider than ``WIDE`` drawn in red and counted."""
     panels = _panels(folder, axes)
     height = 0.8 / len(series)
+    wide = total = 0
     for ax, metric, rows in panels:
         rows = rows.loc[rows[order].abs().sort_values(ascending=False).index].reset_index(drop=True)
         y = np.arange(len(rows))
         for i, (column, conf, key) in enumerate(series):
-            ax.barh(y - 0.4 + height * (i + 0.5), rows[column], height=height * 0.9, color=style.PALETTE[i],
-                    hatch=style.HATCHES[i + 1], edgecolor="white", label=word(key, language), zorder=2,
-                    xerr=rows[conf] if conf else None, error_kw={"ecolor": "#222222", "elinewidth": 1, "capsize": 2})
-        ax.axvline(0, color="#333333", linewidth=0.8)
+            at = y - 0.4 + height * (i + 0.5)
+            ax.barh(at, rows[column], height=height * 0.9, color=style.PALETTE[i], hatch=style.HATCHES[i + 1],
+                    edgecolor="white", label=word(key, language), zorder=2)
+            if conf:
+                # Sobol indices are shares of variance: an interval of ±0.1 is too rough to rank by (as the
+                # sweep's own notes say); μ* has the metric's unit, so its interval is judged against μ* itself.
+                rough = rows[conf] > (WIDE if folder.method == "sobol" else rows[column].abs() / 2)
+                wide += int(rough.sum())
+                total += len(rows)
+                wide_key = "legend.wide" if folder.method == "sobol" else "legend.wide_half"
+                for chosen, colour, text in ((~rough, "#222222", word("legend.interval_95", language)),
+                                             (rough, style.TARGET_COLOUR, word(wide_key, language, wide=WIDE))):
+                    if chosen.any():
+                        ax.hlines(at[chosen], (rows[column] - rows[conf])[chosen], (rows[column] + rows[conf])[chosen],
+                                  color=colour, linewidth=1.2, label=text, zorder=3)
+        style.guide(ax.axvline(0, color="#333333", linewidth=0.8))
         _finish(ax, metric, rows, language, word("axis.index", language))
-    panels[0][0].figure.suptitle(word(title, language), fontweight="bold", x=0.01, ha="left")
-    return panels[0][0].figure
+    notes = [_run_note(folder, language)]
+    if wide:
+        key = "note.wide" if folder.method == "sobol" else "note.wide_half"
+        notes.append(word(key, language, count=wide, total=total, wide=WIDE))
+    return _legend_and_notes(panels, axes is None, title, language, notes)
 
 
 @style.chart
 def sobol(folder: SweepFolder, language: str = "zh", axes: Sequence[Axes] | None = None) -> Figure:
-    """First-order and total Sobol indices with their 95% intervals."""
+    """First-order and total Sobol indices with their 95% intervals, n and the intervals too wide to rank by."""
     return _index_bars(folder, language, axes, [("S1", "S1_conf", "legend.first_order"),
                                                 ("ST", "ST_conf", "legend.total_order")], "ST", "title.sobol")
 
@@ -105,3 +154,4 @@ def correlation(folder: SweepFolder, language: str = "zh", axes: Sequence[Axes] 
     """Latin hypercube or grid sweeps: Spearman rank correlation and standardised regression coefficients."""
     return _index_bars(folder, language, axes, [("spearman", "", "legend.spearman"), ("src", "", "legend.src")],
                        "spearman", "title.correlation")
+

@@ -55,6 +55,9 @@ def _twelve_weights(weights: list[float]) -> list[float]:
 
 class Meta(StrictModel):
     name: str = Field(min_length=1, description="Scenario name shown in tables, charts and briefs.")
+    name_en: str | None = Field(None, min_length=1, description=(
+        "The name in English charts and briefs (--lang en); name is used without it. A file that extends "
+        "another and renames the scenario sets this too, or it keeps the name_en of the file it extends."))
     description: str = ""
     language: Literal["zh", "en"] = Field("zh", description="Language of labels in outputs.")
 
