@@ -16,7 +16,8 @@ from tests.helpers import drawn
 
 STEADY = ["demography.birth_rate_per_1000_per_year={2000: 5.9}", "demography.net_migration_per_1000_per_year=0",
           "geography.new_housing_csv=null", "policies={}", "budget=null", "horizon.end=2026-12",
-          "providers.entry.max_entries_per_district_per_year=0", "providers.exit.closure_per_month_share=0"]
+          "providers.entry.max_entries_per_district_per_year=0", "providers.exit.closure_per_month_share=0",
+          "warm_start.recent_growth_share_per_year=0"]
 # Trends by construction: residents fall (5.9 births against 8.2 deaths per 1,000), money adds up; and the
 # certified share starts at the scenario's value (an input, as places are) and moves with the workforce's flows.
 TRENDING = {"population", "places_per_1000", "children_0_3_per_1000", "spend_cumulative", "staff_certified",

@@ -97,6 +97,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "workforce.graduates_entering_share": ("graduates entering childcare (share)", "毕业生入行比例"),
     "workforce.graduates_certified_share": ("graduates holding the certificate (share)", "毕业生持证比例"),
     "warm_start.burn_in_months": ("months the market runs before the start", "预热期（月）"),
+    "warm_start.recent_growth_share_per_year": ("growth of places in the year before the start (share)",
+                                                "期初前一年托位增长率"),
     "budget.funds.opening_balance_yuan": ("opening balance (yuan)", "期初余额（元）"),
     "budget.funds.yuan_per_year": ("appropriation (yuan)", "年度拨款（元）"),
     "budget.funds.growth_share_per_year": ("appropriation growth a year (share)", "拨款年增长率"),
@@ -152,6 +154,12 @@ POLICY_FIELDS: dict[str, tuple[str, str]] = {
     "upskilling_share": ("places for uncertified carers (share)", "在岗人员培训比例"),
     "cost_yuan_per_trainee": ("cost (yuan per trainee)", "人均培训成本（元）"),
     "schedule": ("share of carers certified", "持证比例要求"),
+    "response_per_month_share": ("share of the gap to the target started a month", "每月补足缺口比例"),
+    "registration_share": ("places from registering existing centres (share)", "存量机构备案比例"),
+    "kindergarten_share": ("places from kindergarten 托班 (share)", "幼儿园托班比例"),
+    "registration_yuan_per_place": ("registration support (yuan per place)", "备案扶持（元/托位）"),
+    "kindergarten_yuan_per_class": ("kindergarten conversion (yuan per class)", "幼儿园改造（元/班）"),
+    "conversion_yuan_per_place": ("conversion of public premises (yuan per place)", "公共用房改造（元/托位）"),
 }
 CLASS_BANDS = {"infant": ("infant classes", "乳儿班数"), "toddler": ("toddler classes", "托小班数"),
                "older": ("older classes", "托大班数"), "mixed": ("mixed classes", "混合班数")}

@@ -7,6 +7,7 @@ titles, axis names, legend entries and the brief's headings. Plotting code never
 from __future__ import annotations
 
 from sim.indicators import INDICATORS
+from sim.scenario.policy_schema import levers
 
 LANGUAGES = ("zh", "en")
 
@@ -204,24 +205,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "map.table.centre": ("community centre", "社区中心"),
     "map.yes": ("yes", "有"),
     "map.no": ("no", "无"),
-    # policy levers, for the brief's assumptions
-    "policy.public_build": ("public build", "新建公办机构"),
-    "policy.public_expansion": ("public expansion", "公办机构改扩建"),
-    "policy.construction_subsidy": ("construction subsidy", "建设补贴"),
-    "policy.new_housing_quota": ("new-housing quota", "新建小区配建"),
-    "policy.existing_area_quota": ("existing-area quota", "老旧小区补建"),
-    "policy.street_centres": ("street centres", "街道社区托育中心"),
-    "policy.kindergarten_classes": ("kindergarten classes", "幼儿园托班"),
-    "policy.purchased_services": ("purchased services", "政府购买服务"),
-    "policy.quality_evaluation": ("quality evaluation", "质量评估"),
-    "policy.vouchers": ("vouchers", "托育体验券"),
-    "policy.publicity": ("publicity", "宣传"),
-    "policy.family_points": ("family care points", "家庭托育点"),
-    "policy.operating_subsidy": ("operating subsidy", "运营补贴"),
-    "policy.rent_relief": ("rent relief", "房租减免"),
-    "policy.training": ("training", "从业人员培训"),
-    "policy.certification_mandate": ("certification mandate", "持证上岗"),
-    "policy.household_subsidy": ("household subsidy", "育儿补贴"),
+    # policy levers (the brief's assumptions, sweep parameters): their declared labels
+    **{f"policy.{name}": (lever.label_en[0].lower() + lever.label_en[1:], lever.label_zh)
+       for name, lever in levers().items()},
 }
 
 

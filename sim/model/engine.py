@@ -186,6 +186,7 @@ def build(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = 
     state.enrolled_bands = state.providers.enrolled_by_band()
     state.usable = state.capacity.copy()
     warm_up(ctx, state, spec.warm_start.burn_in_months)
+    turnover.pipeline(ctx, state)
     initial["enrolled"] = enrolment.record(ctx, state)["enrolled"]
     initial["hidden_waitlist"] = state.hidden.sum(axis=1)
     install_levers(ctx, state)

@@ -25,6 +25,7 @@ from sim.model.numerics import poisson
 from sim.model.providers import BUILDING, OPEN, PRIVATE_TYPES, REGISTERING, with_rows
 from sim.model.workforce import staff_for
 from sim.scenario.market_schema import Economics, Entry
+from sim.scenario.params import draw_value
 from sim.scenario.policy_schema import PUBLIC_OPERATING_DEFICIT
 from sim.scenario.workforce_schema import Workforce
 
@@ -128,19 +129,16 @@ def _incentives(ctx: Context, type_: str, inclusive: bool) -> tuple[float, float
                  for basis in ("child_month", "place_at_opening", "place_month"))
 
 
-def enter(ctx: Context, state: State) -> None:
-    """New private providers by district (see the module's rule); each starts fitting out in the street of its
-    district where most families wait."""
+def _entry_pull(ctx: Context, state: State) -> tuple[np.ndarray, np.ndarray]:
+    """Each district's pull on private investors (the mean of exp(β × margin) over a new inclusive and a new
+    market-rate centre at the district's private occupancy) and the chance an entrant is inclusive."""
     spec, city, providers = ctx.spec, ctx.city, state.providers
     entry, economics = spec.providers.entry, spec.providers.economics
-    street_waiting = state.waiting.sum(axis=1)
-    waiting = np.bincount(city.street_district, street_waiting, minlength=city.n_districts)
     places = state.capacity.sum(axis=1)
     private = providers.is_type(*PRIVATE_TYPES) & providers.licensed()
     occupied = np.bincount(providers.district, state.enrolled_bands.sum(axis=1) * private, minlength=city.n_districts)
     capacity = np.bincount(providers.district, places * private, minlength=city.n_districts)
     occupancy = np.where(capacity > 0, occupied / np.maximum(capacity, 1), 0.5)
-    u_count, u_kind = ctx.uniforms("entry", (2, city.n_districts))
     per_child, once, relief = _incentives(ctx, "private_inclusive", True)
     margin_inclusive = entry_margin(entry.inclusive_fee_yuan_per_month, occupancy, per_child, once, economics, entry,
                                     spec.workforce, relief)
@@ -150,29 +148,88 @@ def enter(ctx: Context, state: State) -> None:
     # Both kinds of centre attract investors: the pull is the mean of their exp(sensitivity × margin).
     pull = (np.exp(entry.margin_sensitivity * np.clip(margin_inclusive, -1, 1))
             + np.exp(entry.margin_sensitivity * np.clip(margin_market, -1, 1))) / 2
+    return pull, special.expit(entry.inclusive_choice_sensitivity * (margin_inclusive - margin_market))
+
+
+def enter(ctx: Context, state: State) -> None:
+    """New private providers by district (see the module's rule); each starts fitting out in the street of its
+    district where most families wait."""
+    entry, city = ctx.spec.providers.entry, ctx.city
+    waiting = np.bincount(city.street_district, state.waiting.sum(axis=1), minlength=city.n_districts)
+    u_count, u_kind = ctx.uniforms("entry", (2, city.n_districts))
+    pull, inclusive_share = _entry_pull(ctx, state)
     # At most ENTRIES_PER_DISTRICT_MONTH_MAX: an extreme sensitivity and margin would otherwise ask for millions
     # of centres, which no district could hold and no run would finish.
     rates = np.minimum(entry.max_entries_per_district_per_year / 12 * waiting / (
         waiting + entry.waitlist_half_saturation_children + 1e-9) * pull, ENTRIES_PER_DISTRICT_MONTH_MAX)
-    inclusive_share = special.expit(entry.inclusive_choice_sensitivity * (margin_inclusive - margin_market))
     entrants = poisson(u_count, rates)
-    lifecycle = spec.providers.lifecycle
+    streets = _start_private(ctx, state, entrants, u_kind < inclusive_share, "entry", _full_schedule)
+    np.add.at(state.flows["private_entries"], streets, entrants[entrants > 0])
+
+
+def pipeline(ctx: Context, state: State) -> None:
+    """At the start, the private centres that recent growth puts in the pipeline: the places of
+    ``warm_start.recent_growth_share_per_year`` over the months a centre takes to fit out and register, less the
+    places the city's file lists as being built or registered, in the districts in proportion to their places,
+    each at a random point of its fit-out and registration."""
+    growth = ctx.spec.warm_start.recent_growth_share_per_year
+    city, providers, lifecycle = ctx.city, state.providers, ctx.spec.providers.lifecycle
+    if growth <= 0:
+        return
+    months = _central(lifecycle.fit_out_months) + _central(lifecycle.registration_months)
+    licensed = providers.places_by_street(city.n_streets)
+    coming = providers.places_by_street(city.n_streets, include_pipeline=True) - licensed
+    wanted = max(growth * licensed.sum() * months / 12 - coming.sum(), 0.0)
+    by_district = np.bincount(city.street_district, licensed, minlength=city.n_districts)
+    centre = float(np.array(ctx.spec.providers.entry.classes.as_list()) @ CLASS_SIZE)
+    if wanted <= 0 or by_district.sum() <= 0 or centre <= 0:
+        return
+    u_count, u_kind = ctx.uniforms("pipeline", (2, city.n_districts))
+    entrants = np.floor(wanted * by_district / by_district.sum() / centre + u_count)
+    _, inclusive_share = _entry_pull(ctx, state)
+    _start_private(ctx, state, entrants, u_kind < inclusive_share, "pipeline", _remaining_schedule)
+
+
+def _central(value: object) -> float:
+    """A parameter's value, or its distribution's median."""
+    return draw_value(value, lambda: 0.5)
+
+
+def _full_schedule(ctx: Context, key: tuple[object, ...]) -> tuple[tuple[int, int], ...]:
+    lifecycle = ctx.spec.providers.lifecycle
+    return ((BUILDING, ctx.whole_months(lifecycle.fit_out_months, *key, "fit_out")),
+            (REGISTERING, ctx.whole_months(lifecycle.registration_months, *key, "registration")))
+
+
+def _remaining_schedule(ctx: Context, key: tuple[object, ...]) -> tuple[tuple[int, int], ...]:
+    """A centre found at a random point of its fit-out and registration: what it has left of each."""
+    (_, fit_out), (_, registration) = _full_schedule(ctx, key)
+    done = int(ctx.streams.uniform_for("pipeline progress", *key) * (fit_out + registration))
+    return ((BUILDING, max(fit_out - done, 0)), (REGISTERING, registration - max(done - fit_out, 0)))
+
+
+def _start_private(ctx: Context, state: State, entrants: np.ndarray, inclusive: np.ndarray, name: str,
+                   schedule_of) -> np.ndarray:
+    """Start ``entrants`` private centres in each district, in its street where most families wait, inclusive
+    where ``inclusive`` says, each through the stages ``schedule_of(ctx, key)`` gives; returns the streets."""
+    entry, city, providers = ctx.spec.providers.entry, ctx.city, state.providers
+    street_waiting = state.waiting.sum(axis=1)
     schedules: dict[tuple[tuple[int, int], ...], list[int]] = {}  # entrants with the same schedule develop together
+    chosen = []
     for d in np.flatnonzero(entrants):
         streets = city.district_streets[d]
         street = int(streets[np.argmax(street_waiting[streets])])
-        inclusive = bool(u_kind[d] < inclusive_share[d])
-        state.flows["private_entries"][street] += entrants[d]
+        chosen.append(street)
+        kind_inclusive = bool(inclusive[d])
         for _ in range(int(entrants[d])):
-            key = ctx.event(f"entry {d}")
-            i = new_provider(ctx, state, street, "private_inclusive" if inclusive else "private_market", inclusive,
-                             entry.inclusive_fee_yuan_per_month if inclusive else entry.market_fee_yuan_per_month,
-                             entry.classes.as_list(), "private_entry", None)
-            schedule = ((BUILDING, ctx.whole_months(lifecycle.fit_out_months, *key, "fit_out")),
-                        (REGISTERING, ctx.whole_months(lifecycle.registration_months, *key, "registration")))
-            schedules.setdefault(schedule, []).append(i)
+            key = ctx.event(f"{name} {d}")
+            i = new_provider(ctx, state, street, "private_inclusive" if kind_inclusive else "private_market",
+                             kind_inclusive, entry.inclusive_fee_yuan_per_month if kind_inclusive
+                             else entry.market_fee_yuan_per_month, entry.classes.as_list(), "private_entry", None)
+            schedules.setdefault(schedule_of(ctx, key), []).append(i)
     for schedule, members in schedules.items():
         develop_together(ctx, state, members, list(schedule))
     # Entrants hold no places or children yet (they open months later): the month's arrays grow by zeros.
     state.capacity = with_rows(state.capacity, providers.n)
     state.enrolled_bands = with_rows(state.enrolled_bands, providers.n)
+    return np.array(chosen, dtype=np.intp)

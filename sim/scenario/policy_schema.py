@@ -185,6 +185,51 @@ class StreetCentres(StrictModel):
         return self
 
 
+class TargetPush(StrictModel):
+    """Administrative supply toward the official places target (行政推动: 托位数纳入考核). When the city's licensed
+    places, with those coming, fall short of its target per 1,000 residents, each month it starts a share of the
+    gap through channels that open within months: registering existing unregistered centres (备案), kindergarten
+    托班 and public premises converted to community centres. Documented as the government's response to a target,
+    not a lever a scenario sizes: the 14th Five-Year Plan's 4.5 per 1,000 by end-2025 (national), Hebei's 2023
+    push (every city ≥2.9). Its response is fitted to the 2021–22 growth of places (calibration/)."""
+
+    lever: ClassVar[LeverInfo] = LeverInfo(
+        "十四五目标考核", "行政推动补足托位", "Administrative push toward the places target", (
+        SpendingItem("target_push", "行政推动补足托位", "administrative push toward the places target",
+                     "registration support for existing centres, kindergartens converting classrooms, public "
+                     "premises converted"),), adds_places=True)
+
+    start: Month = Field("2025-01", description="First month the push acts.")
+    places_per_1000_residents: PerThousand = Field(
+        4.5, description="The official target: 4.5 places per 1,000 residents by end-2025 (14th Five-Year Plan).")
+    response_per_month_share: Share = Field(
+        0.1, description="Assumption, to calibrate: share of the gap (places short of the target, counting those "
+                         "coming) started each month.")
+    lag_months: Months = per_event(
+        3.0, description="Assumption: months to register a centre or convert premises (a distribution is drawn for "
+                         "each).")
+    registration_share: Share = Field(
+        0.5, description="Assumption: share of the places through registering existing unregistered centres "
+                         "(they join as private inclusive centres).")
+    kindergarten_share: Share = Field(
+        0.3, description="Assumption: share through kindergarten 托班 (24–36 months).")
+    registration_yuan_per_place: Yuan = Field(
+        2000.0, description="Assumption: support to bring an unregistered centre up to standard, per place.")
+    kindergarten_yuan_per_class: Yuan = Field(50000.0, description="Assumption: as kindergarten_classes.")
+    conversion_yuan_per_place: Yuan = Field(
+        15000.0, description="Assumption: converting public premises, fit-out only (12–24k yuan per place, survey "
+                             "estimate, less what the premises already have).")
+    fee_yuan_per_month: Yuan = Field(1200.0, description="Assumption: inclusive fee of the places it adds.")
+
+    @model_validator(mode="after")
+    def _shares(self) -> TargetPush:
+        if isinstance(self.registration_share, float) and isinstance(self.kindergarten_share, float) \
+                and self.registration_share + self.kindergarten_share > 1:
+            raise ValueError("registration_share + kindergarten_share must be at most 1 (the rest is public "
+                             "premises converted)")
+        return self
+
+
 class KindergartenClasses(StrictModel):
     """二(三) Kindergartens open 托班 in idle classrooms (24–36 months only) as births fall."""
 
@@ -309,6 +354,7 @@ class Policies(StrictModel):
     new_housing_quota: NewHousingQuota | None = None
     existing_area_quota: ExistingAreaQuota | None = None
     street_centres: StreetCentres | None = None
+    target_push: TargetPush | None = None
     kindergarten_classes: KindergartenClasses | None = None
     purchased_services: PurchasedServices | None = None
     operating_subsidy: OperatingSubsidy | None = None
