@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 REPS ?= 50
 SEED ?= 1
 
-.PHONY: install run test bench baseline docs lint clean
+.PHONY: install run test bench backtest baseline docs lint clean
 
 install: $(STAMP)
 
@@ -28,6 +28,9 @@ test: install
 
 bench: install
 	$(BIN)/python -m sim.bench
+
+backtest: install
+	$(BIN)/python -m sim.calibration.backtest --workers 2
 
 baseline: install
 	$(BIN)/python -m tests.regression

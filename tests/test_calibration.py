@@ -203,10 +203,36 @@ def test_the_committed_observations_and_specs_load():
     observed = read_observed(ROOT / "calibration" / "observed.csv")
     assert observed["hebei_places_per_1000_2023_06"].value == 3.81
     specs = sorted((ROOT / "calibration").glob("*.yaml"))
-    assert {p.stem for p in specs} >= {"hebei_backtest", "example_city"}
+    assert {p.stem for p in specs} >= {"hebei_history"}
     for path in specs:
         spec = load_calibration(path)
         assert spec.parameters and spec.targets, path
-    backtest = load_calibration(ROOT / "calibration" / "hebei_backtest.yaml")
-    assert [t.observed for t in backtest.backtest] == ["hebei_places_per_1000_2023_06"]
-    assert "hebei_places_per_1000_2023_06" not in [t.observed for t in backtest.targets]
+    history = load_calibration(ROOT / "calibration" / "hebei_history.yaml")
+    assert "hebei_places_per_1000_2023_06" in [t.observed for t in history.backtest]
+    assert all(t.date <= "2022-12" for t in history.targets)  # the holdout: nothing after 2022 in the fit
+
+
+def test_a_fit_target_after_fit_until_is_refused(tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"scenario: {SMALL}\nfit_until: 2025-06\nparameters:\n  {GIVE_UP}: [0.02, 0.3]\n"
+                    "targets:\n  - {indicator: enrolment_rate, date: 2025-12, value: 0.08}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_calibration(spec)
+    assert "after fit_until 2025-06; move it to backtest" in str(caught.value)
+
+
+def test_the_return_of_hidden_families_is_recovered(tmp_path):
+    """Observations made with half of the hidden families looking again at a new class band are fitted back
+    from a start of 0.1: the returns, the hidden waitlist and enrolment identify the share."""
+    key, true = "demand.return_at_new_band_share", 0.5
+    result = sim.run(sim.load_scenario(SMALL, overrides=[f"{key}={true}"]), REPS, SEED)
+    months = list(result.calendar.months)
+    targets = "".join(f"  - {{indicator: {indicator}, date: {month}, value: "
+                      f"{float(result.values(indicator)[:, months.index(month)].mean())!r}}}\n"
+                      for indicator, month in (("returned", "2025-12"), ("returned", "2026-06"),
+                                               ("hidden_waitlist", "2026-12"), ("enrolment_rate", "2026-12")))
+    spec = load_calibration(write_spec(tmp_path, f"method: de\nmaxiter: 6\npopsize: 6\nparameters:\n"
+                                                 f"  {key}: {{low: 0.05, high: 0.95, start: 0.1}}\n", targets))
+    outcome = run_calibration(spec, tmp_path / "out", ["test"], workers=1, charts=False)
+    fitted = dict(zip(outcome.fitted["parameter"], outcome.fitted["fitted"], strict=True))
+    assert fitted[key] == pytest.approx(true, abs=0.1)

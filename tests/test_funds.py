@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -104,8 +105,9 @@ def test_lapse_empties_funds_in_december_and_carry_over_keeps_them():
             f"budget={{year_end: {rule}, funds: {{district_funds: {{yuan_per_year: {{2025: 1000000}}}}}}}}"])
         runs[rule] = sim.run(scenario, reps=1, seed=1).funds.query("fund == 'district_funds'").set_index("month")
     lapse, carry = runs["lapse"], runs["carry_over"]
-    assert lapse.loc["2025-12", "closing_yuan"] == 0
-    assert lapse.loc["2025-12", "lapsed_yuan"] == carry.loc["2025-12", "closing_yuan"] > 0
+    assert lapse.loc["2025-12", "closing_yuan"] == pytest.approx(0, abs=1e-6)  # sums of ~1e9 yuan in floats
+    assert lapse.loc["2025-12", "lapsed_yuan"] == pytest.approx(carry.loc["2025-12", "closing_yuan"], rel=1e-12)
+    assert lapse.loc["2025-12", "lapsed_yuan"] > 0
     assert carry.loc["2026-12", "closing_yuan"] > carry.loc["2025-12", "closing_yuan"]
     assert carry["lapsed_yuan"].sum() == 0
 

@@ -47,7 +47,9 @@ def test_draws_are_keyed_by_parameter_path_and_replication(birth_decline):
     example = birth_decline
     streams = Streams(42, 0)
     _, draws = draw_parameters(example.spec, lambda path: streams.uniform_for("parameters", path))
-    assert len(draws) == 3
+    assert {key for key in draws if key.startswith("demography.birth_rate")} == {
+        f"demography.birth_rate_per_1000_per_year.{year}" for year in (2025, 2026, 2027)}
+    assert "demand.willingness_to_pay_median_yuan_per_month" in draws  # the defaults' own distributions
     wider = sim.load_scenario(example.path, overrides=[
         "demography.death_rate_per_1000_per_year={dist: uniform, low: 7.5, high: 8.5}"])
     _, more_draws = draw_parameters(wider.spec, lambda path: streams.uniform_for("parameters", path))

@@ -27,6 +27,26 @@ def fitted_table(spec: CalibrationSpec, fitted: Sequence[float]) -> pd.DataFrame
                          "fitted": list(fitted)})
 
 
+# Parameter sets whose loss is within this factor of the best fit the observations about as well: the fit's
+# uncertainty. At most PLAUSIBLE_SETS of them (the lowest losses) carry it into the backtest.
+PLAUSIBLE_FACTOR = 2.0
+PLAUSIBLE_SETS = 20
+
+
+def plausible_sets(evaluations: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """The parameter sets fitting about as well as the best (loss ≤ PLAUSIBLE_FACTOR × the best), lowest first."""
+    best = evaluations["loss"].min()
+    found = evaluations[evaluations["loss"] <= PLAUSIBLE_FACTOR * best].sort_values("loss")
+    return found[["evaluation", *keys, "loss"]].head(PLAUSIBLE_SETS).reset_index(drop=True)
+
+
+def with_plausible_ranges(fitted: pd.DataFrame, plausible: pd.DataFrame) -> pd.DataFrame:
+    """fitted.csv with each parameter's 10th percentile, median and 90th percentile over the plausible sets."""
+    quantiles = plausible[list(fitted["parameter"])].quantile([0.1, 0.5, 0.9])
+    return fitted.assign(plausible_p10=quantiles.loc[0.1].to_numpy(), plausible_median=quantiles.loc[0.5].to_numpy(),
+                         plausible_p90=quantiles.loc[0.9].to_numpy(), plausible_sets=len(plausible))
+
+
 def simulated(result: Result, target: Target) -> np.ndarray:
     """The target's indicator in each replication and month: replications × months."""
     if target.geography == CITY:
@@ -34,11 +54,13 @@ def simulated(result: Result, target: Target) -> np.ndarray:
     return result.values(target.indicator, "district")[:, :, target.metric.geography - 1]
 
 
-def comparison_table(result: Result, targets: Sequence[Target], weighted: bool) -> pd.DataFrame:
-    """Per target: observed, simulated mean, p5 and p95 at its month, error and relative error."""
+def comparison_table(result: Result | Sequence[Result], targets: Sequence[Target], weighted: bool) -> pd.DataFrame:
+    """Per target: observed, simulated mean, p5 and p95 at its month, error and relative error; over the
+    replications of one result, or of several pooled (an ensemble of parameter sets)."""
+    results = [result] if isinstance(result, Result) else list(result)
     rows = []
     for target in targets:
-        values = simulated(result, target)[:, target.metric.index]
+        values = np.concatenate([simulated(r, target)[:, target.metric.index] for r in results])
         mean = float(np.mean(values))
         row: dict[str, Any] = {"target": target.name, "indicator": target.indicator, "geography": target.geography,
                                "date": target.date, "observed": target.value, "observed_id": target.observed}

@@ -1,8 +1,10 @@
 """A calibration from spec to folder: search, then run the fitted scenario once more to show the fit.
 
 Folder (see docs/calibration.md): manifest.json (kind "calibration"), evaluations.csv (a line per evaluation, as it
-finishes), fitted.csv, overlay.yaml, fit.csv, fit_series.csv, backtest.csv (if the spec has a backtest) and
-the fit chart fit_<language>.png.
+finishes), fitted.csv (with each parameter's range over the plausible sets), plausible.csv (the parameter sets
+fitting about as well as the best), overlay.yaml, fit.csv, fit_series.csv, backtest.csv (if the spec has a
+backtest: over every plausible set, so that its band carries the fit's uncertainty) and the fit chart
+fit_<language>.png.
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ import numpy as np
 import pandas as pd
 
 from sim.calibration.fit import Objective, log_columns, read_log, search
-from sim.calibration.outputs import comparison_table, fitted_table, overlay_text, simulated
+from sim.calibration.outputs import (
+    comparison_table,
+    fitted_table,
+    overlay_text,
+    plausible_sets,
+    simulated,
+    with_plausible_ranges,
+)
 from sim.calibration.spec import CalibrationSpec
 from sim.experiments.evaluators import open_evaluator
 from sim.experiments.folder import RunLog, start_folder, write_atomically
@@ -61,17 +70,24 @@ def run_calibration(spec: CalibrationSpec, out: Path, command: list[str], *, res
             loss = objective.cache[best].loss
             result = run(spec.base.with_values(dict(zip(spec.keys, best, strict=True))), spec.reps, spec.seed,
                          workers=workers, scheduler=scheduler)
-            fitted = fitted_table(spec, best)
+            evaluations = read_log(log)
+            plausible = plausible_sets(evaluations, spec.keys)
+            fitted = with_plausible_ranges(fitted_table(spec, best), plausible)
             fit = comparison_table(result, spec.targets, weighted=True)
-            backtest = comparison_table(result, spec.backtest, weighted=False)
+            # The backtest carries the fit's uncertainty: every plausible set, each with the spec's replications.
+            ensemble = [result if i == 0 else run(spec.base.with_values(dict(zip(spec.keys, values, strict=True))),
+                                                  spec.reps, spec.seed, workers=workers, scheduler=scheduler)
+                        for i, values in enumerate(plausible[list(spec.keys)].itertuples(index=False))] \
+                if spec.backtest else [result]
+            backtest = comparison_table(ensemble, spec.backtest, weighted=False)
             fitted.to_csv(out / "fitted.csv", index=False, encoding=CSV_ENCODING)
+            plausible.to_csv(out / "plausible.csv", index=False, encoding=CSV_ENCODING)
             fit.to_csv(out / "fit.csv", index=False, encoding=CSV_ENCODING)
             if spec.backtest:
                 backtest.to_csv(out / "backtest.csv", index=False, encoding=CSV_ENCODING)
             series = series_table(result, spec)
             series.to_csv(out / "fit_series.csv", index=False, encoding=CSV_ENCODING)
             write_atomically(out / "overlay.yaml", overlay_text(spec, best, out, loss))
-            evaluations = read_log(log)
             write_atomically(out / "evaluations.csv", evaluations.to_csv(index=False))
             if charts:
                 from sim.charts.calibration import save_fit_charts  # matplotlib only when drawing

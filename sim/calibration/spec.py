@@ -16,6 +16,7 @@ them to, checked with every problem located::
       - {indicator: licensed_occupancy, date: 2025-12, value: 0.5, weight: 1}
     backtest:                        # optional: observations kept out of the fit, reported at the fitted values
       - {observed: hebei_places_per_1000_2023_06}
+    fit_until: 2022-12               # optional: no fit target after this month (a holdout kept by construction)
 
 The loss is Σ weight × ((simulated − observed) / observed)², simulated being the mean over the replications.
 A target names its value inline (``indicator``, ``date``, ``value``) or an ``observed`` row of the CSV, which
@@ -36,10 +37,11 @@ from sim.experiments.metrics import Metric, parse_metric
 from sim.experiments.parameters import Parameter, check_parameter
 from sim.experiments.points import BaseScenario
 from sim.results import Calendar
+from sim.scenario.months import parse_month
 from sim.scenario.yamlio import read_yaml
 
 SPEC_KEYS = ("scenario", "set", "observed", "method", "reps", "seed", "maxiter", "popsize", "parameters", "targets",
-             "backtest")
+             "backtest", "fit_until")
 TARGET_KEYS = ("indicator", "date", "geography", "weight", "value", "observed")
 METHODS = ("de", "nelder-mead")
 DEFAULT_MAXITER = {"de": 8, "nelder-mead": 60}
@@ -164,6 +166,15 @@ def load_calibration(path: Path, reps: int | None = None, method: str | None = N
     calendar = Calendar.of(base.scenario.spec.horizon.start, base.scenario.spec.horizon.end)
     targets = _targets(check, "targets", calendar, base, observed, weighted=True)
     backtest = _targets(check, "backtest", calendar, base, observed, weighted=False) if "backtest" in data else []
+    if "fit_until" in data:
+        try:
+            until = parse_month(data["fit_until"])
+        except ValueError as err:
+            check.problems.append(Problem(check.where("fit_until"), str(err), "fit_until"))
+        else:
+            check.problems += [Problem(check.where("targets"), f"{t.name}: the target is dated {t.date}, after "
+                                                               f"fit_until {until}; move it to backtest", "targets")
+                               for t in targets if t.date > until]
     fitted = {(t.name, t.value) for t in targets}
     check.problems += [Problem(check.where("backtest"), f"{t.name} = {t.value:g} is also a fit target; a backtest "
                                                         f"observation must be kept out of the fit", "backtest")

@@ -20,6 +20,7 @@ from sim.scenario.params import (
     Yuan,
     param,
     per_event,
+    uncertain,
 )
 
 
@@ -51,38 +52,55 @@ class Demand(StrictModel):
 
     stated_need_share: StatedNeedShares = Field(default_factory=StatedNeedShares)
     willingness_to_pay_median_yuan_per_month: Yuan = Field(
-        1100.0, description="Assumption: median monthly fee families would pay. With sigma 0.8, 78% of families "
-                            "would pay at most 2,000 yuan/month (>70% of parents accept ≤2,000: survey, 2025).")
+        uncertain(1250, 1450, 1650),
+        description="Anchored on surveys: >70% of parents accept at most 2,000 yuan/month (survey, 2025) and the "
+                    "average full-day fee, ≈1,900 yuan/month in 2025, is ≈20% of family income (think tank). With "
+                    "the spread below, 1,450 puts 69% of families at or below 2,000; the range is an assumption.")
     willingness_to_pay_sigma: param(ge=0.05, le=3) = Field(
-        0.8, description="Assumption: spread (log-normal sigma) of willingness to pay.")
+        uncertain(0.5, 0.65, 0.8),
+        description="Assumption: spread (log-normal sigma) of willingness to pay, as of "
+                                               "household income, which the fee follows at ≈20%.")
     market_preference_share: Share = Field(
-        0.8, description="Assumption: families able to pay the market fee who look for a market-rate place "
+        uncertain(0.6, 0.8, 0.95),
+        description="Assumption: families able to pay the market fee who look for a market-rate place "
                          "before an inclusive one (hours, quality, brand).")
     other_street_acceptance_share: Share = Field(
-        0.5, description="Assumption: families who accept a place in another street of their district "
+        uncertain(0.3, 0.5, 0.7),
+        description="Assumption: families who accept a place in another street of their district "
                          "(>90% accept a centre within 3 km, survey 2025; streets are larger).")
     give_up_per_month_share: Share = Field(
-        0.08, description="Assumption: waiting families who stop waiting, per month (they join the hidden "
-                          "waitlist).")
+        uncertain(0.28, 0.33, 0.38),
+        description="Calibrated (calibration/hebei_history.yaml, Hebei 2021–22: places per 1,000 and how full "
+                    "places were): waiting families who stop waiting, per month (they join the hidden waitlist); the "
+                    "range is the 10th–90th percentile of the parameter sets fitting about as well as the best.")
     return_at_new_band_share: Share = Field(
-        0.4, description="Assumption: families of the hidden waitlist who look again when their child reaches the "
+        uncertain(0.2, 0.4, 0.6),
+        description="Assumption: families of the hidden waitlist who look again when their child reaches the "
                          "entry age of the next class band (12, 18 or 24 months), where places may be free (Japan's "
                          "待機児童: 1–2-year-olds wait while other ages' places stand empty).")
     return_when_place_opens_share: Share = Field(
-        0.3, description="Assumption: families of the hidden waitlist in a street who look again when a provider "
+        uncertain(0.1, 0.3, 0.5),
+        description="Assumption: families of the hidden waitlist in a street who look again when a provider "
                          "there opens, or adds a class, that admits their child's age.")
     dropout_per_month_share: Share = Field(
-        0.01, description="Assumption: enrolled children who leave care, per month.")
+        uncertain(0.005, 0.01, 0.02),
+        description="Assumption: enrolled children who leave care, per month.")
 
 
 class Lifecycle(StrictModel):
     """Durations of a provider's lifecycle planned → building → registering (备案) → open → rectifying → closed."""
 
-    fit_out_months: param(ge=0, le=60) = per_event(4.0, description="Assumption: private fit-out before registering.")
+    fit_out_months: param(ge=0, le=60) = per_event(
+        uncertain(2, 4, 8),
+        description="Assumption: private fit-out before registering.")
     registration_months: param(ge=0, le=24) = per_event(
-        3.0, description="Assumption: months to register (备案); departmental coordination shortens it.")
+        uncertain(1, 3, 6),
+        description="Assumption: months to register (备案); departmental coordination shortens "
+                                        "it.")
     rectification_months: param(ge=1, le=24) = per_event(
-        3.0, description="Assumption: months a provider that failed evaluation rectifies, capacity frozen.")
+        uncertain(1, 3, 6),
+        description="Assumption: months a provider that failed evaluation rectifies, capacity "
+                                        "frozen.")
 
 
 class Economics(StrictModel):
@@ -90,10 +108,12 @@ class Economics(StrictModel):
     Council report to the NPCSC, 2024)."""
 
     rent_yuan_per_place_per_month: Yuan = Field(
-        200.0, description="Assumption: about 7 m² per place (Shenzhen ≥6–8 m²) at about 30 yuan/m² a month, "
+        uncertain(150, 200, 300),
+        description="Assumption: about 7 m² per place (Shenzhen ≥6–8 m²) at about 30 yuan/m² a month, "
                            "below the 80–150 of tier-1/2 cities (survey estimate).")
     fixed_cost_yuan_per_month: Yuan = Field(
-        8000.0, description="Assumption: director, health worker, food, utilities, insurance.")
+        uncertain(6000, 8000, 10000),
+        description="Assumption: director, health worker, food, utilities, insurance.")
 
 
 class Exit(StrictModel):
@@ -101,11 +121,15 @@ class Exit(StrictModel):
     probability (most private institutions make long-run losses, survey 2025, yet places kept growing)."""
 
     loss_months_to_close: WholeNumber = Field(12, ge=1, le=120, description="Assumption: consecutive loss months.")
-    low_occupancy_share: Share = Field(0.2, description="Assumption: occupancy counted as too low.")
+    low_occupancy_share: Share = Field(
+        uncertain(0.1, 0.2, 0.3),
+        description="Assumption: occupancy counted as too "
+                                                                           "low.")
     low_occupancy_months_to_close: WholeNumber = Field(
         9, ge=1, le=120, description="Assumption: consecutive months of low occupancy before closing.")
     closure_per_month_share: Share = Field(
-        0.02, description="Assumption: monthly probability that a provider past either threshold closes.")
+        uncertain(0.01, 0.02, 0.04),
+        description="Assumption: monthly probability that a provider past either threshold closes.")
 
 
 class Entry(StrictModel):
@@ -114,23 +138,37 @@ class Entry(StrictModel):
     a market-rate centre at the district's private occupancy, the fit-out cost net of the construction subsidy
     spread over the payback period; β is the margin sensitivity."""
 
-    max_entries_per_district_per_year: param(ge=0, le=INSTITUTIONS_PER_YEAR_MAX) = Field(6.0, description="Assumption.")
-    waitlist_half_saturation_children: People = Field(150.0, description="Assumption: W½.")
-    margin_sensitivity: Sensitivity = Field(3.0, description="Assumption.")
+    max_entries_per_district_per_year: param(ge=0, le=INSTITUTIONS_PER_YEAR_MAX) = Field(
+        uncertain(0.96, 1.51, 1.84),
+        description="Calibrated (calibration/hebei_history.yaml, as give_up_per_month_share): most private centres "
+                    "a county-level district draws a year, at a long waitlist and no margin.")
+    waitlist_half_saturation_children: People = Field(
+        uncertain(75, 150, 300),
+        description="Assumption: W½.")
+    margin_sensitivity: Sensitivity = Field(
+        uncertain(1.5, 3, 4.5),
+        description="Assumption.")
     inclusive_choice_sensitivity: Sensitivity = Field(
-        6.0, description="Assumption: an entrant is inclusive with probability logistic(sensitivity × "
+        uncertain(3, 6, 9),
+        description="Assumption: an entrant is inclusive with probability logistic(sensitivity × "
                          "(inclusive margin − market margin)).")
     # Fit-out is spread over these months (a divisor): at least one.
     payback_months: param(ge=1, le=MONTHS_MAX) = Field(
-        60.0, description="Assumption: horizon over which fit-out is recovered.")
+        uncertain(36, 60, 84),
+        description="Assumption: horizon over which fit-out is recovered.")
     fit_out_cost_yuan_per_place: Yuan = Field(
-        15000.0, description="Fit-out 2,000–3,000 yuan/m² × 6–8 m² ≈ 12–24k per place (survey estimate).")
+        uncertain(12000, 15000, 24000),
+        description="Fit-out 2,000–3,000 yuan/m² × 6–8 m² ≈ 12–24k per place (survey estimate).")
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(infant=0, toddler=2, older=2),
                                  description="Assumption: classes of a new private centre.")
     market_fee_yuan_per_month: Yuan = Field(
-        2400.0, description="Assumption: average full-day fee ≈1,900 yuan/month in 2025 (think tank); "
+        uncertain(2000, 2400, 3000),
+        description="Assumption: average full-day fee ≈1,900 yuan/month in 2025 (think tank); "
                             "market-rate above it.")
-    inclusive_fee_yuan_per_month: Yuan = Field(1400.0, description="Assumption: inclusive price cap.")
+    inclusive_fee_yuan_per_month: Yuan = Field(
+        uncertain(1200, 1400, 1600),
+        description="Assumption: inclusive price "
+                                                                                      "cap.")
 
 
 class Providers(StrictModel):

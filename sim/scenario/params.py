@@ -306,6 +306,12 @@ def _text_key(mapping: Any) -> Any:
 Number = Annotated[float, BeforeValidator(_not_bool)]
 WholeNumber = Annotated[int, BeforeValidator(_not_bool)]
 IdKeys = BeforeValidator(_text_key)
+def uncertain(low: float, mode: float, high: float) -> Triangular:
+    """A default that is an assumption with a range: triangular over [low, high], most likely ``mode``. Drawn in
+    every replication, so the bands carry what is not known; sweeps and calibration may vary it."""
+    return Triangular(dist="triangular", low=low, mode=mode, high=high)
+
+
 def draw_value(value: float | _Distribution, uniform: Callable[[], float]) -> float:
     """A parameter's value: itself if fixed, else the distribution's draw at the uniform ``uniform()`` gives
     (asked for only then: a fixed value needs no random number)."""

@@ -27,6 +27,7 @@ from sim.scenario.params import (
     Yuan,
     param,
     per_event,
+    uncertain,
 )
 from sim.scenario.workforce_schema import CertificationMandate, Training
 
@@ -186,12 +187,14 @@ class StreetCentres(StrictModel):
 
 
 class TargetPush(StrictModel):
-    """Administrative supply toward the official places target (行政推动: 托位数纳入考核). When the city's licensed
-    places, with those coming, fall short of its target per 1,000 residents, each month it starts a share of the
-    gap through channels that open within months: registering existing unregistered centres (备案), kindergarten
-    托班 and public premises converted to community centres. Documented as the government's response to a target,
-    not a lever a scenario sizes: the 14th Five-Year Plan's 4.5 per 1,000 by end-2025 (national), Hebei's 2023
-    push (every city ≥2.9). Its response is fitted to the 2021–22 growth of places (calibration/)."""
+    """Administrative supply toward the official places targets (行政推动: 托位数纳入考核). The targets are the
+    scenario's own on ``places_per_1000`` (``at_least``, for the city or every district; the defaults include the
+    14th Five-Year Plan's 4.5 per 1,000 by end-2025). While places, with those coming, fall short of a target,
+    each month the push starts a share of the pace that would close the gap by the deadline (so it quickens as
+    the deadline nears), through channels that open within months: registering existing unregistered centres
+    (备案), kindergarten 托班 and public premises converted to community centres. Documented as the government's
+    response to an assessed target, not a lever a scenario sizes; its pace is fitted to the 2021–22 growth of
+    places (calibration/)."""
 
     lever: ClassVar[LeverInfo] = LeverInfo(
         "十四五目标考核", "行政推动补足托位", "Administrative push toward the places target", (
@@ -199,12 +202,19 @@ class TargetPush(StrictModel):
                      "registration support for existing centres, kindergartens converting classrooms, public "
                      "premises converted"),), adds_places=True)
 
-    start: Month = Field("2025-01", description="First month the push acts.")
-    places_per_1000_residents: PerThousand = Field(
-        4.5, description="The official target: 4.5 places per 1,000 residents by end-2025 (14th Five-Year Plan).")
-    response_per_month_share: Share = Field(
-        0.1, description="Assumption, to calibrate: share of the gap (places short of the target, counting those "
-                         "coming) started each month.")
+    start: Month = Field("2021-03", description="First month the push acts: the 14th Five-Year Plan (2021-03) made "
+                                                "places per 1,000 an assessed target.")
+    pace_share: param(ge=0, le=5) = Field(
+        uncertain(0.13, 0.2, 0.41),
+        description="Calibrated (calibration/hebei_history.yaml, Hebei 2021–22; the range is the 10th–90th "
+                    "percentile of the parameter sets fitting about as well as the best): the share of the pace that "
+                    "would close the gap by the deadline (the places short, counting those coming, over the months "
+                    "left, at least six) that the city starts each month; 1 keeps exactly to the pace.")
+    pace_growth_per_year: param(ge=0, le=5) = Field(
+        uncertain(0.17, 0.37, 1.03),
+        description="Calibrated with pace_share: how much it rises each year after the push starts, as the "
+                    "assessment tightens and the means grow (the national push quickened: places +13% in 2021, "
+                    "+23% in 2022, +35% in 2023).")
     lag_months: Months = per_event(
         3.0, description="Assumption: months to register a centre or convert premises (a distribution is drawn for "
                          "each).")
@@ -264,8 +274,8 @@ class QualityEvaluation(StrictModel):
     lever: ClassVar[LeverInfo] = LeverInfo("三(二)二", "质量评估", "Quality evaluation")
 
     month_of_year: WholeNumber = Field(10, ge=1, le=12)
-    fail_share: Share = Field(0.05, description="Assumption.")
-    close_share_if_failed: Share = Field(0.2, description="Assumption.")
+    fail_share: Share = Field(uncertain(0.02, 0.05, 0.1), description="Assumption.")
+    close_share_if_failed: Share = Field(uncertain(0.1, 0.2, 0.3), description="Assumption.")
 
 
 class Vouchers(Dated):

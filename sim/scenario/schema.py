@@ -25,6 +25,7 @@ from sim.scenario.params import (
     StrictModel,
     WholeNumber,
     param,
+    uncertain,
 )
 from sim.scenario.policy_schema import Policies
 from sim.scenario.target_schema import DEFAULT_TARGETS, Target
@@ -146,7 +147,8 @@ class WarmStart(StrictModel):
                                       "starts within its band of the following year; 24 months left enrolment "
                                       "≈1% low).")
     recent_growth_share_per_year: Share = Field(
-        0.2, description="Growth of places in the year before the start, which sets the private centres found in "
+        uncertain(0.15, 0.2, 0.3),
+        description="Growth of places in the year before the start, which sets the private centres found in "
                          "the pipeline at the start (being fitted out or registered) beyond those the city's file "
                          "lists: national places grew >20% a year in 2022–24 (NHC vice-minister, 2025-07).")
 

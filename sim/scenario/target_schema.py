@@ -25,6 +25,9 @@ class Target(StrictModel):
     deadline: Month
     where: Literal["city", "every_district", "every_street"] = Field(
         "city", description="Every street is checked at year ends (streets are recorded then).")
+    announced: Month | None = Field(
+        None, description="Month the target was set: the administrative push (policies.target_push) answers a "
+                          "places target from then on (from its own start if absent).")
 
     @field_validator("indicator")
     @classmethod

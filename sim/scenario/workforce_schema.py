@@ -24,52 +24,68 @@ from sim.scenario.params import (
     Yuan,
     param,
     per_event,
+    uncertain,
 )
 
 
 class Workforce(StrictModel):
     """Carers by provider (certified / uncertified), certified job-seekers and trainees by district."""
 
-    initial_certified_share: Share = Field(0.6, description="Assumption: certification rate of the carers "
+    initial_certified_share: Share = Field(
+        uncertain(0.4, 0.6, 0.8),
+        description="Assumption: certification rate of the carers "
                                                             "employed at the start (not found in the sourced "
                                                             "facts; a city may know it from its information "
                                                             "platform). The warm-up sets how many carers there "
                                                             "are, this share how many of them are certified.")
     initial_job_seekers_share: Share = Field(
-        0.05, description="Assumption: certified carers looking for work, as a share of those employed.")
+        uncertain(0.02, 0.05, 0.1),
+        description="Assumption: certified carers looking for work, as a share of those employed.")
     # Both wages are at least 1 yuan: attrition scales with their ratio raised to a negative power.
     carer_wage_yuan_per_month: param(ge=1, le=YUAN_MAX) = Field(
-        3500.0, description="Assumption (carer wages not found): monthly cost of a carer in a Hebei prefecture "
+        uncertain(3000, 3500, 4500),
+        description="Assumption (carer wages not found): monthly cost of a carer in a Hebei prefecture "
                             "city, incl. social insurance.")
     reference_wage_yuan_per_month: param(ge=1, le=YUAN_MAX) = Field(
         3500.0, description="Wage at which attrition equals the rates below.")
     attrition_wage_elasticity: Sensitivity = Field(
-        1.0, description="Assumption: attrition = rate × (wage / reference wage)^(−elasticity): 10% higher pay, "
+        uncertain(0.5, 1, 1.5),
+        description="Assumption: attrition = rate × (wage / reference wage)^(−elasticity): 10% higher pay, "
                          "about 10% fewer leavers.")
     certified_attrition_per_month_share: Share = Field(
-        0.015, description="Assumption: monthly share of certified carers who leave childcare (≈17% a year; "
+        uncertain(0.01, 0.015, 0.025),
+        description="Assumption: monthly share of certified carers who leave childcare (≈17% a year; "
                            "turnover described as high, no rate published).")
     uncertified_attrition_per_month_share: Share = Field(
-        0.03, description="Assumption: monthly share of uncertified carers who leave (≈31% a year).")
+        uncertain(0.02, 0.03, 0.045),
+        description="Assumption: monthly share of uncertified carers who leave (≈31% a year).")
     job_seeker_exit_per_month_share: Share = Field(
-        0.05, description="Assumption: certified job-seekers who take work outside childcare, per month.")
+        uncertain(0.02, 0.05, 0.08),
+        description="Assumption: certified job-seekers who take work outside childcare, per month.")
     uncertified_hiring_share: Share = Field(
-        0.7, description="Assumption: share of a month's remaining vacancies filled by uncertified hires.")
+        uncertain(0.5, 0.7, 0.9),
+        description="Assumption: share of a month's remaining vacancies filled by uncertified hires.")
     self_certification_per_month_share: Share = Field(
-        0.004, description="Assumption: uncertified carers who pass the certificate on their own, per month.")
+        uncertain(0.002, 0.004, 0.008),
+        description="Assumption: uncertified carers who pass the certificate on their own, per month.")
     # A class holds at most 20 children: more carers than that is no class.
     min_carers_per_open_class: param(ge=0, le=20) = Field(
         1.5, description="Assumption: a class open for any child needs a lead carer and half an assistant.")
     hiring_headroom_share: Share = Field(
-        0.1, description="Assumption: providers keep carers for this share of their places beyond their "
+        uncertain(0.05, 0.1, 0.2),
+        description="Assumption: providers keep carers for this share of their places beyond their "
                           "children and the waiting children of their street they could take, so they can "
                           "admit new ones.")
     opening_staffed_share: Share = Field(
-        0.3, description="Assumption: a new provider opens once it has carers for this share of its places.")
+        uncertain(0.2, 0.3, 0.5),
+        description="Assumption: a new provider opens once it has carers for this share of its places.")
     graduates_per_year: People = Field(
         600.0, description="Assumption: childcare graduates of the city's vocational colleges each September "
                            "(>600 colleges nationally run the programme, 2025).")
-    graduates_entering_share: Share = Field(0.5, description="Assumption: graduates who enter childcare.")
+    graduates_entering_share: Share = Field(
+        uncertain(0.3, 0.5, 0.7),
+        description="Assumption: graduates who enter "
+                                                                                "childcare.")
     graduates_certified_share: Share = Field(0.9, description="Assumption: graduates holding the certificate.")
 
 

@@ -1,9 +1,14 @@
-"""Administrative push toward the official places target (行政推动补足托位): at the start of every month from its
-start, while the city's licensed places and those coming fall short of the target per 1,000 residents, a
-share of the gap is started, in the districts furthest below the target (in proportion to their gaps), in the
-street of each with the greatest unmet need: existing unregistered centres register (备案) as private inclusive
-centres, kindergartens open 托班, public premises become community centres, each opening after the lag. The
-push stops when the target is reached and resumes if the city falls below it."""
+"""Administrative push toward the official places targets (行政推动补足托位): at the start of every month from its
+start, for each of the scenario's targets on places per 1,000 (``at_least``, for the city or every district),
+the places each district lacks, counting those coming (a city target's gap spread over the districts below it
+in proportion to theirs, an every-district target's each district's own), over the months left to the target's
+deadline (at least ``MIN_MONTHS_LEFT``): the pace that would meet it. ``pace_share`` of the fastest pace, rising
+by ``pace_growth_per_year`` a year since the push started, is started in each district, in its street with the
+greatest unmet need: existing unregistered centres register (备案) as private inclusive centres, kindergartens
+open 托班, public premises become community centres, each opening after the lag. The push stops where targets
+are met and resumes where places fall short again; a target past its deadline still counts (it is still
+assessed).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,9 @@ if TYPE_CHECKING:
     from sim.model.state import Context, State
 
 KINDERGARTEN_CLASS = [0, 0, 1, 0]  # one 托大班 (24–36 months)
+# A target's gap is spread over at least this many months: near or past its deadline, the push does not start
+# the whole gap at once (registration and conversion capacity is finite).
+MIN_MONTHS_LEFT = 6
 MIXED_CLASS = float(CLASS_SIZE[BANDS.index("mixed")])  # public premises become community centres of mixed classes
 
 
@@ -34,19 +42,29 @@ def install(ctx: Context, state: State, settings: TargetPush) -> None:
     registered_places = float(np.array(registered_classes) @ CLASS_SIZE)
     class_places = float(np.array(KINDERGARTEN_CLASS) @ CLASS_SIZE)
 
-    def district_gaps() -> np.ndarray:
-        """Places each district lacks for the target, counting those coming (0 where it has enough)."""
-        target = district_sums(city, state.population.residents) * settings.places_per_1000_residents / 1000
+    targets = [target for target in ctx.spec.all_targets() if target.indicator == "places_per_1000"
+               and target.at_least is not None and target.where in ("city", "every_district")]
+
+    def district_paces() -> np.ndarray:
+        """Places each district would start this month to meet its targets by their deadlines, counting those
+        coming (0 where it has enough)."""
+        residents = district_sums(city, state.population.residents)
         places = district_sums(city, state.providers.places_by_street(city.n_streets, include_pipeline=True))
-        return np.maximum(target - places, 0.0)
+        gaps = np.zeros(city.n_districts)
+        for target in targets:
+            if target.announced is not None and month_number(target.announced) > ctx.calendar_month():
+                continue
+            short = np.maximum(residents * target.at_least / 1000 - places, 0.0)
+            if target.where == "city":  # the city's gap, where districts are short
+                city_gap = max(residents.sum() * target.at_least / 1000 - places.sum(), 0.0)
+                short = short / short.sum() * min(city_gap, short.sum()) if short.sum() > 0 else short
+            months_left = max(month_number(target.deadline) - ctx.calendar_month(), MIN_MONTHS_LEFT)
+            gaps = np.maximum(gaps, short / months_left)
+        return gaps
 
     def push() -> None:
-        gaps = district_gaps()
-        city_gap = settings.places_per_1000_residents * state.population.residents.sum() / 1000 - \
-            state.providers.places_by_street(city.n_streets, include_pipeline=True).sum()
-        if city_gap <= 0 or gaps.sum() <= 0:
-            return
-        started = gaps / gaps.sum() * min(city_gap, gaps.sum()) * settings.response_per_month_share
+        years = (ctx.calendar_month() - month_number(settings.start)) / 12
+        started = district_paces() * (settings.pace_share + settings.pace_growth_per_year * max(years, 0.0))
         u = ctx.uniforms("target push", (city.n_districts, 3))
         need = unmet_need(ctx, state)
         for d in np.flatnonzero(started):
@@ -84,4 +102,5 @@ def install(ctx: Context, state: State, settings: TargetPush) -> None:
             push()
             yield StartOfMonth(ctx.env, 1)
 
-    start(ctx, lambda: iter([monthly()]))
+    if targets:
+        start(ctx, lambda: iter([monthly()]))
