@@ -35,6 +35,7 @@ from sim.indicators import INDICATORS
 from sim.memory import check_memory
 from sim.output import results_bytes, save
 from sim.results import Result
+from sim.runner import twins_for
 
 # Sweeps, comparisons, calibration and charts are imported by the commands that use them: SALib, the optimisers
 # and matplotlib take about a second to import, which every other command — and every worker process, which
@@ -68,7 +69,8 @@ ResumeOption = Annotated[Path | None, typer.Option(
     metavar="DIR", show_default=False, help="Finish the interrupted experiment in DIR (same command and settings).")]
 
 SUMMARY_INDICATORS = ("children_0_3", "places_licensed", "places_per_1000", "places_inclusive", "enrolled",
-                      "enrolment_rate", "occupancy", "waitlist", "streets_with_centre_share", "spend_total")
+                      "enrolment_rate", "licensed_occupancy", "occupancy", "waitlist", "streets_with_centre_share",
+                      "spend_total")
 
 
 def _version(value: bool) -> None:
@@ -177,9 +179,10 @@ def run(
     check_room(out, results_bytes(scenario, reps))
     with locked(out, command):
         check_target(out, force)  # again: another job may have written it before this one took the lock
-        check_memory([scenario], reps, 1 if workers is None and scheduler is None else workers, scheduler)
+        check_memory([scenario], reps + twins_for(reps), 1 if workers is None and scheduler is None else workers,
+                     scheduler)
         with _progress("replications") as progress:
-            task = progress.add_task(scenario.name, total=reps)
+            task = progress.add_task(scenario.name, total=reps + twins_for(reps))  # twins split the bands
             result = sim.run(scenario, reps=reps, seed=seed,
                              progress=lambda done: progress.update(task, completed=done), workers=workers,
                              scheduler=scheduler)
@@ -484,17 +487,26 @@ def print_summary(result: Result) -> None:
     summary = result.summary()
     city = summary[(summary["level"] == "city") & summary["indicator"].isin(SUMMARY_INDICATORS)]
     years = list(result.calendar.years)
+    uncertainty = result.uncertainty().set_index(["indicator", "year"])
+    last = years[-1]
     table = Table(title=f"{result.scenario.name}: {result.reps} replications, seed {result.seed}; "
                         f"mean (p5–p95) at each year end", title_justify="left")
     table.add_column("indicator")
     for year, month in result.calendar.year_end_months.items():
         table.add_column(str(year) if month.endswith("-12") else month, justify="right")
+    table.add_column(f"band from parameters, {last}", justify="right")
     for name in SUMMARY_INDICATORS:
         rows = city[city["indicator"] == name].set_index("year")
         cells = [f"{_number(rows.at[y, 'mean'], name)} ({_number(rows.at[y, 'p5'], name)}–"
                  f"{_number(rows.at[y, 'p95'], name)})" for y in years]
-        table.add_row(f"{name} {INDICATORS[name].label(language)}", *cells)
+        share = uncertainty.at[(name, last), "parameter_share"]
+        table.add_row(f"{name} {INDICATORS[name].label(language)}", *cells, "—" if pd.isna(share) else f"{share:.0%}")
     out_console.print(table)
+    drawn = result.parameters["parameter"].nunique() if len(result.parameters) else 0
+    out_console.print(f"Bands: {drawn} uncertain parameters drawn in every replication (parameters.csv) and chance; "
+                      f"the last column is the share of the band's variance from the parameters, from "
+                      f"{uncertainty['twins'].iat[0]} twin replications that share their parameters, not their chance "
+                      f"(uncertainty.csv).", soft_wrap=True)
 
 
 def print_comparison(outcome: CompareOutcome) -> None:
@@ -535,9 +547,13 @@ def print_comparison(outcome: CompareOutcome) -> None:
 
 
 def _signed(value: float, indicator: str) -> str:
+    """A difference: rates in percentage points (pp), not per cent of themselves."""
     if pd.isna(value):
         return "—"
-    return ("+" if value > 0 else "") + _number(value, indicator)
+    sign = "+" if value > 0 else ""
+    if INDICATORS[indicator].unit_en == "share":
+        return f"{sign}{value * 100:.1f} pp"
+    return sign + _number(value, indicator)
 
 
 def print_analysis(method: str, outcome: SweepOutcome) -> None:

@@ -16,6 +16,7 @@ Layout::
     summary.csv         mean, p5, p50, p95 across replications per indicator, geography and year
     monthly_summary.csv the same per month, for the city and its districts
     parameters.csv      the value each uncertain parameter took in each replication
+    uncertainty.csv     per city indicator and year: the band and the share of its variance from the parameters
     ledger.parquet      every payment of replication 0 (month paid, fund, item, district, street, provider, yuan);
                         ledger.csv likewise. All replications' totals are the spend_* indicators
     funds.csv           with a budget: each fund's month (opening, appropriated, paid, lapsed, closing)
@@ -146,6 +147,7 @@ def write_result(result: Result, folder: Path, started: datetime, command: list[
     write_table(result.summary(), folder, "summary", parquet=False)
     write_table(result.monthly_summary(), folder, "monthly_summary", parquet=False)
     write_table(result.parameters, folder, "parameters", parquet=False)
+    write_table(result.uncertainty(), folder, "uncertainty", parquet=False)
     write_table(result.ledger, folder, "ledger")
     if len(result.funds):
         write_table(result.funds, folder, "funds", parquet=False)

@@ -7,7 +7,7 @@ those aggregates. Tables are tidy: one row per (replication, period, level, geog
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -86,6 +86,28 @@ def reduce_replication(values: dict[str, np.ndarray], city: City, calendar: Cale
                              np.stack([annual[n] for n in INDICATORS]), draws or {})
 
 
+def split_variance(values: np.ndarray, twins: np.ndarray | None, paired: np.ndarray, indicators: list[str],
+                   years: list[int], year_end: dict[int, str]) -> pd.DataFrame:
+    """The band of ``values`` (replications × indicators × years) and its parameter share, chance's variance
+    estimated from ``twins`` (twins × indicators × years) against the replications they twin in ``paired``."""
+    mean = values.mean(axis=0)
+    low, high = np.percentile(values, [5, 95], axis=0)
+    total = values.var(axis=0, ddof=1) if len(values) > 1 else np.full(mean.shape, np.nan)
+    if twins is not None and len(twins):
+        with np.errstate(invalid="ignore"):
+            noise = np.mean((twins - paired[: len(twins)]) ** 2, axis=0) / 2
+            share = np.where(total > 0, np.clip(1 - noise / np.where(total > 0, total, 1), 0, 1), np.nan)
+    else:
+        noise = share = np.full(mean.shape, np.nan)
+    frame = pd.DataFrame({"indicator": np.repeat(indicators, len(years)), "year": np.tile(years, len(indicators))})
+    frame["month"] = frame["year"].map(year_end)
+    for name, array in (("mean", mean), ("p5", low), ("p95", high), ("sd", np.sqrt(total)),
+                        ("sd_chance", np.sqrt(noise)), ("parameter_share", share)):
+        frame[name] = np.round(array.ravel(), 4)
+    frame["twins"] = 0 if twins is None else len(twins)
+    return frame
+
+
 def _ratio(tables: dict[str, np.ndarray], indicator: Indicator) -> np.ndarray:
     numerator, denominator = tables[indicator.numerator], tables[indicator.denominator]
     out = np.full(numerator.shape, np.nan)
@@ -96,13 +118,16 @@ def _ratio(tables: dict[str, np.ndarray], indicator: Indicator) -> np.ndarray:
 class Result:
     """All replications of one scenario: tidy tables and summaries across replications."""
 
-    def __init__(self, scenario: Scenario, seed: int, replications: list[ReplicationTables]):
+    def __init__(self, scenario: Scenario, seed: int, replications: list[ReplicationTables],
+                 twins: Sequence[ReplicationTables] = ()):
         self.scenario = scenario
         self.seed = seed
         self.reps = len(replications)
         self.calendar = Calendar.of(scenario.spec.horizon.start, scenario.spec.horizon.end)
         self._monthly = np.stack([r.monthly for r in replications])
         self._annual = np.stack([r.annual for r in replications])
+        # Twin j shares replication j's parameters, not its noise: the city's yearly values, to split the bands.
+        self._twin_annual = np.stack([t.annual[:, :, 0] for t in twins]) if twins else None
         self._draws = [r.draws for r in replications]
         self._ledgers = [r.ledger for r in replications]
         self._funds = [r.funds for r in replications]
@@ -186,6 +211,19 @@ class Result:
                 opening = accounts.closing[:, m]
         return pd.DataFrame(rows, columns=["replication", "month", "fund", "opening_yuan", "appropriated_yuan",
                                            "paid_yuan", "lapsed_yuan", "closing_yuan"])
+
+    def twin_city_years(self) -> np.ndarray | None:
+        """The twins' city values by indicator and year (twins × indicators × years), or None."""
+        return self._twin_annual
+
+    def uncertainty(self) -> pd.DataFrame:
+        """Per city indicator and year: the band across replications (mean, p5, p95, standard deviation) and how
+        much of its variance comes from what we don't know (the parameters drawn in each replication) rather than
+        chance: twin replications share their parameters and differ only by chance, so chance's variance is
+        half the mean squared difference within the pairs, and ``parameter_share`` = 1 − that ÷ the variance
+        (clipped to [0, 1]; empty without twins or spread)."""
+        return split_variance(self._annual[:, :, :, 0], self._twin_annual, self._annual[:, :, :, 0], list(INDICATORS),
+                              list(self.calendar.years), self.calendar.year_end_months)
 
     def summary(self) -> pd.DataFrame:
         """Per level, geography, indicator and year: mean, p5, p50, p95 across replications."""

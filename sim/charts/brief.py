@@ -105,6 +105,8 @@ def assumptions(run: RunFolder, language: str) -> list[str]:
     lines = [word("brief.horizon", language, start=scenario["horizon"]["start"], end=scenario["horizon"]["end"],
                   reps=run.reps, seed=run.seed),
              word("brief.births", language, path=birth_path(scenario)), policies(run, language)]
+    if (bands := band_line(run, language)) is not None:
+        lines.append(bands)
     yearly = money.yearly_money(run)
     if "appropriated" in yearly:
         year = yearly.index[0]
@@ -113,6 +115,20 @@ def assumptions(run: RunFolder, language: str) -> list[str]:
                           services=amount(first["services"], language),
                           subsidy=amount(first["household_subsidy"], language)))
     return lines
+
+
+def band_line(run: RunFolder, language: str) -> str | None:
+    """How much of the headline bands comes from uncertain assumptions rather than chance (uncertainty.csv)."""
+    if not (run.has("uncertainty.csv") and run.has("parameters.csv")):
+        return None
+    split = run.table("uncertainty.csv")
+    last = split[split["month"] == run.horizon[1]].set_index("indicator")["parameter_share"]
+    shown = ["places_per_1000", "enrolment_rate"]
+    if not set(shown) <= set(last.index) or last[shown].isna().any():
+        return None
+    count = run.table("parameters.csv")["parameter"].nunique()
+    return word("brief.bands", language, count=count, month=run.horizon[1],
+                places=f"{last['places_per_1000']:.0%}", enrolment=f"{last['enrolment_rate']:.0%}")
 
 
 def _value_range(row: Any, language: str) -> str:

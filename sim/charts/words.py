@@ -128,6 +128,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "brief.horizon": ("Horizon {start} to {end}; {reps} replications, seed {seed}",
                       "模拟期 {start} 至 {end}；{reps} 次重复模拟，随机种子 {seed}"),
     "brief.births": ("Births per 1,000 residents: {path}", "出生率（‰）：{path}"),
+    "brief.bands": ("Bands (p5–p95) carry {count} uncertain assumptions drawn in each replication and chance; at "
+                    "{month} the assumptions make {places} of the spread of places per 1,000 and {enrolment} of "
+                    "enrolment's",
+                    "区间（p5–p95）含{count}项不确定假设（每次模拟抽取）与随机波动；{month}每千人口托位数区间的{places}、"
+                    "入托率区间的{enrolment}来自这些假设"),
     "brief.policies": ("Policies: {names}", "政策措施：{names}"),
     "brief.no_policies": ("none", "无"),
     "brief.budget": ("Appropriations {year}: {amount} in all funds; paid from them that year: {services} for childcare "

@@ -29,8 +29,8 @@ from sim.folders import check_room, locked
 from sim.indicators import INDICATORS
 from sim.memory import check_memory
 from sim.output import CSV_ENCODING, results_bytes, save
-from sim.results import PERCENTILES, Result
-from sim.runner import Replications
+from sim.results import PERCENTILES, Result, split_variance
+from sim.runner import Replications, replication_tasks, twins_for
 from sim.scenario.load import Scenario, load_scenario
 
 
@@ -81,7 +81,7 @@ def run_compare(files: Sequence[Path], overrides: Sequence[str], reps: int, seed
     planned = {"scenarios": [s.spec.model_dump(mode="json") for s in scenarios], "reps": reps, "seed": seed}
     # A replication is kept twice on disk while running (its store, then its scenario's run folder).
     check_room(out, 2 * sum(results_bytes(scenario, reps) for scenario in scenarios))
-    check_memory(scenarios, reps, workers, scheduler)
+    check_memory(scenarios, reps + twins_for(reps), workers, scheduler)
     # The executor first: a cluster that cannot be reached leaves no folder behind.
     with open_evaluator(Replications(tuple(scenarios), seed), workers, scheduler) as evaluator, \
             locked(out, command):
@@ -92,12 +92,14 @@ def run_compare(files: Sequence[Path], overrides: Sequence[str], reps: int, seed
                        for s, name, label in zip(scenarios, names, labels, strict=True)])
         stores = [ReplicationStore(out / "replications" / name) for name in names]
         done = [store.done() for store in stores]
-        todo = [(s, r) for r in range(reps) for s in range(len(scenarios)) if r not in done[s]]
+        tasks = replication_tasks(0, reps)
+        todo = [(s, r) for _, r in tasks for s in range(len(scenarios)) if r not in done[s]]
         with folder.running():
             evaluate(evaluator, todo,
                      lambda position, tables: stores[todo[position][0]].save(todo[position][1], tables),
-                     already=len(scenarios) * reps - len(todo), started=started, progress=progress)
-            results = [Result(scenario, seed, [store.load(r) for r in range(reps)])
+                     already=len(scenarios) * len(tasks) - len(todo), started=started, progress=progress)
+            results = [Result(scenario, seed, [store.load(r) for _, r in tasks[:reps]],
+                              twins=[store.load(r) for _, r in tasks[reps:]])
                        for scenario, store in zip(scenarios, stores, strict=True)]
             for result, name in zip(results, names, strict=True):
                 save(result, out / "scenarios" / name, True, began, command)
@@ -150,7 +152,8 @@ def _blocks(frames: list[pd.DataFrame], labels: Sequence[str]) -> pd.DataFrame:
 
 def differences_table(results: Sequence[Result], labels: Sequence[str]) -> pd.DataFrame:
     """Per scenario after the first: the paired differences from the first (same replication, same random
-    numbers): their mean, p5, p50, p95 and a 95% t-interval for the mean difference."""
+    numbers): their mean, p5, p50, p95, a 95% t-interval for the mean difference, and the share of their spread
+    from what we don't know (the parameters) rather than chance, from the twin replications."""
     reference = results[0]
     frames = []
     for result in results[1:]:
@@ -160,6 +163,11 @@ def differences_table(results: Sequence[Result], labels: Sequence[str]) -> pd.Da
         half = (stats.t.ppf(0.975, n - 1) * paired.std(axis=0, ddof=1) / np.sqrt(n)) if n > 1 \
             else np.full(paired.shape[1:], np.nan)
         found["ci_low"], found["ci_high"] = found["mean"] - half, found["mean"] + half
+        twins, reference_twins = result.twin_city_years(), reference.twin_city_years()
+        if twins is not None and reference_twins is not None:
+            split = split_variance(paired, twins - reference_twins, paired, list(INDICATORS),
+                                   list(result.calendar.years), result.calendar.year_end_months)
+            found["parameter_share"] = split["parameter_share"].to_numpy().reshape(paired.shape[1:])
         frame = _frame(result, found)
         frame.insert(0, "reference", labels[0])
         frames.append(frame)

@@ -41,6 +41,45 @@ def parse_range_option(text: str) -> tuple[str, Any, Any] | Problem:
     return key.strip(), _number(low.strip()), _number(high.strip())
 
 
+def central(distribution: dict[str, Any]) -> float:
+    """The value an uncertain parameter is most likely to take: a triangular's mode, a uniform's middle, a
+    normal's or log-normal's mean."""
+    if distribution["dist"] == "triangular":
+        return float(distribution["mode"])
+    if distribution["dist"] == "uniform":
+        return (distribution["low"] + distribution["high"]) / 2
+    return float(distribution["mean"])
+
+
+def span(distribution: dict[str, Any]) -> tuple[float, float]:
+    """The range a sweep gives an uncertain parameter: a triangular's or uniform's low and high, a normal's mean
+    ± 2 sd, a log-normal's 2.5th and 97.5th percentiles."""
+    if distribution["dist"] in ("triangular", "uniform"):
+        return float(distribution["low"]), float(distribution["high"])
+    mean, sd = float(distribution["mean"]), float(distribution["sd"])
+    if distribution["dist"] == "normal":
+        return mean - 2 * sd, mean + 2 * sd
+    sigma = math.sqrt(math.log1p((sd / mean) ** 2))
+    mu = math.log(mean) - sigma**2 / 2
+    return math.exp(mu - 1.96 * sigma), math.exp(mu + 1.96 * sigma)
+
+
+def uncertain_parameters(base: BaseScenario) -> list[tuple[str, float, float]]:
+    """Every uncertain parameter of the scenario (a distribution, the defaults' included) with the range a sweep
+    gives it, in the order of the scenario's sections."""
+    found: list[tuple[str, float, float]] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict) and "dist" in node:
+            found.append((path, *span(node)))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{path}.{key}" if path else str(key))
+
+    walk(base.scenario.spec.model_dump(mode="json"), "")
+    return found
+
+
 def _number(text: str) -> Any:
     try:
         return float(text)
@@ -89,9 +128,8 @@ def _resolved(resolved: dict[str, Any], key: str, where: str) -> float | Problem
         if node is None and depth < len(parts) - 1:
             return Problem(where, f"{'.'.join(parts[:depth + 1])} is not set in this scenario (a lever that is off); "
                                   f"switch it on in the scenario or with --set to sweep its keys", key)
-    if isinstance(node, dict) and "dist" in node:
-        return Problem(where, f"is an uncertain parameter ({node['dist']} distribution); sweep one of its numbers, "
-                              f"e.g. {key}.{next(k for k in node if k != 'dist')}", key)
+    if isinstance(node, dict) and "dist" in node:  # an uncertain parameter: a sweep fixes it at each point
+        return central(node)
     if isinstance(node, dict | list):
         return Problem(where, "is a section, not a number; name one of its keys: "
                               + ", ".join(map(str, node if isinstance(node, dict) else range(len(node)))), key)

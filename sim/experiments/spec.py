@@ -8,8 +8,8 @@ A sweep spec (``tuoyu sweep spec.yaml``) is a YAML file with a ``scenario`` key:
     n: 64                            # samples (sobol: a power of two; morris: trajectories; grid: levels)
     reps: 3                          # replications per point (common random numbers across points)
     seed: 1
-    parameters:                      # dotted scenario key: [low, high]  (or {low: …, high: …})
-      demand.give_up_per_month_share: [0.04, 0.12]
+    parameters:                      # dotted scenario key: [low, high]  (or {low: …, high: …}); or the word
+      demand.give_up_per_month_share: [0.04, 0.12]  # uncertain: every distribution of the scenario, over its range
     metrics: [places_per_1000@2027-12, enrolment_rate@2027]
 
 Options given on the command line win over the spec's.
@@ -23,13 +23,14 @@ from typing import Any
 
 from sim.errors import InputError, Problem, did_you_mean, show, shown_path
 from sim.experiments.metrics import Metric, parse_metric
-from sim.experiments.parameters import Parameter, check_parameter, parse_range_option
+from sim.experiments.parameters import Parameter, check_parameter, parse_range_option, uncertain_parameters
 from sim.experiments.points import BaseScenario
 from sim.experiments.samplers import DEFAULT_N, METHODS, check_n
 from sim.results import Calendar
 from sim.scenario.yamlio import read_yaml
 
 SPEC_KEYS = ("scenario", "set", "method", "n", "reps", "seed", "parameters", "metrics")
+UNCERTAIN = "uncertain"  # parameters: uncertain — every distribution of the scenario, over its range
 DEFAULT_REPS = 3
 
 
@@ -165,6 +166,8 @@ def _listed(item: _Given | None, source: str, problems: list[Problem], missing: 
 
 
 def _parameters(item: _Given | None, base: BaseScenario, source: str, problems: list[Problem]) -> list[Parameter]:
+    if item is not None and item.value == UNCERTAIN:
+        item = _Given([(key, (low, high), item.where) for key, low, high in uncertain_parameters(base)], item.where)
     found, seen = [], set()
     for key, bounds, where in _listed(item, source, problems, "no parameters: give --param KEY=LO:HI, or in a "
                                       "sweep spec parameters: {KEY: [LO, HI]}", "parameters"):
