@@ -35,7 +35,7 @@ from sim.indicators import INDICATORS
 from sim.memory import check_memory
 from sim.output import results_bytes, save
 from sim.results import Result
-from sim.runner import twins_for
+from sim.runner import task_count, twins_for
 
 # Sweeps, comparisons, calibration and charts are imported by the commands that use them: SALib, the optimisers
 # and matplotlib take about a second to import, which every other command — and every worker process, which
@@ -169,6 +169,10 @@ def run(
         min=1, metavar="N", show_default=False,
         help="Local worker processes [default: 1, in this process].")] = None,
     scheduler: SchedulerOption = None,
+    binding_reps: Annotated[int, typer.Option(
+        "--binding-reps", min=0, metavar="N",
+        help="Replications probed to measure what limits enrolment (at most --reps; 0: not measured).")
+    ] = binding.DEFAULT_REPS,
 ) -> None:
     """Run a scenario and write a results folder (tables, summary, manifest)."""
     started = datetime.now(UTC)
@@ -181,11 +185,13 @@ def run(
         check_target(out, force)  # again: another job may have written it before this one took the lock
         check_memory([scenario], reps + twins_for(reps), 1 if workers is None and scheduler is None else workers,
                      scheduler)
-        with _progress("replications") as progress:
-            task = progress.add_task(scenario.name, total=reps + twins_for(reps))  # twins split the bands
+        probed = min(binding_reps, reps)
+        with _progress("runs") as progress:
+            # twins split the bands; probes measure what binds
+            task = progress.add_task(scenario.name, total=task_count(reps, scenario, probed))
             result = sim.run(scenario, reps=reps, seed=seed,
                              progress=lambda done: progress.update(task, completed=done), workers=workers,
-                             scheduler=scheduler)
+                             scheduler=scheduler, binding_reps=probed)
         save(result, out, force, started, command=command)
     print_summary(result)
     print_targets(result)
@@ -464,11 +470,18 @@ def print_targets(result: Result) -> None:
 
 
 def print_binding(result: Result) -> None:
-    """Share of district-months in which each constraint limits enrolment, per year."""
-    table = Table("year", *binding.CONSTRAINTS, title="What limits enrolment (share of district-months)",
-                  title_justify="left")
+    """Share of districts in which each constraint limits enrolment, per year, and what a little more of each
+    resource from then on adds (city totals)."""
+    if not binding.measured(result):
+        out_console.print("What limits enrolment: not measured (--binding-reps 0)")
+        return
+    gains = binding.city_gains(result)
+    columns = [binding.probe_label(resource, "en") for resource in gains.columns]
+    table = Table("year", *binding.CONSTRAINTS, *columns, title="What limits enrolment (share of districts; children "
+                  "in care added from the year's start to the horizon, mean)", title_justify="left")
     for row in binding.year_overview(result).itertuples(index=False):
-        table.add_row(str(row.year), *(f"{getattr(row, c):.0%}" for c in binding.CONSTRAINTS))
+        table.add_row(str(row.year), *(f"{getattr(row, c):.0%}" for c in binding.CONSTRAINTS),
+                      *(f"{gains.loc[row.year, resource]:+,.0f}" for resource in gains.columns))
     out_console.print(table)
 
 

@@ -23,8 +23,9 @@ Layout::
     costs.csv           per year and the whole horizon: cost per new place by lever, public cost per enrolled
                         child-year, share of appropriations used (mean, p5, p95)
     targets.csv         per target: probability met at the deadline, median month first met, value there
-    binding_constraint.csv  per district and month: the constraint that binds most often (demand, buildings,
-                        staff) and the share of replications for each
+    binding_constraint.csv  per district and year: what limits enrolment (demand, buildings, staff, money),
+                        measured by paired probes (sim.binding): each resource's gain, elasticity and
+                        gain per unit; empty when the run measured none (--binding-reps 0)
     targets_by_replication.csv   per target and replication: met or not, month first met, value
     geography.csv       ids, names and kinds of the districts and streets
     inputs/             copies of the scenario files and CSVs the run read

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -119,8 +120,10 @@ class Result:
     """All replications of one scenario: tidy tables and summaries across replications."""
 
     def __init__(self, scenario: Scenario, seed: int, replications: list[ReplicationTables],
-                 twins: Sequence[ReplicationTables] = ()):
+                 twins: Sequence[ReplicationTables] = (), probes: dict[tuple, Any] | None = None):
         self.scenario = scenario
+        # (replication, resource, year index) → the probed replication's outcome (``sim.binding``).
+        self.probes = dict(probes or {})
         self.seed = seed
         self.reps = len(replications)
         self.calendar = Calendar.of(scenario.spec.horizon.start, scenario.spec.horizon.end)

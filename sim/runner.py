@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from sim.experiments.evaluators import evaluate, open_evaluator
 from sim.model.engine import simulate
+from sim.model.probe import RESOURCES, Probe
 from sim.model.streams import Streams
 from sim.results import Calendar, ReplicationTables, Result, reduce_replication
 from sim.scenario.draw import draw_parameters
@@ -38,33 +41,77 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> Replicat
 
 
 @dataclass(frozen=True)
+class ProbeOutcome:
+    """A probed replication (see ``sim.model.probe``): the children in care by district, averaged over the
+    months from the probe's first to the horizon's end, and what the probe added by district."""
+
+    enrolled: np.ndarray
+    added: np.ndarray
+
+
+def run_probe(scenario: Scenario, seed: int, replication: int, resource: str, year: int) -> ProbeOutcome:
+    """Replication ``replication`` with ``resource`` probed from the first month of the horizon's year ``year``
+    (an index into its years) on: the same streams and parameters as the unprobed replication."""
+    streams = Streams(seed, replication)
+    spec, _ = draw_parameters(scenario.spec, lambda path: streams.uniform_for("parameters", path))
+    first = Calendar.of(spec.horizon.start, spec.horizon.end).year_slices[year].start
+    simulation = simulate(spec, scenario.city, streams, probing=Probe(resource, first))
+    city = scenario.city
+    enrolled = simulation.values["enrolled"][first:].mean(axis=0)
+    return ProbeOutcome(np.bincount(city.street_district, enrolled, minlength=city.n_districts), simulation.probed)
+
+
+def probe_tasks(scenario: Scenario, index: int, reps: int) -> list[tuple[int, int, str, int]]:
+    """The probes of the marginal analysis: each resource (money only with a budget) in each year of the horizon,
+    for replications 0 … reps − 1."""
+    resources = [r for r in RESOURCES if r != "money" or scenario.spec.budget is not None]
+    years = len(Calendar.of(scenario.spec.horizon.start, scenario.spec.horizon.end).years)
+    return [(index, rep, resource, year) for rep in range(reps) for resource in resources for year in range(years)]
+
+
+@dataclass(frozen=True)
 class Replications:
     """The model an evaluator runs for ``tuoyu run`` and ``tuoyu compare``: task (scenario index, replication)
-    → that replication's tables. Every scenario's replication r uses the same random streams (seed, r)."""
+    → that replication's tables, or (scenario index, replication, resource, year) → that probe's outcome. Every
+    scenario's replication r uses the same random streams (seed, r)."""
 
     scenarios: tuple[Scenario, ...]
     seed: int
 
-    def __call__(self, task: tuple[int, int]) -> ReplicationTables:
+    def __call__(self, task: tuple) -> ReplicationTables | ProbeOutcome:
+        if len(task) == 4:
+            scenario, replication, resource, year = task
+            return run_probe(self.scenarios[scenario], self.seed, replication, resource, year)
         scenario, replication = task
         return run_replication(self.scenarios[scenario], self.seed, replication)
 
 
 def run(scenario: Scenario, reps: int = 1, seed: int = 0, progress: Callable[[int], None] | None = None,
-        workers: int | None = None, scheduler: str | None = None) -> Result:
-    """Run ``reps`` replications with root ``seed`` (and their twins, ``twins_for(reps)``); ``progress(done)`` is
-    called as they finish.
+        workers: int | None = None, scheduler: str | None = None, binding_reps: int = 0) -> Result:
+    """Run ``reps`` replications with root ``seed`` (and their twins, ``twins_for(reps)``), and the probes that
+    measure what binds on the first ``binding_reps`` of them (``sim.binding``); ``progress(done)`` is called as
+    tasks finish.
 
     By default they run in this process; ``workers`` > 1 runs them in a local process pool, ``scheduler``
     (``tcp://host:port``) on a Dask cluster; the tables are the same either way."""
     if reps < 1:
         raise ValueError(f"reps must be at least 1, got {reps}")
-    tasks = replication_tasks(0, reps)
-    tables: list[ReplicationTables | None] = [None] * len(tasks)
+    if not 0 <= binding_reps <= reps:
+        raise ValueError(f"binding_reps must be between 0 and reps ({reps}), got {binding_reps}")
+    replications = replication_tasks(0, reps)
+    probes = probe_tasks(scenario, 0, binding_reps)
+    tasks = [*replications, *probes]
+    outputs: list[object] = [None] * len(tasks)
     workers = 1 if workers is None and scheduler is None else workers
     with open_evaluator(Replications((scenario,), seed), workers, scheduler) as evaluator:
-        evaluate(evaluator, tasks, tables.__setitem__, progress=progress)
-    return Result(scenario, seed, tables[:reps], twins=tables[reps:])
+        evaluate(evaluator, tasks, outputs.__setitem__, progress=progress)
+    probed = {task[1:]: outcome for task, outcome in zip(probes, outputs[len(replications):], strict=True)}
+    return Result(scenario, seed, outputs[:reps], twins=outputs[reps:len(replications)], probes=probed)
+
+
+def task_count(reps: int, scenario: Scenario, binding_reps: int = 0) -> int:
+    """How many tasks ``run`` evaluates (for progress bars)."""
+    return len(replication_tasks(0, reps)) + len(probe_tasks(scenario, 0, binding_reps))
 
 
 def replication_tasks(scenario: int, reps: int) -> list[tuple[int, int]]:

@@ -36,7 +36,7 @@ def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     chart has data."""
     scenario = sim.load_scenario(SMALL, overrides=OVERRIDES)
     out = tmp_path_factory.mktemp("charts") / "small"
-    return save(sim.run(scenario, reps=3, seed=3), out, False, datetime.now(UTC), ["test"])
+    return save(sim.run(scenario, reps=3, seed=3, binding_reps=2), out, False, datetime.now(UTC), ["test"])
 
 
 VARIANTS = {  # file: (meta, a change); long names in both languages, as a city's own scenarios have

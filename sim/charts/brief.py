@@ -19,6 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from sim.binding import probe_label
 from sim.charts import compare, draw, layout, maps, money, numbers, places, style
 from sim.charts.folders import CompareFolder, ResultFolder, RunFolder
 from sim.charts.layout import Page, Table
@@ -107,6 +108,8 @@ def assumptions(run: RunFolder, language: str) -> list[str]:
              word("brief.births", language, path=birth_path(scenario)), policies(run, language)]
     if (bands := band_line(run, language)) is not None:
         lines.append(bands)
+    if (binds := binding_line(run, language)) is not None:
+        lines.append(binds)
     yearly = money.yearly_money(run)
     if "appropriated" in yearly:
         year = yearly.index[0]
@@ -129,6 +132,25 @@ def band_line(run: RunFolder, language: str) -> str | None:
     count = run.table("parameters.csv")["parameter"].nunique()
     return word("brief.bands", language, count=count, month=run.horizon[1],
                 places=f"{last['places_per_1000']:.0%}", enrolment=f"{last['enrolment_rate']:.0%}")
+
+
+def binding_line(run: RunFolder, language: str) -> str | None:
+    """What limits enrolment, from the probes of binding_constraint.csv: the constraints' shares of district-years
+    and what a little more of each resource from the first year adds in the city."""
+    if not run.has("binding_constraint.csv"):
+        return None
+    table = run.table("binding_constraint.csv")
+    if not len(table):
+        return None
+    separator = "，" if language == "zh" else ", "
+    shares = table["binding_constraint"].value_counts(normalize=True)
+    first = table["year"].min()
+    gains = table[table["year"] == first].filter(like="gain_").sum()
+    return word("brief.binding", language, first=first, end=run.horizon[1],
+                shares=separator.join(f"{word(f'constraint.{name}', language)} {share:.0%}"
+                                      for name, share in shares.items()),
+                gains=separator.join(f"{probe_label(column.removeprefix('gain_'), language)} {value:+,.0f}"
+                                     for column, value in gains.items()))
 
 
 def _value_range(row: Any, language: str) -> str:

@@ -1,5 +1,5 @@
 """Charts across the city's districts (区县), from a run folder: places side by side, and which constraint
-limits enrolment over time."""
+limits enrolment, year by year."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from sim.binding import CONSTRAINTS, probe_label
 from sim.charts import draw, numbers, style
 from sim.charts.folders import RunFolder
 from sim.charts.words import label, with_unit, word
 from sim.model.lifecycle import DESERT_CHILDREN_PER_PLACE
+from sim.model.probe import RESOURCES
 
 MOST_DISTRICTS = 24  # bars a slide holds with readable names
 
@@ -56,21 +58,42 @@ def _bars(ax: Axes, rows, i: int, text: str, language: str) -> None:
 
 
 @style.chart
-def binding(folder: RunFolder, language: str = "zh", ax: Axes | None = None) -> Figure:
-    """Share of districts (averaged over replications) in which each constraint limits enrolment, by month."""
-    ax = style.axes(ax)
+def binding(folder: RunFolder, language: str = "zh", axes: Sequence[Axes] | None = None) -> Figure:
+    """What limits enrolment, measured by probes: the share of districts each constraint binds in, by year, and
+    the children in care a little more of each resource adds in the city."""
+    shares_ax, gains_ax = style.axes_row(axes, 2)
     table = folder.table("binding_constraint.csv")
-    columns = [c for c in table.columns if c.startswith("share_")]
-    shares = table.groupby("month")[columns].mean() * 100
-    x = draw.months(shares.index)
-    ax.stackplot(x, shares.T.to_numpy(), labels=[word(f"constraint.{c.removeprefix('share_')}", language)
-                                                  for c in columns],
-                 colors=[style.CONSTRAINT_COLOURS.get(c.removeprefix("share_"), "#bbbbbb") for c in columns],
-                 hatch=list(style.HATCHES[: len(columns)]), edgecolor="white", linewidth=0.4)
-    ax.set_ylim(0, 100)
-    ax.set_xlim(x[0], x[-1])
-    ax.set_ylabel(word("axis.share_of_districts", language))
-    draw.month_axis(ax)
-    ax.set_title(word("title.binding", language))
-    style.legend_below(ax, ncols=len(columns))
-    return ax.figure
+    if not len(table):  # the run measured nothing (--binding-reps 0)
+        for ax in (shares_ax, gains_ax):
+            ax.set_axis_off()
+        shares_ax.text(0, 0.5, word("note.binding_not_measured", language), transform=shares_ax.transAxes)
+        shares_ax.set_title(word("title.binding", language))
+        return shares_ax.figure
+    years = sorted(table["year"].unique())
+    x = np.arange(len(years))
+    bottom = np.zeros(len(years))
+    for i, constraint in enumerate(CONSTRAINTS):
+        share = np.array([np.mean(table.loc[table["year"] == year, "binding_constraint"] == constraint)
+                          for year in years]) * 100
+        shares_ax.bar(x, share, bottom=bottom, width=0.6, color=style.CONSTRAINT_COLOURS[constraint],
+                      hatch=style.HATCHES[i], edgecolor="white", label=word(f"constraint.{constraint}", language))
+        bottom += share
+    shares_ax.set_xticks(x, [str(year) for year in years])
+    shares_ax.set_ylim(0, 100)
+    shares_ax.set_ylabel(word("axis.share_of_districts", language))
+    shares_ax.set_title(word("title.binding", language))
+    style.legend_below(shares_ax, ncols=2)
+    resources = [r for r in RESOURCES if f"gain_{r}" in table.columns]
+    gains = table.groupby("year")[[f"gain_{r}" for r in resources]].sum()
+    width = 0.8 / len(resources)
+    for i, resource in enumerate(resources):
+        look = style.series_style(i)
+        gains_ax.bar(x - 0.4 + width * (i + 0.5), gains[f"gain_{resource}"].to_numpy(), width=width,
+                     color=look["color"], hatch=style.HATCHES[i + 1], edgecolor="white",
+                     label=probe_label(resource, language))
+    style.guide(gains_ax.axhline(0, color="#444444", linewidth=0.8))
+    gains_ax.set_xticks(x, [str(year) for year in years])
+    gains_ax.set_ylabel(word("axis.children_added", language, end=folder.horizon[1]))
+    gains_ax.set_title(word("title.binding_gains", language))
+    style.legend_below(gains_ax, ncols=2)
+    return shares_ax.figure

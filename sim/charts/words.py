@@ -28,7 +28,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "title.districts_fewest": ("The {shown} districts with the fewest places per 1,000 residents (of {total})",
                                "每千人口托位数最少的{shown}个区县（共{total}个）"),
     "title.street_centres": ("Urban streets with a community inclusive centre", "社区普惠托育中心街道覆盖率"),
-    "title.binding": ("What limits enrolment", "制约入托的主要因素"),
+    "title.binding": ("What limits enrolment (share of districts)", "制约入托的主要因素（区县占比）"),
+    "title.binding_gains": ("A little more of each, from the year on", "各项资源自当年起略增"),
+    "axis.children_added": ("children in care added (mean to {end})", "新增在托婴幼儿（至{end}平均）"),
+    "note.binding_not_measured": ("Not measured in this run (--binding-reps 0).",
+                                  "本次运行未测算（--binding-reps 0）。"),
     "title.scenarios": ("Scenarios compared", "情景比较"),
     "title.differences": ("Difference from the reference scenario at the horizon", "与参照情景的差异（期末）"),
     "title.differences_from": ("Difference from {reference} at the horizon ({month})",
@@ -133,6 +137,10 @@ WORDS: dict[str, tuple[str, str]] = {
                     "enrolment's",
                     "区间（p5–p95）含{count}项不确定假设（每次模拟抽取）与随机波动；{month}每千人口托位数区间的{places}、"
                     "入托率区间的{enrolment}来自这些假设"),
+    "brief.binding": ("What limits enrolment (share of district-years): {shares}. A little more from {first} adds, "
+                      "in children in care on average to {end}: {gains}",
+                      "制约入托的因素（区县·年占比）：{shares}。自{first}起略增各项资源，至{end}平均新增在托婴幼儿："
+                      "{gains}"),
     "brief.policies": ("Policies: {names}", "政策措施：{names}"),
     "brief.no_policies": ("none", "无"),
     "brief.budget": ("Appropriations {year}: {amount} in all funds; paid from them that year: {services} for childcare "

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.model import demand, enrolment, lifecycle, matching, population, turnover, waitlist, workforce
+from sim.model import demand, enrolment, lifecycle, matching, population, probe, turnover, waitlist, workforce
 from sim.model.bands import AGES, by_age
 from sim.model.funds import Funds
 from sim.model.levers import install_levers
@@ -113,6 +113,7 @@ class Simulation:
     initial: dict[str, np.ndarray]
     ledger: list[tuple[int, str, str, int, int, float]] = field(default_factory=list)
     funds: FundAccounts | None = None
+    probed: np.ndarray | None = None  # what a probe added, by district
 
 
 @dataclass
@@ -161,9 +162,11 @@ def months(ctx: Context, state: State, plan: tuple[tuple[str, Step], ...] = MONT
 
 
 def build(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = False,
-          plan: tuple[tuple[str, Step], ...] = MONTH) -> tuple[Environment, Context, State, dict[str, np.ndarray]]:
-    """The environment with every process started, ready to run; the initial stocks by street. Tests add
-    observers as processes, or as steps of the ``plan``, before running."""
+          plan: tuple[tuple[str, Step], ...] = MONTH, probing: probe.Probe | None = None
+          ) -> tuple[Environment, Context, State, dict[str, np.ndarray]]:
+    """The environment with every process started, ready to run; the initial stocks by street (and, with a
+    ``probing`` probe, ``initial["probed"]``: what it will have added, by district). Tests add observers as
+    processes, or as steps of the ``plan``, before running."""
     horizon = spec.horizon.months
     env = Environment()
     funds = Funds(env, spec.budget, spec.horizon.start, horizon) if spec.budget is not None else None
@@ -190,15 +193,20 @@ def build(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = 
     initial["enrolled"] = enrolment.record(ctx, state)["enrolled"]
     initial["hidden_waitlist"] = state.hidden.sum(axis=1)
     install_levers(ctx, state)
+    if probing is not None:
+        initial["probed"] = probe.install(ctx, state, probing)
     env.process(months(ctx, state, plan))
     return env, ctx, state, initial
 
 
-def simulate(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = False) -> Simulation:
-    """Run one replication to the horizon."""
-    env, ctx, _, initial = build(spec, city, streams, keep_ledger)
+def simulate(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool = False,
+             probing: probe.Probe | None = None) -> Simulation:
+    """Run one replication to the horizon (with a probe, see ``sim.model.probe``)."""
+    env, ctx, _, initial = build(spec, city, streams, keep_ledger, probing=probing)
     env.run(until=spec.horizon.months)
     env.close()
+    if probing is not None:
+        probe.money_added(ctx, probing, initial["probed"])
     values, spending = ctx.record.values, ctx.spending
     for item in ITEMS:
         values[f"spend_{item}"] = spending.by_street[item]
@@ -206,13 +214,14 @@ def simulate(spec: ScenarioSpec, city: City, streams: Streams, keep_ledger: bool
     values["spend_cumulative"] = np.cumsum(values["spend_total"], axis=0)
     for item in TRANSFERS:
         values[f"transfer_{item}"] = spending.by_street[item]
+    probed = initial.pop("probed", None)
     funds = spending.funds
     if funds is None:
-        return Simulation(values, initial, spending.rows)
+        return Simulation(values, initial, spending.rows, probed=probed)
     closing = funds.closing
     for index, fund in enumerate(FUNDS):  # city-wide balances, shown in streets pro rata to residents
         values[f"fund_balance_{fund}"] = closing[index][:, None] * ctx.city_share[None, :]
     return Simulation(values, initial, spending.rows, FundAccounts(
         funds.opening.copy(), {flow: values.copy() for flow, values in funds.flows.items()}, closing,
-        funds.deficit.copy()))
+        funds.deficit.copy()), probed)
 

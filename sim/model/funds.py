@@ -28,6 +28,7 @@ class Funds:
 
     def __init__(self, env: simpy.Environment, budget: Budget, start: str, months: int):
         self.env, self.budget = env, budget
+        self.allow_deficit = budget.allow_deficit  # a probe (``sim.model.probe``) may lift the budget's limit
         self.start = month_number(start)
         self.containers = {name: simpy.Container(env, init=float(budget.funds[name].opening_balance_yuan)
                                                  if name in budget.funds else 0.0) for name in FUNDS}
@@ -61,7 +62,7 @@ class Funds:
     def can_pay_now(self, item: str, amount: float) -> bool:
         """Whether the payment can be made at once: its funds hold enough and nobody is queueing before it."""
         rule = self.budget.rule(item)
-        if self.budget.allow_deficit:
+        if self.allow_deficit:
             return True
         if rule.shares is not None:
             return all(not self.containers[f].get_queue and self.containers[f].level >= amount * share
@@ -95,7 +96,7 @@ class Funds:
 
     def _take(self, fund: str, amount: float, on_paid, wait: bool) -> Generator[simpy.Event, None, None]:
         container = self.containers[fund]
-        if self.budget.allow_deficit and container.level < amount:
+        if self.allow_deficit and container.level < amount:
             short = amount - container.level
             self.deficit[self.month] += short
             amount = container.level
@@ -111,6 +112,20 @@ class Funds:
         """Month-end balances (funds × months): everything that happened at a month's time belongs to it."""
         flows = self.flows["appropriated"] - self.flows["paid"] - self.flows["lapsed"]
         return self.opening[:, None] + np.cumsum(flows, axis=1)
+
+    def lift_limit(self) -> None:
+        """From now on every payment is made when asked, the missing money counted as a deficit; the payments
+        waiting are made now."""
+        self.allow_deficit = True
+        for container in self.containers.values():
+            if container.get_queue:
+                # A micro-yuan more than the waiting payments ask, so that rounding leaves none of them waiting.
+                short = max(sum(event.amount for event in container.get_queue) - container.level, 0.0) + 1e-6
+                self.deficit[self.month] += short
+                container.put(short)
+                # SimPy serves the waiting payments when the put event is processed, after this month's steps
+                # would have asked for more: serve them now, in their order.
+                container._trigger_get(None)
 
     def year_end(self) -> None:
         """Called as December's market step ends: balances lapse if the budget says so."""
