@@ -62,6 +62,12 @@ def test_the_construction_subsidy_goes_only_to_the_eligible_types_and_counts_in_
         "policies.construction_subsidy.eligible_types=[private_inclusive, community_centre]"]), reps=1, seed=2)
     centres = wider.values("places_added_street_centres").sum()
     assert centres > 0
-    assert wider.values("opening_payments_street_centres").sum() == pytest.approx(15000 * centres)
-    housing = costs.table(wider).query("measure == 'cost_per_new_place' and subject == 'new_housing_quota'")
+    # capped at each centre's fit-out cost (drawn from 12,000–24,000 yuan a place): never above 15,000 a place
+    assert 0 < wider.values("opening_payments_street_centres").sum() <= 15000 * centres
+    uncapped = sim.run(sim.load_scenario(EXAMPLE.parent / "three_year_plan.yaml", overrides=[
+        "policies.construction_subsidy.eligible_types=[private_inclusive, community_centre]",
+        "policies.construction_subsidy.cap=none"]), reps=1, seed=2)
+    centres = uncapped.values("places_added_street_centres").sum()
+    assert uncapped.values("opening_payments_street_centres").sum() == pytest.approx(15000 * centres)
+    housing = costs.table(uncapped).query("measure == 'cost_per_new_place' and subject == 'new_housing_quota'")
     assert len(housing) and np.allclose(housing["mean"], 15000)  # developers build; the subsidy is all it costs

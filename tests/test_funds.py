@@ -76,8 +76,10 @@ def pytest_approx(value: float):
 
 
 def test_doubling_the_subsidy_doubles_its_spending_for_the_same_openings():
-    """No private entry: the openings come from the levers alone and are the same with either subsidy."""
-    base = ["horizon.end=2026-12", "providers.entry.max_entries_per_district_per_year=0", "budget=null"]
+    """No private entry: the openings come from the levers alone and are the same with either subsidy (uncapped:
+    by default the subsidy stops at the fit-out cost)."""
+    base = ["horizon.end=2026-12", "providers.entry.max_entries_per_district_per_year=0", "budget=null",
+            "policies.construction_subsidy.cap=none"]
     single, double = (sim.load_scenario(PLAN, overrides=[*base, f"policies.construction_subsidy.yuan_per_place={v}"])
                       for v in (15000, 30000))
     one, two = sim.run(single, reps=2, seed=4), sim.run(double, reps=2, seed=4)

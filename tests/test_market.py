@@ -48,6 +48,8 @@ def run_checked(scenario: sim.Scenario, seed: int = 1, rep: int = 0) -> list[str
                 failures.append(f"month {env.now}: children enrolled at a provider that is not open")
             if (enrolled < 0).any() or (state.waiting < 0).any():
                 failures.append(f"month {env.now}: negative children")
+            if (np.abs(state.waiting - np.round(state.waiting)) > 1e-9).any():
+                failures.append(f"month {env.now}: families waiting are not whole")
             if not np.array_equal(state.enrolled_bands, by_band):  # carried through the month, never re-summed
                 failures.append(f"month {env.now}: the children by band carried through the month differ from the "
                                 "providers'")

@@ -1,13 +1,19 @@
 """Demand for childcare (需求): stated need, then effective demand after price and access.
 
-stated[s, a]    = children[s, a] × need share by age × (1 + awareness), at most every child;
+stated[s, a]    = children[s, a] × need share by age × trust[s] × the levers' factors (publicity), at most every
+                  child;
 effective[s, a] = stated[s, a] × P(willingness to pay ≥ net fee) × access[s], from the youngest age a class
                   admits (6 months; younger children's families are counted in stated need only).
+
+Trust: families state need more often where the places of their district have passed a public check (quality
+evaluation, joint inspection) lately: trust = 1 + uplift × the share of the district's licensed places that
+passed one within the memory.
 
 Willingness to pay is log-normal: P(WTP ≥ f) = Φ(−ln(f / median) / σ). The net fee a street's families
 weigh is the capacity-weighted fee of inclusive places in their district (the places they queue for
 first), or of market places where the district has no inclusive ones, less any fee subsidy. Access is 1
-where the street has places and the other-street acceptance share where it has none.
+where the street has places and the other-street acceptance share where it has none (raised by the levers that
+show families the places in other streets: a share of those who would not look beyond their street now do).
 """
 
 from __future__ import annotations
@@ -60,20 +66,43 @@ def net_fee(ctx: Context, state: State) -> np.ndarray:
     return np.maximum(fee, 0.0)
 
 
+def trust(ctx: Context, state: State, capacity: np.ndarray) -> np.ndarray:
+    """Per street: 1 + uplift × the share of its district's licensed places (``capacity``, providers × bands)
+    whose provider passed a public check within the memory."""
+    settings, providers, city = ctx.spec.demand, state.providers, ctx.city
+    n = providers.n
+    places = capacity.sum(axis=1)
+    checked = providers.checked[:n]
+    recent = (checked >= 0) & (ctx.month - checked < settings.trust_memory_months)
+    total = np.bincount(providers.district, places, minlength=city.n_districts)
+    passed = np.bincount(providers.district, places * recent, minlength=city.n_districts)
+    share = np.divide(passed, total, out=np.zeros(city.n_districts), where=total > 0)
+    return 1 + settings.trust_need_uplift_share * share[city.street_district]
+
+
+def other_street_acceptance(ctx: Context) -> float:
+    """Share of families who accept a place in another street of their district, with the levers' gains."""
+    accepting = float(ctx.spec.demand.other_street_acceptance_share)
+    for gain in ctx.hooks.other_street_gains:
+        accepting += (1 - accepting) * gain()
+    return accepting
+
+
 def demand(ctx: Context, state: State, capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Stated and effective demand by street and age, each provider's net fee and the fee each district's
     families weigh, with places ``capacity`` (providers × bands)."""
     settings, providers, city = ctx.spec.demand, state.providers, ctx.city
     children = state.population.children
-    uplift = sum(awareness() for awareness in ctx.hooks.awareness)
-    stated = np.minimum(children * ctx.need_share * (1 + uplift), children)
+    factor = trust(ctx, state, capacity)
+    for need_factor in ctx.hooks.need_factors:
+        factor = factor * need_factor()
+    stated = np.minimum(children * ctx.need_share * factor[:, None], children)
     fee = net_fee(ctx, state)
     price = district_price(capacity, fee, providers.inclusive[: providers.n], providers.district, city.n_districts,
                            ctx.spec.providers.entry.inclusive_fee_yuan_per_month)
     willing = willing_share(price, settings.willingness_to_pay_median_yuan_per_month,
                             settings.willingness_to_pay_sigma)[city.street_district]
-    access = np.where(providers.streets_with_places(capacity, city.n_streets), 1.0,
-                      settings.other_street_acceptance_share)
+    access = np.where(providers.streets_with_places(capacity, city.n_streets), 1.0, other_street_acceptance(ctx))
     effective = stated * (willing * access)[:, None]
     effective[:, :ADMITTED_FROM] = 0.0  # no class admits children this young yet: their families wait to ask
     return stated, effective, fee, price

@@ -107,7 +107,8 @@ def open_staffed(ctx: Context, state: State) -> None:
         admitted = np.flatnonzero(ADMITS[providers.classes[i] > 0].any(axis=0))
         look_again_near(ctx, state, int(providers.street[i]), admitted, ("opening", int(i), ctx.month))
         for payment in at_opening:
-            if payment.eligible.covers(TYPES[providers.type[i]], bool(providers.inclusive[i])):
+            kind = (TYPES[providers.type[i]], bool(providers.inclusive[i]), bool(providers.existed[i]))
+            if payment.eligible.covers(*kind):
                 amount = places * payment.rate()
                 ctx.spending.request(ctx.month, payment.item, int(providers.street[i]), amount, int(i))
                 if origin != "existing":  # part of what the lever's (or private entry's) new places cost

@@ -17,7 +17,7 @@ import numpy as np
 from numba import njit
 
 from sim.model.bands import AGES, BAND_AGES, BANDS
-from sim.model.demand import mean_fee_by_district, willing_share
+from sim.model.demand import mean_fee_by_district, other_street_acceptance, willing_share
 from sim.model.numerics import apportion_into, groups
 from sim.model.providers import OPEN
 from sim.model.waitlist import leave_waitlist
@@ -78,7 +78,7 @@ def step(ctx: Context, state: State) -> None:
     market_acceptance = np.clip(willing_share(market_fee, median, sigma) /
                                 np.maximum(willing_share(price, median, sigma), 1e-9), 0, 1)
     other_street = np.where(providers.streets_with_places(state.capacity, city.n_streets),
-                            demand.other_street_acceptance_share, 1.0)
+                            other_street_acceptance(ctx), 1.0)
     placement = match(state.waiting, free, providers.enrolled[:n], providers.street[:n], market,
                       city.street_district, city.n_districts, market_acceptance[city.street_district], other_street,
                       demand.market_preference_share, ctx.uniforms("matching", state.waiting.shape))

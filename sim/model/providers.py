@@ -44,9 +44,12 @@ class Providers:
         self.certified = np.zeros(capacity)  # carers employed, by certificate (持证)
         self.uncertified = np.zeros(capacity)
         self.payment_per_place = np.zeros(capacity)  # a lever's payment to the operator, yuan per place and month
+        self.existed = np.zeros(capacity, dtype=bool)  # an existing unregistered centre that registered
+        self.checked = np.full(capacity, -1, dtype=np.intp)  # month it last passed a public check (never: -1)
 
     _ARRAYS = ("street", "type", "origin", "inclusive", "fee", "classes", "status", "opened", "closed",
-               "loss_months", "low_months", "enrolled", "certified", "uncertified", "payment_per_place")
+               "loss_months", "low_months", "enrolled", "certified", "uncertified", "payment_per_place", "existed",
+               "checked")
 
     def add(self, street: int, type_: str, inclusive: bool, fee: float, classes: list[int] | tuple[int, ...],
             origin: str, status: int = PLANNED) -> int:
@@ -54,7 +57,7 @@ class Providers:
         if self.n == len(self.street):
             for name in self._ARRAYS:
                 array = getattr(self, name)
-                fill = -1 if name in ("opened", "closed") else 0
+                fill = -1 if name in ("opened", "closed", "checked") else 0
                 grown = np.full((2 * len(array), *array.shape[1:]), fill, dtype=array.dtype)
                 grown[: self.n] = array[: self.n]
                 setattr(self, name, grown)

@@ -26,19 +26,26 @@ from sim.scenario.schema import ScenarioSpec
 @dataclass(frozen=True)
 class Eligible:
     """Which providers a payment goes to: providers of these types, only their inclusive (普惠) ones if
-    ``inclusive_only``."""
+    ``inclusive_only``, and not existing centres that registered (their places licensed, not built) if
+    ``built_only``."""
 
     types: tuple[str, ...] = PROVIDER_TYPES
     inclusive_only: bool = False
+    built_only: bool = False
 
     def mask(self, providers: Providers) -> np.ndarray:
         """Each provider's eligibility (the ``providers.n`` that exist)."""
+        n = providers.n
         chosen = providers.is_type(*self.types)
-        return chosen & providers.inclusive[: providers.n] if self.inclusive_only else chosen
+        if self.inclusive_only:
+            chosen &= providers.inclusive[:n]
+        if self.built_only:
+            chosen &= ~providers.existed[:n]
+        return chosen
 
-    def covers(self, type_: str, inclusive: bool) -> bool:
+    def covers(self, type_: str, inclusive: bool, existed: bool = False) -> bool:
         """Whether a provider of this type and kind would be eligible (a prospective entrant, say)."""
-        return type_ in self.types and (inclusive or not self.inclusive_only)
+        return type_ in self.types and (inclusive or not self.inclusive_only) and not (existed and self.built_only)
 
 
 @dataclass(frozen=True)
@@ -58,16 +65,22 @@ class Hooks:
     """Where the levers enter the mechanisms' rules, filled as the levers are installed (in registry order).
 
     ``payments``: money to providers (see ``ProviderPayment``); ``fee_reductions``: what families no longer pay,
-    per provider; ``awareness``: uplift of stated need this month; ``after_joining``: actions on the waitlist
-    once families have joined it; ``transfers``: payments to families; ``required_certified_share``: the share of
-    counted carers who must be certified in a calendar month."""
+    per provider; ``need_factors``: factors on stated need this month (a number, or one per street);
+    ``other_street_gains``: shares of the families who would not look beyond their street who now do;
+    ``after_joining``: actions on the waitlist once families have joined it; ``transfers``: payments to families;
+    ``required_certified_share``: the share of counted carers who must be certified in a calendar month;
+    ``self_certification``: extra monthly shares of uncertified carers certifying on their own in a calendar month;
+    ``lead_times``: factors on the lead times of a kind (``build``, ``registration``, ``rectification``) now."""
 
     payments: list[ProviderPayment] = field(default_factory=list)
     fee_reductions: list[Callable[[Providers], np.ndarray | float]] = field(default_factory=list)
-    awareness: list[Callable[[], float]] = field(default_factory=list)
+    need_factors: list[Callable[[], np.ndarray | float]] = field(default_factory=list)
+    other_street_gains: list[Callable[[], float]] = field(default_factory=list)
     after_joining: list[Callable[[State], None]] = field(default_factory=list)
     transfers: list[Callable[[State], None]] = field(default_factory=list)
     required_certified_share: list[Callable[[int], float]] = field(default_factory=list)
+    self_certification: list[Callable[[int], float]] = field(default_factory=list)
+    lead_times: list[Callable[[str], float]] = field(default_factory=list)
 
     def paid(self, basis: str) -> list[ProviderPayment]:
         return [payment for payment in self.payments if payment.basis == basis]
@@ -124,6 +137,14 @@ class Context:
     def whole_months(self, value: object, *key: object) -> int:
         """A duration in whole months; a distribution is drawn for each event, named by ``key``."""
         return max(0, round(draw_value(value, lambda: self.streams.uniform_for("duration", *key))))
+
+    def lead_time(self, kind: str, value: object, *key: object) -> int:
+        """A lead time of ``kind`` (``build``, ``registration`` or ``rectification``) in whole months, drawn as
+        ``whole_months`` draws it and shortened by the levers in force that shorten it (部门协同, the platform)."""
+        months = draw_value(value, lambda: self.streams.uniform_for("duration", *key))
+        for factor in self.hooks.lead_times:
+            months *= factor(kind)
+        return max(0, round(months))
 
 
 @dataclass(eq=False)

@@ -197,8 +197,8 @@ def _central(value: object) -> float:
 
 def _full_schedule(ctx: Context, key: tuple[object, ...]) -> tuple[tuple[int, int], ...]:
     lifecycle = ctx.spec.providers.lifecycle
-    return ((BUILDING, ctx.whole_months(lifecycle.fit_out_months, *key, "fit_out")),
-            (REGISTERING, ctx.whole_months(lifecycle.registration_months, *key, "registration")))
+    return ((BUILDING, ctx.lead_time("build", lifecycle.fit_out_months, *key, "fit_out")),
+            (REGISTERING, ctx.lead_time("registration", lifecycle.registration_months, *key, "registration")))
 
 
 def _remaining_schedule(ctx: Context, key: tuple[object, ...]) -> tuple[tuple[int, int], ...]:

@@ -114,8 +114,10 @@ def leave(ctx: Context, state: State) -> None:
     providers.certified[:n] -= leaving_certified
     providers.uncertified[:n] -= leaving_uncertified
     state.flows["staff_attrition"] += _by_street(ctx, state, leaving_certified + leaving_uncertified)
+    month = ctx.calendar_month()
     certifying = binomial(ctx.uniforms("self-certification", n), providers.uncertified[:n],
-                          settings.self_certification_per_month_share)
+                          min(settings.self_certification_per_month_share
+                              + sum(extra(month) for extra in ctx.hooks.self_certification), 1.0))
     providers.uncertified[:n] -= certifying
     providers.certified[:n] += certifying
     state.flows["staff_certified_new"] += _by_street(ctx, state, certifying)

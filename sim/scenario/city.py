@@ -15,6 +15,9 @@ STREET_KINDS = ("street", "town")
 PROVIDER_TYPES = ("public", "private_inclusive", "private_market", "community_centre", "kindergarten_class",
                   "employer", "family_point")
 BANDS = ("infant", "toddler", "older", "mixed")  # 乳儿班, 托小班, 托大班, 混合班
+# A family care point (家庭托育点) takes at most 5 children (家庭托育点管理办法（试行）, 国卫人口发〔2023〕28号,
+# art. 2).
+FAMILY_POINT_MAX_CHILDREN = 5
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,13 @@ class Demand(StrictModel):
     dropout_per_month_share: Share = Field(
         uncertain(0.005, 0.01, 0.02),
         description="Assumption: enrolled children who leave care, per month.")
+    trust_need_uplift_share: param(ge=0, le=1) = Field(
+        uncertain(0.0, 0.05, 0.1),
+        description="Assumption: how much more often families state need where every place of their district has "
+                    "passed a public check (quality evaluation, joint inspection) within trust_memory_months (safety "
+                    "is a reason families give for not using care); in proportion to the share of places that has.")
+    trust_memory_months: WholeNumber = Field(
+        24, ge=1, le=MONTHS_MAX, description="Assumption: months a passed check keeps families' trust.")
 
 
 class Lifecycle(StrictModel):

@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from sim.scenario.city import PROVIDER_TYPES
+from sim.scenario.city import FAMILY_POINT_MAX_CHILDREN, PROVIDER_TYPES
 from sim.scenario.lever_info import LeverInfo, SpendingItem
 from sim.scenario.market_schema import ClassCounts
 from sim.scenario.months import Month, month_number
@@ -104,11 +104,12 @@ class ConstructionSubsidy(Dated):
     """三(一)一 One-time construction subsidy per new inclusive place (每个普惠托位一次性建设补贴), paid when the
     places of an eligible provider open; raises private inclusive entry. Central 10,000 yuan per place
     (普惠托育服务专项行动, unverified). The speech gives it to 社会力量 (private providers of inclusive places);
-    publicly built places are paid for by their own lever."""
+    publicly built places are paid for by their own lever. A place is paid at most its fit-out cost
+    (``providers.entry.fit_out_cost_yuan_per_place``): more would change no entrant's decision."""
 
     lever: ClassVar[LeverInfo] = LeverInfo("三(一)一", "普惠托位建设补贴", "Construction subsidy per inclusive place", (
         SpendingItem("construction_subsidy", "普惠托位建设补贴", "construction subsidy for inclusive places",
-                     "inclusive providers when their places open"),))
+                     "inclusive providers when their new places open"),))
 
     yuan_per_place: Yuan = 10000.0
     eligible_types: list[Literal[PROVIDER_TYPES]] = Field(
@@ -116,6 +117,14 @@ class ConstructionSubsidy(Dated):
         description="Provider types whose new inclusive places receive it: the speech's 社会力量, private "
                     "inclusive providers (entrants, and those in the city's file still being built). Add "
                     "community_centre, kindergarten_class, public … to pay it on places the government builds too.")
+    cap: Literal["fit_out_cost", "none"] = Field(
+        "fit_out_cost",
+        description="fit_out_cost: a place is paid at most the fit-out cost of a new centre's place (the part of "
+                    "the subsidy above it buys no place an entrant would not open anyway); none: the full amount.")
+    existing_centres_registering: bool = Field(
+        False,
+        description="Whether existing unregistered centres that register (备案 by a registration drive or the "
+                    "administrative push) receive it: their places are licensed, not built.")
 
 
 class NewHousingQuota(StrictModel):
@@ -240,6 +249,84 @@ class TargetPush(StrictModel):
         return self
 
 
+class RegistrationDrives(StrictModel):
+    """二(一) Registration drives (备案): existing unregistered centres are brought up to standard and register,
+    as many a year as the drive reaches, in the streets of greatest unmet need; they open as private providers
+    (inclusive as the share says) once registered and staffed. Their places are licensed, not built."""
+
+    lever: ClassVar[LeverInfo] = LeverInfo("二(一)", "备案专项行动", "Registration drives", (
+        SpendingItem("registration_drives", "备案专项行动", "registration drives",
+                     "support to bring each registering centre up to standard"),), adds_places=True)
+
+    centres_per_year: InstitutionsPerYear = Field(
+        default_factory=dict, description="Unregistered centres the drive brings to register, by calendar year.")
+    classes: ClassCounts = Field(default_factory=lambda: ClassCounts(toddler=1, older=1),
+                                 description="Assumption: classes of an unregistered centre (smaller than a new "
+                                             "private centre).")
+    inclusive_share: Share = Field(
+        0.5, description="Assumption: registering centres that join as inclusive (普惠) providers.")
+    registration_months: Months = per_event(
+        uncertain(1, 3, 6), description="Assumption: months from the drive reaching a centre to its registration.")
+    support_yuan_per_centre: Yuan = Field(
+        20000.0, description="Assumption: support to bring a centre up to the fire and safety standards.")
+    inclusive_fee_yuan_per_month: Yuan = Field(1400.0, description="Assumption: as a new inclusive centre's.")
+    market_fee_yuan_per_month: Yuan = Field(1900.0, description="Assumption: the average full-day fee (≈1,900 "
+                                                                "yuan/month in 2025, think tank).")
+
+
+class JointInspections(Dated):
+    """三(二)二 Joint safety inspections (联合市场监管、消防专项检查): in each inspection month every open private
+    provider is inspected; an unsafe one closes with a probability, the others rectify with capacity frozen;
+    the places that pass raise families' trust (``demand.trust_need_uplift_share``), as an evaluation does."""
+
+    lever: ClassVar[LeverInfo] = LeverInfo("三(二)二", "联合检查", "Joint safety inspections", (
+        SpendingItem("joint_inspections", "联合检查", "joint safety inspections", "the inspectors, per provider "
+                     "inspected"),))
+
+    months_of_year: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        default_factory=lambda: [4], description="Months in which the inspections take place each year.")
+    unsafe_share: Share = Field(uncertain(0.02, 0.05, 0.1),
+                                description="Assumption: private providers found unsafe at an inspection.")
+    close_share_if_unsafe: Share = Field(uncertain(0.2, 0.4, 0.6),
+                                         description="Assumption: unsafe providers closed (the rest rectify).")
+    yuan_per_provider: Yuan = Field(500.0, description="Assumption: cost of inspecting one provider.")
+
+
+class InformationPlatform(Dated):
+    """三(二)三 The information platform (托育信息管理平台): online registration (shorter 备案), families finding
+    free places in the other streets of their district, and supervision that shortens rectification."""
+
+    lever: ClassVar[LeverInfo] = LeverInfo("三(二)三", "信息管理平台", "Information platform", (
+        SpendingItem("information_platform", "信息管理平台", "information platform",
+                     "building it (once, at the start) and running it (monthly)"),))
+
+    registration_time_share: param(ge=0, le=1) = Field(
+        uncertain(0.5, 0.7, 0.9), description="Assumption: registration takes this share of its time when filed "
+                                              "online.")
+    other_street_gain_share: Share = Field(
+        uncertain(0.1, 0.25, 0.4),
+        description="Assumption: share of the families who would not look beyond their street who do once they "
+                    "see the free places there.")
+    rectification_time_share: param(ge=0, le=1) = Field(
+        uncertain(0.5, 0.7, 0.9), description="Assumption: rectification takes this share of its time under "
+                                              "real-time supervision.")
+    setup_yuan: Yuan = Field(3000000.0, description="Assumption: building the platform.")
+    yuan_per_year: Yuan = Field(500000.0, description="Assumption: running it.")
+
+
+class DepartmentCoordination(Dated):
+    """三(三)三 Department coordination (部门协同): health, housing, fire, market regulation and civil affairs
+    approve together, so registration and building take less time."""
+
+    lever: ClassVar[LeverInfo] = LeverInfo("三(三)三", "部门协同", "Department coordination")
+
+    registration_time_share: param(ge=0, le=1) = Field(
+        uncertain(0.4, 0.6, 0.8), description="Assumption: registration (备案) takes this share of its time.")
+    build_time_share: param(ge=0, le=1) = Field(
+        uncertain(0.7, 0.85, 1.0), description="Assumption: approvals inside building and fit-out take less, so "
+                                               "they take this share of their time.")
+
+
 class KindergartenClasses(StrictModel):
     """二(三) Kindergartens open 托班 in idle classrooms (24–36 months only) as births fall."""
 
@@ -269,17 +356,28 @@ class PurchasedServices(StrictModel):
 
 class QualityEvaluation(StrictModel):
     """三(二)二 Yearly quality evaluation (质量评估; NHC standard in force 2024-04-01): a failing provider
-    rectifies with capacity frozen, or closes with a probability."""
+    rectifies with capacity frozen, or closes with a probability; the places that pass raise families' trust
+    (``demand.trust_need_uplift_share``). It was in force the year before the start: the providers licensed
+    then passed last year's evaluation, or failed it, as they would now."""
 
-    lever: ClassVar[LeverInfo] = LeverInfo("三(二)二", "质量评估", "Quality evaluation")
+    lever: ClassVar[LeverInfo] = LeverInfo("三(二)二", "质量评估", "Quality evaluation", (
+        SpendingItem("quality_evaluation", "质量评估", "quality evaluation", "the evaluators, per provider "
+                     "evaluated"),))
 
+    start: Month = Field("2024-04", description="First month the evaluation is in force (the NHC standard: "
+                                                "2024-04-01); its first evaluation is the next evaluation month.")
     month_of_year: WholeNumber = Field(10, ge=1, le=12)
     fail_share: Share = Field(uncertain(0.02, 0.05, 0.1), description="Assumption.")
     close_share_if_failed: Share = Field(uncertain(0.1, 0.2, 0.3), description="Assumption.")
+    yuan_per_provider: Yuan = Field(
+        0.0, description="Cost of evaluating one provider (experts' visit, records); not in the sourced facts.")
 
 
 class Vouchers(Dated):
-    """二(二) Experience vouchers (体验券): families priced out try care for a month; some stay."""
+    """二(二) Experience vouchers (体验券): families who want care but do not ask for it (priced out, or far from
+    places) try a month of care; care is an experience good, so having tried it they value it more
+    (``experience_wtp_uplift_share``) and those whose raised willingness to pay now reaches the net fee join the
+    waitlist. A family tries once: the vouchers reach fewer new families as those who tried accumulate."""
 
     lever: ClassVar[LeverInfo] = LeverInfo("二(二)", "托育体验券", "Experience vouchers", (
         SpendingItem("vouchers", "托育体验券", "experience vouchers", "providers redeeming the vouchers used"),))
@@ -287,34 +385,55 @@ class Vouchers(Dated):
     vouchers_per_year: People = 0.0
     value_yuan: Yuan = Field(200.0, description="Jiangxi 200-yuan childcare vouchers (2025).")
     trial_share: Share = Field(0.3, description="Assumption: vouchers that lead to a trial month.")
-    retention_share: Share = Field(0.4, description="Assumption: trial families who stay.")
+    experience_wtp_uplift_share: param(ge=0, le=3) = Field(
+        uncertain(0.1, 0.25, 0.5),
+        description="Assumption: how much more a family values care after a month of it (an experience good); the "
+                    "families who then stay are those whose raised willingness to pay reaches the net fee.")
 
 
 class Campaign(StrictModel):
     month: Month
-    awareness_uplift_share: param(ge=0, le=2) = 0.1
+    reach_share: Share = Field(
+        0.2, description="Share of the families not yet informed whom the campaign informs (open days, community "
+                         "outreach, the platform's notices).")
     cost_yuan: Yuan = 0.0
 
 
 class Publicity(StrictModel):
-    """二(二), 三(四) Publicity, open days, parenting guidance: stated need rises by the uplift, decaying."""
+    """二(二), 三(四) Publicity, open days, parenting guidance: families who know the inclusive places near them,
+    their fees and subsidies state need more often than those who do not. Campaigns inform a share of the
+    uninformed (so each reaches fewer new families as more are informed); what they add fades back with the
+    half-life."""
 
     lever: ClassVar[LeverInfo] = LeverInfo("二(二)", "宣传", "Publicity", (
         SpendingItem("publicity", "宣传", "publicity", "the campaigns"),))
 
     campaigns: list[Campaign] = Field(default_factory=list)
-    half_life_months: param(ge=0.5, le=120) = Field(6.0, description="Assumption.")
+    informed_share_at_start: Share = Field(
+        uncertain(0.4, 0.6, 0.8),
+        description="Assumption: families who know the inclusive places near them, their fees and subsidies, "
+                    "before any campaign.")
+    uninformed_need_ratio: Share = Field(
+        uncertain(0.5, 0.7, 0.9),
+        description="Assumption: how often an uninformed family states need, relative to an informed one.")
+    half_life_months: param(ge=0.5, le=120) = Field(
+        uncertain(6, 12, 24),
+        description="Assumption: months in which half of what campaigns added to the informed share fades (families "
+                    "move, forget, new parents arrive uninformed).")
 
 
 class FamilyPoints(StrictModel):
-    """三(四) Family care points (家庭托育点): small home-based providers."""
+    """三(四) Family care points (家庭托育点): home-based providers of at most 5 children (家庭托育点管理办法（试行）,
+    国卫人口发〔2023〕28号, art. 2; one carer per 3 children), taking children of a mixed class's ages."""
 
     lever: ClassVar[LeverInfo] = LeverInfo("三(四)", "家庭托育点", "Family care points", (
         SpendingItem("family_points", "家庭托育点补贴", "family care point subsidy",
                      "each new family care point, once"),), adds_places=True)
 
     points_per_year: InstitutionsPerYear = Field(default_factory=dict)
-    classes: ClassCounts = Field(default_factory=lambda: ClassCounts(mixed=1))
+    children_per_point: WholeNumber = Field(
+        5, ge=1, le=FAMILY_POINT_MAX_CHILDREN,
+        description="Children a point takes: at most 5 (国卫人口发〔2023〕28号; more is a childcare institution).")
     setup_months: Months = per_event(2.0, description="Assumption.")
     subsidy_yuan_per_point: Yuan = Field(0.0)
     fee_yuan_per_month: Yuan = Field(1500.0, description="Assumption.")
@@ -333,13 +452,23 @@ class OperatingSubsidy(Dated):
 
 
 class RentRelief(Dated):
-    """三(三)二 Preferential policies (rent and utility relief): lower providers' monthly costs."""
+    """三(三)二 Preferential policies (落实优惠政策: rent and utility relief) for inclusive providers: lower their
+    monthly rent per licensed place (or per enrolled child, so that empty places are not paid for), and that of
+    prospective entrants of the kinds it covers."""
 
     lever: ClassVar[LeverInfo] = LeverInfo("三(三)二", "房租减免", "Rent relief", (
         SpendingItem("rent_relief", "房租减免", "rent relief",
-                     "licensed providers other than public institutions, per place and month"),))
+                     "eligible providers, per licensed place (or enrolled child) and month"),))
 
     yuan_per_place_per_month: Yuan = 100.0
+    eligible_types: list[Literal[PROVIDER_TYPES]] = Field(
+        default_factory=lambda: [t for t in PROVIDER_TYPES if t != "public"],
+        description="Provider types whose rent it relieves (public institutions pay no market rent).")
+    inclusive_only: bool = Field(True, description="Only inclusive (普惠) places: the preferential policies are "
+                                                   "for inclusive childcare.")
+    per: Literal["licensed_place", "enrolled_child"] = Field(
+        "licensed_place",
+        description="licensed_place: relief for every licensed place; enrolled_child: for places in use only.")
 
 
 class HouseholdSubsidy(Dated):
@@ -365,10 +494,14 @@ class Policies(StrictModel):
     existing_area_quota: ExistingAreaQuota | None = None
     street_centres: StreetCentres | None = None
     target_push: TargetPush | None = None
+    registration_drives: RegistrationDrives | None = None
     kindergarten_classes: KindergartenClasses | None = None
     purchased_services: PurchasedServices | None = None
     operating_subsidy: OperatingSubsidy | None = None
     quality_evaluation: QualityEvaluation | None = None
+    joint_inspections: JointInspections | None = None
+    information_platform: InformationPlatform | None = None
+    department_coordination: DepartmentCoordination | None = None
     vouchers: Vouchers | None = None
     publicity: Publicity | None = None
     family_points: FamilyPoints | None = None

@@ -122,6 +122,26 @@ class CertificationMandate(StrictModel):
     effective: Month = Field("2026-12", description="Month from which every counted carer must be certified.")
     schedule: Annotated[dict[Month, Share], AfterValidator(_schedule)] = Field(
         default_factory=dict, description="Required certified share from each month on, before the effective date.")
+    anticipation_months: param(ge=0, le=60) = Field(
+        uncertain(6, 12, 18),
+        description="Assumption: months before the effective date (or the schedule's first step) in which "
+                    "uncertified carers start to prepare for the certificate on their own.")
+    anticipation_certification_per_month_share: Share = Field(
+        uncertain(0.01, 0.02, 0.04),
+        description="Assumption: uncertified carers who certify on their own each month because of the mandate, "
+                    "rising in step from none at the start of the anticipation to this at the date, and kept after "
+                    "it (on top of workforce.self_certification_per_month_share).")
+
+    def anticipation(self, month: int) -> float:
+        """The extra monthly share of uncertified carers who certify on their own in calendar month ``month``:
+        rising in a straight line over the anticipation to its full value at the first required share."""
+        first = min([month_number(m) for m in self.schedule] + [month_number(self.effective)])
+        lead = float(self.anticipation_months)
+        if lead <= 0:
+            progress = 1.0 if month >= first else 0.0
+        else:
+            progress = min(max((month - (first - lead)) / lead, 0.0), 1.0)
+        return progress * float(self.anticipation_certification_per_month_share)
 
     def required_share(self, month: int) -> float:
         """The share of counted carers who must be certified in calendar month ``month``."""

@@ -11,8 +11,8 @@ import simpy
 
 from sim.model.bands import BANDS, CLASS_SIZE
 from sim.model.clock import StartOfMonth, after
-from sim.model.lifecycle import new_provider
-from sim.model.providers import BUILDING, REGISTERING
+from sim.model.lifecycle import close, new_provider
+from sim.model.providers import BUILDING, OPEN, PRIVATE_TYPES, RECTIFYING, REGISTERING
 from sim.scenario.market_schema import ClassCounts
 from sim.scenario.months import month_number
 
@@ -74,8 +74,9 @@ def build(ctx: Context, state: State, street: int, type_: str, fee: float, class
     """Start a publicly supported provider: construction (paid in instalments, waiting for money) → 备案 →
     ready to open once staffed."""
     key = ctx.event(origin)
-    building = ctx.whole_months(build_months, *key, "build")
-    registration = ctx.whole_months(ctx.spec.providers.lifecycle.registration_months, *key, "registration")
+    building = ctx.lead_time("build", build_months, *key, "build")
+    registration = ctx.lead_time("registration", ctx.spec.providers.lifecycle.registration_months, *key,
+                                 "registration")
     i = new_provider(ctx, state, street, type_, True, fee, classes, origin, None, **kwargs)
 
     def project() -> Process:
@@ -88,6 +89,45 @@ def build(ctx: Context, state: State, street: int, type_: str, fee: float, class
 
     ctx.env.process(project())
     return i
+
+
+def register_existing(ctx: Context, state: State, street: int, inclusive: bool, fee: float,
+                      classes: list[int], origin: str, months: object, key: tuple[object, ...]) -> int:
+    """An existing unregistered centre registers (备案) as a private provider (inclusive or market-rate): its
+    places are licensed, not built (``providers.existed``); it opens once registered (``months``, drawn for
+    the event ``key``) and staffed."""
+    i = new_provider(ctx, state, street, "private_inclusive" if inclusive else "private_market", inclusive, fee,
+                     classes, origin, [(REGISTERING, ctx.lead_time("registration", months, *key))])
+    state.providers.existed[i] = True
+    return i
+
+
+def check(ctx: Context, state: State, checked: np.ndarray, fail_share: float, close_share: float, draws: str,
+          item: str, yuan_per_provider: float) -> None:
+    """A public check of the providers ``checked`` (a mask): each fails with ``fail_share``; a failing private
+    provider closes with ``close_share``, any other failing one rectifies with its capacity frozen (admitting no
+    one) for the rectification time; those that pass are marked (families' trust, ``demand.trust``). Each
+    provider checked is paid for under ``item``. ``draws`` names the random numbers."""
+    providers = state.providers
+    n = providers.n
+    u_fail, u_close = ctx.uniforms(draws, n), ctx.uniforms(f"{draws}, closure", n)
+    failed = checked & (u_fail < fail_share)
+    closing = failed & providers.is_type(*PRIVATE_TYPES) & (u_close < close_share)
+    close(ctx, state, np.flatnonzero(closing))
+    for i in np.flatnonzero(failed & ~closing):
+        providers.status[i] = RECTIFYING
+        months = max(ctx.lead_time("rectification", ctx.spec.providers.lifecycle.rectification_months,
+                                   "rectification", ctx.month, int(i)), 1)
+        ctx.env.process(after(ctx.env, months, lambda i=int(i): _reopen(state, i)))
+    providers.checked[:n][checked & ~failed] = ctx.month
+    who = np.flatnonzero(checked)
+    ctx.spending.request_many(ctx.month, item, providers.street[who], np.full(len(who), float(yuan_per_provider)),
+                              who)
+
+
+def _reopen(state: State, i: int) -> None:
+    if state.providers.status[i] == RECTIFYING:
+        state.providers.status[i] = OPEN
 
 
 def mixed_classes(places: float) -> list[int]:

@@ -27,7 +27,7 @@ def install(ctx: Context, state: State, settings: KindergartenClasses) -> None:
         providers = state.providers
         existing = np.flatnonzero(providers.is_type("kindergarten_class") & providers.licensed()
                                   & (providers.street[: providers.n] == street))
-        months = ctx.whole_months(settings.conversion_months, *ctx.event("kindergarten_classes"))
+        months = ctx.lead_time("build", settings.conversion_months, *ctx.event("kindergarten_classes"))
         if len(existing):
             i = int(existing[0])
             ctx.env.process(after(ctx.env, months, lambda: add_class(ctx, state, i, older, "kindergarten_classes")))

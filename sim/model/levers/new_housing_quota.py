@@ -32,8 +32,8 @@ def install(ctx: Context, state: State, settings: NewHousingQuota) -> None:
             due = month - ctx.start + lag_in + ctx.whole_months(settings.lag_months, "new_housing_quota", index)
 
             def deliver(s=street, p=places, i=index) -> None:
-                registration = ctx.whole_months(ctx.spec.providers.lifecycle.registration_months,
-                                                "new_housing_quota", i, "registration")
+                registration = ctx.lead_time("registration", ctx.spec.providers.lifecycle.registration_months,
+                                             "new_housing_quota", i, "registration")
                 new_provider(ctx, state, s, "community_centre", True, settings.fee_yuan_per_month, mixed_classes(p),
                              "new_housing_quota", [(REGISTERING, registration)])
 

@@ -28,7 +28,7 @@ def install(ctx: Context, state: State, settings: PublicExpansion) -> None:
             return
         need = unmet_need(ctx, state)[providers.street[public]]
         i = int(public[np.argmax(need)])
-        months = ctx.whole_months(settings.build_months, *ctx.event("public_expansion"))
+        months = ctx.lead_time("build", settings.build_months, *ctx.event("public_expansion"))
         cost = CLASS_SIZE[band] * settings.cost_yuan_per_place
 
         def works() -> Process:

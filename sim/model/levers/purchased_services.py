@@ -22,7 +22,7 @@ def install(ctx: Context, state: State, settings: PurchasedServices) -> None:
         street = int(np.argmax(unmet_need(ctx, state)))
         new_provider(ctx, state, street, "community_centre", True, settings.fee_yuan_per_month,
                      settings.classes.as_list(), "purchased_services",
-                     [(BUILDING, ctx.whole_months(settings.setup_months, *ctx.event("purchased")))],
+                     [(BUILDING, ctx.lead_time("build", settings.setup_months, *ctx.event("purchased")))],
                      payment_per_place=settings.payment_yuan_per_place_per_month, payment_item="purchased_services")
 
     def processes():

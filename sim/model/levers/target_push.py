@@ -19,10 +19,10 @@ import numpy as np
 from sim.model.bands import BANDS, CLASS_SIZE
 from sim.model.clock import StartOfMonth
 from sim.model.demand import unmet_need
-from sim.model.levers.base import Process, build, start
+from sim.model.levers.base import Process, build, register_existing, start
 from sim.model.lifecycle import new_provider
 from sim.model.numerics import district_sums
-from sim.model.providers import BUILDING, REGISTERING
+from sim.model.providers import BUILDING
 from sim.scenario.months import month_number
 from sim.scenario.policy_schema import TargetPush
 
@@ -75,17 +75,15 @@ def install(ctx: Context, state: State, settings: TargetPush) -> None:
             public = started[d] - registering - kindergarten
             # Whole centres and classes, rounded at random so that small pushes keep their expected size.
             for _ in range(int(registering / registered_places + u[d, 0])):
-                key = ctx.event("target push")
-                i = new_provider(ctx, state, street, "private_inclusive", True,
-                                 ctx.spec.providers.entry.inclusive_fee_yuan_per_month, registered_classes,
-                                 "target_push", [(REGISTERING, ctx.whole_months(settings.lag_months, *key))])
+                i = register_existing(ctx, state, street, True, ctx.spec.providers.entry.inclusive_fee_yuan_per_month,
+                                      registered_classes, "target_push", settings.lag_months, ctx.event("target push"))
                 ctx.spending.request(ctx.month, "target_push", street,
                                      registered_places * settings.registration_yuan_per_place, i)
             for _ in range(int(kindergarten / class_places + u[d, 1])):
                 key = ctx.event("target push")
                 i = new_provider(ctx, state, street, "kindergarten_class", True, settings.fee_yuan_per_month,
                                  KINDERGARTEN_CLASS, "target_push",
-                                 [(BUILDING, ctx.whole_months(settings.lag_months, *key))])
+                                 [(BUILDING, ctx.lead_time("build", settings.lag_months, *key))])
                 ctx.spending.request(ctx.month, "target_push", street, settings.kindergarten_yuan_per_class, i)
             mixed = int(public / MIXED_CLASS + u[d, 2])
             if mixed:
