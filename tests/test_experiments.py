@@ -131,14 +131,18 @@ class Refuses:
 
 
 class SlowToStart:
-    """A model a worker takes a second to receive; each task reports where it ran."""
+    """A model a worker takes a second to receive; each task reports where it ran. Tasks are slower in the parent
+    so that workers slow to start on a busy machine still find tasks left."""
+
+    def __init__(self):
+        self.parent = os.getpid()
 
     def __setstate__(self, state):
         time.sleep(1.0)
         self.__dict__.update(state)
 
     def __call__(self, task):
-        time.sleep(0.01)
+        time.sleep(0.05 if os.getpid() == self.parent else 0.01)
         return task * task, os.getpid()
 
 

@@ -25,9 +25,9 @@ def folder(tmp_path: Path) -> Path:
     return folder
 
 
-def _bounded(call, seconds: float = 1.0, megabytes: int = 200):
-    """``call()``'s result, checking that it took less than ``seconds`` and grew the peak memory (RSS) by less
-    than ``megabytes``."""
+def _bounded(call, seconds: float = 10.0, megabytes: int = 200):
+    """``call()``'s result, checking that it grew the peak memory (RSS) by less than ``megabytes`` and ended
+    within ``seconds``: a bound against hanging, far above the time it takes, not a measure of speed."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     began = time.perf_counter()
     result = call()
@@ -43,7 +43,7 @@ BOMB = "\n".join(["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
                  + [f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]" for a, b in zip("abcdefgh", "bcdefghi", strict=True)])
 
 
-def test_alias_bomb_is_refused_within_a_second_and_bounded_memory(folder: Path) -> None:
+def test_alias_bomb_is_refused_promptly_with_bounded_memory(folder: Path) -> None:
     path = write(folder, BASE + BOMB.replace("a: &a", "x: &a", 1) + "\n")
     problem = _bounded(lambda: one_problem(path))
     assert "more than 100,000 values once aliases (*name) are expanded" in problem.message
