@@ -12,7 +12,7 @@ import functools
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -114,12 +114,19 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as err:
             if _state["debug"]:
                 raise
+            print_warnings(getattr(err, "warnings", ()))
             code, lines = _explain(err)
             for line in lines:
                 err_console.print(f"error: {line}", soft_wrap=True)
             raise typer.Exit(code) from None
 
     return wrapper
+
+
+def print_warnings(warnings: Iterable[Problem]) -> None:
+    """Unusual values, one located line each on stderr (plain text, like errors); they never stop a command."""
+    for warning in dict.fromkeys(warnings):  # two scenarios of a comparison may share a base and its warnings
+        err_console.print(f"warning: {warning}", soft_wrap=True)
 
 
 def _explain(err: Exception) -> tuple[int, list[str]]:
@@ -142,6 +149,7 @@ def _explain(err: Exception) -> tuple[int, list[str]]:
 def validate(file: ScenarioArg, set_: SetOption = None) -> None:
     """Check a scenario file and its CSVs; print the resolved scenario (defaults, extends and --set applied)."""
     scenario = sim.load_scenario(file, overrides=set_ or [])
+    print_warnings(scenario.warnings)
     resolved = scenario.spec.model_dump(mode="json")
     out_console.print(yaml.safe_dump(resolved, allow_unicode=True, sort_keys=False, width=100).rstrip(),
                       soft_wrap=True)
@@ -173,6 +181,7 @@ def run(
     """Run a scenario and write a results folder (tables, summary, manifest)."""
     started = datetime.now(UTC)
     scenario = sim.load_scenario(file, overrides=set_ or [])
+    print_warnings(scenario.warnings)
     out = out or Path("results") / file.resolve().parent.name / file.stem
     command = ["tuoyu", *sys.argv[1:]]
     check_target(out, force)
