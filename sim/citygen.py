@@ -1,8 +1,9 @@
 """Shared logic of the scenario generators: synthetic streets and towns, new housing and providers.
 
-Used by ``example_city/generate_city.py`` (one prefecture city) and ``hebei/generate_province.py``
-(the province). Both draw units (街道/乡镇), their residents, new housing completions and childcare
-providers (托育机构) with the same rules; what differs (sizes, counts, seeds) stays in each generator.
+Used by ``scenarios/example_city/generate_city.py`` (one prefecture city), ``scenarios/hebei/generate_province.py``
+(the province) and ``tuoyu init`` (a city of one's own, ``sim.newcity``). They draw units (街道/乡镇), their
+residents, new housing completions and childcare providers (托育机构) with the same rules; what differs (sizes,
+counts, seeds) stays in each generator.
 Every constant here names its source or says it is an assumption; the data READMEs tabulate them.
 Output is deterministic: the generators seed ``numpy.random.default_rng`` with fixed constants and
 write UTF-8 without BOM with LF line endings.
@@ -437,7 +438,9 @@ def place_providers(
     seats = [next(u for u in units if u.district.district_id == d.district_id) for d in districts]
     streets = [u for u in units if u.kind == "street"]
     pops = np.array([u.population for u in streets], dtype=float)
-    centres = rng.choice(len(streets), counts["community_centre"], replace=False, p=pops / pops.sum())
+    # A county without urban streets has no community centre (they serve streets, not towns).
+    centres = rng.choice(len(streets), counts["community_centre"], replace=False, p=pops / pops.sum()) if streets \
+        else np.zeros(0, dtype=int)
     placed: list[tuple[str, Unit]] = []
     for ptype in PROVIDER_TYPES:
         if ptype == "public":
@@ -518,6 +521,31 @@ def draw_providers(
         inclusive = bool(rng.random() < EMPLOYER_INCLUSIVE_SHARE) if employer else ptype in INCLUSIVE_TYPES
         providers.append(Provider(u, ptype, name_provider(rng, ptype, u, used), inclusive, fee, classes))
     return providers
+
+
+def fit_places(rng: np.random.Generator, providers: Sequence[Provider], target: int, most: int) -> int:
+    """Add or remove toddler and older classes (托小班, 托大班) of randomly chosen providers until their places are
+    within half a class of ``target``, keeping every provider at least one class and at most ``most`` of a band
+    (kindergarten 托班 and family points are left as they are if there are others); returns the places reached."""
+    places = sum(p.places for p in providers)
+    adjustable = [p for p in providers if p.type not in ("kindergarten_class", "family_point")] or list(providers)
+    for _ in range(100_000):  # each step moves by one class: more steps than any city's classes
+        gap = target - places
+        band = int(rng.integers(1, 3))  # toddler or older
+        size = CLASS_SIZE[CLASS_KINDS[band]]
+        if abs(gap) <= size / 2:
+            break
+        step = 1 if gap > 0 else -1
+        room = [p for p in adjustable
+                if (p.classes[band] < most if step > 0 else p.classes[band] > 0 and sum(p.classes) > 1)]
+        if not room:
+            break
+        chosen = room[int(rng.integers(len(room)))]
+        classes = list(chosen.classes)
+        classes[band] += step
+        chosen.classes = tuple(classes)  # type: ignore[assignment]
+        places += step * size
+    return places
 
 
 def mark_pipeline(
