@@ -299,6 +299,22 @@ def with_month_plan(model_doc: str) -> str:
     return pattern.sub(lambda _: month_plan(), model_doc)
 
 
+def json_schema() -> dict[str, Any]:
+    """The scenario file's JSON Schema for editors: every key with its description, its hard limits (minimum,
+    maximum), its usual range (``x-usual``) and its unit (``x-unit``, named by the key), and ``extends``."""
+    schema = ScenarioSpec.model_json_schema()
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        for key, prop in definition.get("properties", {}).items():
+            if unit := _unit(key):
+                prop["x-unit"] = unit
+                prop["description"] = f"{prop.get('description', '')} Unit: {unit}.".strip()
+    schema["properties"] = {"extends": {
+        "description": "A scenario file (or a list, applied left to right) that this file is layered on; paths are "
+                       "relative to this file.",
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}, **schema["properties"]}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "tuoyu-sim scenario", **schema}
+
+
 def generated() -> dict[Path, str]:
     """Each generated file and what it should hold."""
     model = DOCS / "model.md"

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from sim.experiments.evaluators import evaluate, open_evaluator
 from sim.model.engine import simulate
 from sim.model.streams import Streams
 from sim.results import Calendar, ReplicationTables, Result, reduce_replication
 from sim.scenario.draw import draw_parameters
-from sim.scenario.load import Scenario
+from sim.scenario.load import Scenario, load_scenario, override_texts
 
 LEDGER_REPLICATIONS = 1  # payments are kept row by row for the first replication(s) only
+DEFAULT_SEED = 1
+"""The root seed when none is given, the same for the command line, sweeps, calibration and this API."""
 # Replications from TWIN on are twins: replication TWIN + j draws the parameters of replication j and its own
 # noise, so a pair shares what we don't know and differs only by chance (see ``Result.uncertainty``).
 TWIN = 1_000_000
@@ -50,15 +54,22 @@ class Replications:
         return run_replication(self.scenarios[scenario], self.seed, replication)
 
 
-def run(scenario: Scenario, reps: int = 1, seed: int = 0, progress: Callable[[int], None] | None = None,
-        workers: int | None = None, scheduler: str | None = None) -> Result:
+def run(scenario: Scenario | str | Path, reps: int = 1, seed: int = DEFAULT_SEED,
+        progress: Callable[[int], None] | None = None, workers: int | None = None, scheduler: str | None = None,
+        overrides: Mapping[str, Any] | Sequence[str] = ()) -> Result:
     """Run ``reps`` replications with root ``seed`` (and their twins, ``twins_for(reps)``); ``progress(done)`` is
     called as they finish.
 
-    By default they run in this process; ``workers`` > 1 runs them in a local process pool, ``scheduler``
-    (``tcp://host:port``) on a Dask cluster; the tables are the same either way."""
+    ``scenario`` is a loaded scenario or a scenario file; ``overrides`` (``{"horizon.end": "2030-12"}`` or
+    ``["horizon.end=2030-12"]``) are applied on top, as ``--set`` is, and validated. By default the replications
+    run in this process; ``workers`` > 1 runs them in a local process pool, ``scheduler`` (``tcp://host:port``) on
+    a Dask cluster; the tables are the same either way."""
     if reps < 1:
         raise ValueError(f"reps must be at least 1, got {reps}")
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, overrides)
+    elif overrides:  # the file again, with the overrides it was loaded with and these after them
+        scenario = load_scenario(scenario.path, [*scenario.overrides, *override_texts(overrides)])
     tasks = replication_tasks(0, reps)
     tables: list[ReplicationTables | None] = [None] * len(tasks)
     workers = 1 if workers is None and scheduler is None else workers

@@ -46,8 +46,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] | Mapping[str, Any]
     path = Path(path)
     if not path.exists():  # anything else that is no file (a folder, a device) is refused as it is read
         raise InputError([Problem(shown_path(path), "no such scenario file")])
-    if isinstance(overrides, Mapping):  # JSON is YAML: each value is read back as written
-        overrides = [f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in overrides.items()]
+    overrides = override_texts(overrides)
     warnings: list[Problem] = []
     data, locations, files = load_layers(path, warnings=warnings)
     data = apply_overrides(data, locations, list(overrides))
@@ -74,6 +73,13 @@ def load_scenario(path: str | Path, overrides: Sequence[str] | Mapping[str, Any]
     inputs = [Path(p) for p in spec.geography.paths()]
     return Scenario(spec=spec, city=city, path=path.resolve(), files=(*files, *inputs), overrides=tuple(overrides),
                     warnings=tuple(warnings))
+
+
+def override_texts(overrides: Sequence[str] | Mapping[str, Any]) -> list[str]:
+    """Overrides as ``--set`` texts: a mapping's values are written as JSON, which YAML reads back as written."""
+    if isinstance(overrides, Mapping):
+        return [f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in overrides.items()]
+    return list(overrides)
 
 
 def _mixed_city(data: dict, locations: Locations) -> list[Problem]:

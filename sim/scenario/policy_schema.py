@@ -87,7 +87,8 @@ class PublicBuild(StrictModel):
                      "construction of the public institutions, in monthly instalments"),), adds_places=True)
 
     projects_per_year: per_year(Institutions, per_million(
-        3, "the example city's plan starts 4 a year in 7 million residents, 0.6 per million (assumption)")) = Field(
+        5, "the example city's plan starts 4 a year in 7 million residents, 0.6 per million; one a year in a city of "
+           "200,000 is 5 (assumption)")) = Field(
         default_factory=dict)
     projects: list[PublicProject] = Field(default_factory=list, description="Projects at named streets.")
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(infant=1, toddler=2, older=2),
