@@ -193,6 +193,7 @@ def run(
         check_target(out, force)  # again: another job may have written it before this one took the lock
         check_memory([scenario], reps + twins_for(reps), 1 if workers is None and scheduler is None else workers,
                      scheduler)
+        note_compiling()
         with _progress("replications") as progress:
             task = progress.add_task(scenario.name, total=reps + twins_for(reps))  # twins split the bands
             result = sim.run(scenario, reps=reps, seed=seed,
@@ -205,6 +206,15 @@ def run(
     for note in result.notes():
         out_console.print(f"note: {note}", soft_wrap=True)
     _print_where(out, f"Brief and charts: tuoyu report {out} [--lang en]")
+
+
+def note_compiling() -> None:
+    """Say so when this run will first compile the model's loops (once after installing), not seem to hang."""
+    from sim import compiled
+
+    if compiled.cold():
+        err_console.print("note: the first run after installing compiles the model's numeric loops once (about 10 s "
+                          "a process); later runs start at once", soft_wrap=True)
 
 
 def _print_where(out: Path, next_step: str | None = None) -> None:
@@ -242,6 +252,7 @@ def compare(
 
     default = Path("results") / files[0].resolve().parent.name / ("compare_" + "_".join(f.stem for f in files))
     out = _output_folder(out, resume, default)
+    note_compiling()
     with _progress("replications") as progress:
         bar = _ExperimentProgress(progress, "compare")
         outcome = run_compare(files, set_ or [], reps, seed, out, ["tuoyu", *sys.argv[1:]], resume=resume is not None,
@@ -290,6 +301,7 @@ def sweep(
     name = file.stem if file.stem.startswith("sweep") else f"sweep_{file.stem}"
     default = Path("results") / file.resolve().parent.name / f"{name}_{spec.method}"
     out = _output_folder(out, resume, default)
+    note_compiling()
     with _progress("points") as progress:
         bar = _ExperimentProgress(progress, f"{spec.method} sweep")
         outcome = run_sweep(spec, out, ["tuoyu", *sys.argv[1:]], resume=resume is not None, force=force,
@@ -323,6 +335,7 @@ def calibrate(
 
     spec = load_calibration(file, reps, method)
     out = _output_folder(out, resume, Path("results") / "calibration" / spec.name)
+    note_compiling()
     with _progress("evaluations") as progress:
         task = progress.add_task(f"calibration ({spec.method}, {spec.reps} replications each)",
                                  total=most_evaluations(spec))

@@ -1,4 +1,5 @@
-"""Result folders as charts read them: the tidy tables of a ``run``, ``compare`` or ``sweep`` folder.
+"""Result folders as charts and notebooks read them: the tidy tables of a ``run``, ``compare`` or ``sweep`` folder,
+without matplotlib (``sim.load_results(path)``).
 
 Charts never see live model objects: whatever they draw, a user could draw from the same CSV and Parquet
 files. A missing folder, a folder that is not a result and a missing table are :class:`InputError`\\s.
