@@ -185,10 +185,13 @@ class Table:
         self.columns: dict[str, int] = {}
         self.readable = False  # header complete: its ids can be checked against
         records = source.records(problems)
+        said = len(problems)
         try:
             first = next(records, None)
         except Unreadable as err:
             self.error(err.line, "", f"not a readable header: {err.message}")
+            return
+        if first is None and len(problems) > said:  # the file could not be read, and that was said
             return
         header = self._header(first[1] if first else [])  # an empty file has no columns: all are missing
         if self._header_problems(header, required, optional):
