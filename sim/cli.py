@@ -248,8 +248,9 @@ def compare(
 ) -> None:
     """Run scenarios with the same random numbers (replication r of each uses the same streams) and report
     each one's p5/p50/p95 and the paired differences from the first, at every year end."""
-    from sim.experiments.compare import run_compare
+    from sim.experiments.compare import load_scenarios, run_compare
 
+    print_warnings(w for scenario in load_scenarios(files, set_ or []) for w in scenario.warnings)
     default = Path("results") / files[0].resolve().parent.name / ("compare_" + "_".join(f.stem for f in files))
     out = _output_folder(out, resume, default)
     note_compiling()

@@ -3,8 +3,11 @@ one workbook gives the same city as the CSV files; every run writes summary.xlsx
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import subprocess
+import sys
 from dataclasses import fields
 from pathlib import Path
 
@@ -215,3 +218,51 @@ def test_a_comparison_writes_summary_xlsx(tmp_path):
     header = [c.value for c in book["Comparison"][1]]
     assert "plan difference from the first mean" in header and "small test city p95" in header
     assert (out / "summary_wide.csv").exists() and (out / "scenarios" / "plan" / "summary.xlsx").exists()
+
+
+# --------------------------------------------------------------------------- the command line and the API
+
+
+def test_indicators_as_csv_and_json():
+    as_csv = invoke("indicators", "--format", "csv", "--lang", "zh")
+    assert as_csv.exit_code == 0
+    table = pd.read_csv(io.StringIO(as_csv.output))
+    assert list(table.columns[:4]) == ["name", "kind", "unit", "label"] and len(table) == len(sim.INDICATORS)
+    assert table.set_index("name").at["places_per_1000", "label"] == "每千人口托位数"
+    rows = json.loads(invoke("indicators", "--format", "json").output)
+    assert rows[list(sim.INDICATORS).index("enrolment_rate")]["denominator"] == "children_0_3"
+    wrong = invoke("indicators", "--format", "xml")
+    assert wrong.exit_code == 2 and "--format: expected one of table, csv, json" in wrong.output
+
+
+def test_the_schema_has_extends_units_limits_and_usual_ranges(tmp_path):
+    assert invoke("schema", "--out", tmp_path / "s.json").exit_code == 0
+    schema = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert "extends" in schema["properties"] and schema["$schema"].endswith("2020-12/schema")
+    birth = schema["$defs"]["Demography"]["properties"]["birth_rate_per_1000_per_year"]
+    assert birth["x-unit"] == "per 1,000 per year"
+    assert birth["additionalProperties"]["x-usual"]["maximum"] == 13
+    assert birth["additionalProperties"]["oneOf"][0]["maximum"] == 500
+
+
+def test_the_api_runs_a_file_with_overrides_and_reads_a_month():
+    result = sim.run(SMALL, reps=2, overrides={"horizon.end": "2025-06", "demography.death_rate_per_1000_per_year": 9})
+    assert result.seed == 1 and result.calendar.months[-1] == "2025-06"  # the command line's seed
+    assert result.scenario.spec.demography.death_rate_per_1000_per_year == 9
+    same = sim.run(sim.load_scenario(SMALL), reps=2, overrides=["horizon.end=2025-06",
+                                                                "demography.death_rate_per_1000_per_year=9"])
+    np.testing.assert_array_equal(result.at("enrolled", "2025-06"), same.at("enrolled", "2025-06"))
+    assert result.at("enrolled", "2025-03", "A").shape == (2,)
+    with pytest.raises(KeyError, match="did you mean 'places_per_1000'"):
+        result.at("places_per_100", "2025-06")
+    with pytest.raises(sim.InputError):
+        sim.run(SMALL, overrides={"horizon.end": "2025-13"})
+
+
+def test_results_load_without_matplotlib(tmp_path):
+    out = tmp_path / "res"
+    assert invoke("run", SMALL, "--reps", 1, "--out", out, "--set", "horizon.end=2025-03").exit_code == 0
+    code = ("import sys, sim; f = sim.load_results(sys.argv[1]); "
+            "assert len(f.table('summary.csv')) and 'matplotlib' not in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
