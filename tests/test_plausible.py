@@ -211,6 +211,12 @@ def test_a_file_of_another_city_gives_five_lines_and_a_count(tmp_path):
 # ------------------------------------------------------------------ extends that replaces a city's data
 
 
+def line_of(path: Path, text: str) -> int:
+    """The line of ``path`` that starts with ``text`` (after its indent): the example's files change."""
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if line.strip().startswith(text))
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     (folder / name).write_text(text, encoding="utf-8")
     return folder / name
@@ -224,7 +230,8 @@ def test_extends_whose_last_file_brings_another_city_warns(tmp_path):
     both = write(folder, "both.yaml", f"extends: [mine.yaml, {plan}]\nmeta: {{name: mine}}\n")
     scenario = sim.load_scenario(both)
     [warning] = [w for w in scenario.warnings if w.path == "geography"]
-    assert warning.where.endswith("scenarios/example_city/baseline.yaml:15:3")
+    base = ROOT / "scenarios" / "example_city" / "baseline.yaml"
+    assert warning.where.endswith(f"scenarios/example_city/baseline.yaml:{line_of(base, 'districts_csv')}:3")
     assert "mine.yaml:3:3" in warning.message and "last one's city wins" in warning.message
     assert "streets_csv streets.csv → " in warning.message.replace(str(folder) + "/", "")
 
@@ -238,7 +245,7 @@ def test_own_streets_over_inherited_providers_warns_and_explains_the_errors(tmp_
         sim.load_scenario(mine)
     hints = {w.path: w for w in err.value.warnings}
     assert {"geography", "geography.new_housing_csv", "geography.providers_csv"} <= set(hints)
-    assert hints["geography.providers_csv"].where.endswith("baseline.yaml:18:3")
+    assert hints["geography.providers_csv"].where.endswith(f"baseline.yaml:{line_of(base, 'providers_csv')}:3")
     assert "Write `providers_csv: null` in" in hints["geography.providers_csv"].message
     turned_off = write(folder, "off.yaml", mine.read_text(encoding="utf-8")
                        + "  new_housing_csv: null\n  providers_csv: null\n")

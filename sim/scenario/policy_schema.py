@@ -245,13 +245,14 @@ class TargetPush(StrictModel):
                          "(they join as private inclusive centres).")
     kindergarten_share: Share = Field(
         0.3, description="Assumption: share through kindergarten 托班 (24–36 months).")
-    registration_yuan_per_place: Yuan = Field(
+    registration_yuan_per_place: YuanPerPlace = Field(
         2000.0, description="Assumption: support to bring an unregistered centre up to standard, per place.")
-    kindergarten_yuan_per_class: Yuan = Field(50000.0, description="Assumption: as kindergarten_classes.")
-    conversion_yuan_per_place: Yuan = Field(
+    kindergarten_yuan_per_class: Annotated[Yuan, Usual(5000, 500_000, "assumption")] = Field(
+        50000.0, description="Assumption: as kindergarten_classes.")
+    conversion_yuan_per_place: YuanPerPlace = Field(
         15000.0, description="Assumption: converting public premises, fit-out only (12–24k yuan per place, survey "
                              "estimate, less what the premises already have).")
-    fee_yuan_per_month: Yuan = Field(1200.0, description="Assumption: inclusive fee of the places it adds.")
+    fee_yuan_per_month: Fee = Field(1200.0, description="Assumption: inclusive fee of the places it adds.")
 
     @model_validator(mode="after")
     def _shares(self) -> TargetPush:

@@ -169,7 +169,9 @@ class WarmStart(StrictModel):
                                       "(tested on the example city: with flat births and no lever every indicator "
                                       "starts within its band of the following year; 24 months left enrolment "
                                       "≈1% low).")
-    recent_growth_share_per_year: Share = Field(
+    recent_growth_share_per_year: Annotated[Share, Usual(
+        0, 0.6, "national places grew >20% a year in 2022–24 (NHC vice-minister, 2025-07); the margin is an "
+                "assumption")] = Field(
         uncertain(0.15, 0.2, 0.3),
         description="Growth of places in the year before the start, which sets the private centres found in "
                          "the pipeline at the start (being fitted out or registered) beyond those the city's file "
