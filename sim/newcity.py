@@ -17,16 +17,18 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+from pydantic import BaseModel
 
 from sim import citygen
 from sim.errors import InputError, Problem, shown_path
 from sim.scenario.city import DISTRICT_KINDS, STREET_KINDS
-from sim.scenario.params import PEOPLE_MAX, STREET_PEOPLE_MAX
+from sim.scenario.market_schema import Entry
+from sim.scenario.params import PEOPLE_MAX, STREET_PEOPLE_MAX, Triangular
 from sim.scenario.tables import Source, Table, read_workbook
 
 SEED = 20250101  # assumption: any fixed constant; the same figures give the same city
 EXAMPLE_RESIDENTS = 7_000_000  # the example city, whose package is scaled
-EXAMPLE_DISTRICT_RESIDENTS = EXAMPLE_RESIDENTS / 16
+HEBEI_DISTRICT_RESIDENTS = 73_780_000 / 168  # the calibration's county-level districts (Hebei, end-2024)
 EXAMPLE_URBAN_STREETS = 82
 FIGURES = ("name_zh", "population", "births", "streets", "towns", "places", "institutions")
 FIGURES_OPTIONAL = ("district_id", "name_en", "kind")
@@ -228,6 +230,15 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def _scaled_default(model: type[BaseModel], key: str, factor: float) -> str:
+    """A key's default scaled by ``factor`` as YAML: a number, or a distribution with its bounds scaled."""
+    default = model.model_fields[key].default
+    if isinstance(default, Triangular):
+        low, mode, high = (_number(scaled(v, factor)) for v in (default.low, default.mode, default.high))
+        return f"{{dist: triangular, low: {low}, mode: {mode}, high: {high}}}"
+    return _number(scaled(float(default), factor))
+
+
 def _flow(mapping: dict[int, float]) -> str:
     return "{" + ", ".join(f"{year}: {_number(value)}" for year, value in mapping.items()) + "}"
 
@@ -272,15 +283,14 @@ demography:
   infant_mortality_per_1000_births: 4.0   # assumption
   child_mortality_per_1000_per_year: 0.3  # assumption
 
-demand:
-  give_up_per_month_share: 0.0804  # REPLACE: the example city's calibrated value (calibration/example_city.yaml)
-
+# Behavioural parameters not written here keep the model's defaults, calibrated on Hebei (calibration/).
 providers:
   entry:
-    # Private centres opening a year per district: the example's 6 for districts of 437,500 residents, scaled
-    # to this city's districts (× {district_factor:.4g}), and the waitlist at which entry is half its most, likewise.
-    max_entries_per_district_per_year: {_number(scaled(6, district_factor))}   # REPLACE if known (assumption)
-    waitlist_half_saturation_children: {max(round(150 * district_factor), 10)}    # assumption
+    # Private centres a district draws a year, and the waitlist at which that is half its most: the calibrated
+    # defaults are per county-level district of Hebei (439,000 residents on average), here scaled to this city's
+    # districts (× {district_factor:.4g}).
+    max_entries_per_district_per_year: {_scaled_default(Entry, "max_entries_per_district_per_year", district_factor)}
+    waitlist_half_saturation_children: {_scaled_default(Entry, "waitlist_half_saturation_children", district_factor)}
 
 workforce:
   graduates_per_year: {max(round(600 * factor), 1)}   # REPLACE: certified childcare graduates of its colleges a year
@@ -372,8 +382,8 @@ REPLACE = [
     "children_0_3 is three years of the district's births shared by residents)",
     "providers.csv: every provider's type, classes, fee and street (drawn with the example city's rules to your "
     "places and institutions by district): your registration (备案) list, if you have it",
-    "baseline.yaml: the death and migration rates (Hebei's), the give-up hazard (the example city's calibration), "
-    "private entry, graduates and the funds (the example city's, scaled)",
+    "baseline.yaml: the death and migration rates (Hebei's), private entry (Hebei's calibration, scaled), "
+    "graduates and the funds (the example city's, scaled)",
     "three_year_plan.yaml: every lever's size (the example city's plan, scaled to your residents)",
     "new_housing.csv: none was written; add your completions (street_id, month, residents) and name it in "
     "baseline.yaml",
@@ -418,7 +428,7 @@ def init_city(folder: Path, figures: list[Figures], listed: dict[str, list[dict[
     residents = sum(u.population for u in units)
     urban_streets = sum(u.kind == "street" for u in units)
     factor = residents / EXAMPLE_RESIDENTS
-    district_factor = residents / len(districts) / EXAMPLE_DISTRICT_RESIDENTS
+    district_factor = residents / len(districts) / HEBEI_DISTRICT_RESIDENTS
     files = [citygen.write_csv(folder, "districts", (d.row() for d in districts)),
              _write_streets(folder, children_rows(units, figures)),
              citygen.write_csv(folder, "providers", (p.row() for p in providers))]

@@ -62,7 +62,8 @@ def test_the_plan_is_scaled_to_the_city_and_warns_of_nothing(tmp_path):
     assert sum(policies.public_build.projects_per_year.values()) == 1  # a plan that had some keeps one
     funds = plan.spec.budget.funds
     assert funds["city_special_fund"].yuan_per_year[2025] == 4_800_000  # 150 million × 0.032
-    assert plan.spec.providers.entry.max_entries_per_district_per_year == 1.0  # 6 for districts 5.9 times larger
+    entry = plan.spec.providers.entry.max_entries_per_district_per_year  # calibrated on districts 5.9 times larger
+    assert (entry.low, entry.mode, entry.high) == (0.16, 0.26, 0.31)
     places = sum(sum(n * size for n, size in zip(p.classes, (10, 15, 20, 18), strict=True))
                  for p in plan.city.providers)
     assert abs(places - 830) <= 3 * 10  # the figures' 420 + 260 + 150 places, within half a class a district

@@ -134,7 +134,7 @@ def test_the_mistakes_of_the_issue_are_noticed(tmp_path):
 
 def test_defaults_sized_for_a_larger_city_are_named_as_defaults():
     warnings = {w.path: w for w in sim.load_scenario(SMALL).warnings}
-    assert set(warnings) == {"providers.entry.max_entries_per_district_per_year", "workforce.graduates_per_year"}
+    assert set(warnings) == {"workforce.graduates_per_year"}
     assert warnings["workforce.graduates_per_year"].message.startswith("600 (the default) is 2.7 per 1,000 residents")
     assert warnings["workforce.graduates_per_year"].where == "tests/data/small/scenario.yaml"
 

@@ -150,8 +150,9 @@ class Entry(StrictModel):
     spread over the payback period; β is the margin sensitivity."""
 
     max_entries_per_district_per_year: param(ge=0, le=INSTITUTIONS_PER_YEAR_MAX, usual=Usual(
-        0, 3, "the example city's 6 a district is 1.4 per 100,000 residents; more makes a small district's places "
-              "grow by several per 1,000 a year without any lever (assumption)",
+        0, 3, "the calibrated default, at most 1.84 a district, is 0.42 per 100,000 residents of Hebei's county-level "
+              "districts (439,000 on average); at 3 a small district's places grow by several per 1,000 a year "
+              "without any lever (assumption)",
         per="100,000 residents of an average district")) = Field(
         uncertain(0.96, 1.51, 1.84),
         description="Calibrated (calibration/hebei_history.yaml, as give_up_per_month_share): most private centres "

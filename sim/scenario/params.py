@@ -379,8 +379,8 @@ Yuan = param(ge=0, le=YUAN_MAX)
 People = param(ge=0, le=PEOPLE_MAX)
 PerThousand = param(ge=0, le=PER_1000_MAX)
 Sensitivity = param(ge=0, le=SENSITIVITY_MAX, usual=Usual(
-    0, 8, "assumption: measured elasticities lie between about 0.1 and 5; at 8 a margin of 50% multiplies entry by "
-          "55 and the response is nearly a step"))
+    0, 9, "measured elasticities lie between about 0.1 and 5; the model's default inclusive choice sensitivity "
+          "reaches 9; beyond it the response is a step (assumption)"))
 
 # Kinds of quantity that recur across sections, each with its usual range and the source of that range.
 FEE_USUAL = Usual(200, 8000, "full-day fees average ≈1,900 yuan/month (2025, think tank); 3,146 at a public "
@@ -395,8 +395,8 @@ YuanPerPlaceMonth = param(ge=0, le=YUAN_MAX, usual=Usual(
     10, 2000, "operating subsidies 200–1,000 yuan per child-month (Sichuan, Shanxi, Beijing E-Town, 2025); rent "
               "80–150 yuan/m² a month × 6–8 m² per place in tier-1/2 cities (survey estimate)"))
 MonthlyShare = param(ge=0, le=1, usual=Usual(
-    0, 0.3, "assumption: at 30% a month three quarters are gone within four months; a monthly hazard is usually a "
-            "few percent (a yearly rate written as monthly?)"))
+    0, 0.5, "a monthly hazard is usually a few percent; the calibrated give-up hazard reaches 0.38 "
+            "(calibration/hebei_history.yaml); above 0.5 (a yearly rate written as monthly?) is an assumption"))
 Wage = param(ge=1, le=YUAN_MAX, usual=Usual(
     1500, 15_000, "assumption: carer wages were not found; the default 3,500 yuan/month is an assumption for a Hebei "
                   "prefecture city"))
