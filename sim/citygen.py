@@ -317,17 +317,21 @@ def make_units(
     street_pool = [street_names[i] for i in rng.permutation(len(street_names))]
     town_pool = town_name_pool(rng)
     units: list[Unit] = []
+
+    def numbered(d: District, k: int) -> tuple[str, str]:  # once the pool's names are used up
+        return f"{d.name_zh}第{k + 1}", f"{d.name_en} No. {k + 1}"
+
     for d in districts:
         for k in range(d.n_streets + d.n_towns):
             street_id = f"{d.district_id}S{k + 1:02d}"
             if k < d.n_streets:
-                zh, en = street_pool.pop()
+                zh, en = street_pool.pop() if street_pool else numbered(d, k)
                 name_zh, name_en = f"{zh}街道", f"{en} Subdistrict"
                 units.append(Unit(street_id, d, name_zh, name_en, "street", False))
                 continue
             seat = d.n_streets == 0 and k == 0
             township = not seat and bool(rng.random() >= TOWN_SHARE_OF_RURAL_UNITS)
-            zh, en = seat_name(d) if seat else town_pool.pop()
+            zh, en = seat_name(d) if seat else town_pool.pop() if town_pool else numbered(d, k)
             zh_kind, en_kind = ("乡", "Township") if township else ("镇", "Town")
             name_zh, name_en = f"{zh}{zh_kind}", f"{en} {en_kind}"
             units.append(Unit(street_id, d, name_zh, name_en, "town", township))
@@ -524,27 +528,28 @@ def draw_providers(
 
 
 def fit_places(rng: np.random.Generator, providers: Sequence[Provider], target: int, most: int) -> int:
-    """Add or remove toddler and older classes (托小班, 托大班) of randomly chosen providers until their places are
-    within half a class of ``target``, keeping every provider at least one class and at most ``most`` of a band
-    (kindergarten 托班 and family points are left as they are if there are others); returns the places reached."""
+    """Add toddler and older classes (托小班, 托大班) to, or remove a class of any band from, randomly chosen providers
+    until no one class brings their places nearer ``target``, keeping every provider at least one class and at most
+    ``most`` of a band (kindergarten 托班 and family points are left as they are if there are others); returns the
+    places reached, which differ from ``target`` by more than a class only when the providers' one class each
+    already holds more, or ``most`` of each band holds less."""
     places = sum(p.places for p in providers)
     adjustable = [p for p in providers if p.type not in ("kindergarten_class", "family_point")] or list(providers)
+    sizes = [CLASS_SIZE[kind] for kind in CLASS_KINDS]
     for _ in range(100_000):  # each step moves by one class: more steps than any city's classes
         gap = target - places
-        band = int(rng.integers(1, 3))  # toddler or older
-        size = CLASS_SIZE[CLASS_KINDS[band]]
-        if abs(gap) <= size / 2:
-            break
         step = 1 if gap > 0 else -1
-        room = [p for p in adjustable
-                if (p.classes[band] < most if step > 0 else p.classes[band] > 0 and sum(p.classes) > 1)]
-        if not room:
+        bands = (1, 2) if step > 0 else range(len(CLASS_KINDS))  # grow by toddler or older classes; shrink by any
+        moves = [(p, band) for p in adjustable for band in bands
+                 if sizes[band] < 2 * abs(gap)  # the move brings the places nearer the target
+                 and (p.classes[band] < most if step > 0 else p.classes[band] > 0 and sum(p.classes) > 1)]
+        if not moves:
             break
-        chosen = room[int(rng.integers(len(room)))]
+        chosen, band = moves[int(rng.integers(len(moves)))]
         classes = list(chosen.classes)
         classes[band] += step
         chosen.classes = tuple(classes)  # type: ignore[assignment]
-        places += step * size
+        places += step * sizes[band]
     return places
 
 

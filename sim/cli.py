@@ -422,7 +422,12 @@ def init(
     _language(language)
     newcity.check_folder(folder, force)
     figures_path = districts or folder / "city_figures.csv"
-    figures = newcity.read_figures(districts) if districts else None
+    figure_warnings: list[Problem] = []
+    try:
+        figures = newcity.read_figures(districts, figure_warnings) if districts else None
+    except InputError:
+        print_warnings(figure_warnings)  # the unusual figures too, so that one pass shows every slip
+        raise
     listed = newcity.read_street_list(streets, figures or []) if streets and figures else {}
     folder.mkdir(parents=True, exist_ok=True)
     if figures is None:
@@ -431,8 +436,10 @@ def init(
     made = newcity.init_city(folder, figures, listed, name or folder.resolve().name, language,
                              figures_path.name if figures_path.parent.resolve() == folder.resolve()
                              else str(figures_path), json.dumps(json_schema(), ensure_ascii=False, indent=1))
-    for scenario_file in ("baseline.yaml", "three_year_plan.yaml"):  # it must run as written: check it now
-        print_warnings(sim.load_scenario(folder / scenario_file).warnings)
+    print_warnings([*figure_warnings, *made.warnings])
+    # It must run as written: check it now (the plan's warnings include the baseline's: each is said once).
+    print_warnings([warning for scenario_file in ("baseline.yaml", "three_year_plan.yaml")
+                    for warning in sim.load_scenario(folder / scenario_file).warnings])
     out_console.print(f"Wrote {folder.resolve()}: {made.residents:,} residents in {len(figures)} districts "
                       f"({made.urban_streets} urban streets); files: " + ", ".join(p.name for p in made.files),
                       soft_wrap=True)

@@ -22,8 +22,10 @@ from pydantic import BaseModel
 from sim import citygen
 from sim.errors import InputError, Problem, shown_path
 from sim.scenario.city import DISTRICT_KINDS, STREET_KINDS
+from sim.scenario.city_csv import STREET_POPULATION_USUAL
 from sim.scenario.market_schema import Entry
-from sim.scenario.params import PEOPLE_MAX, STREET_PEOPLE_MAX, Triangular
+from sim.scenario.params import BIRTHS_PER_1000_MAX, PEOPLE_MAX, STREET_PEOPLE_MAX, Triangular, Usual
+from sim.scenario.schema import BIRTH_RATE_USUAL
 from sim.scenario.tables import Source, Table, read_workbook
 
 SEED = 20250101  # assumption: any fixed constant; the same figures give the same city
@@ -40,6 +42,22 @@ TYPE_SHARES = {"private_inclusive": 170, "private_market": 207, "kindergarten_cl
                "family_point": 80}
 CENTRE_STREET_SHARE = 0.3  # assumption, as the example city: ≈30% of urban streets have a community centre
 MOST_CLASSES = 8  # of one band in one provider: the usual range of providers.csv
+# Hard limits of a district's figures: beyond them no district (the largest county-level divisions have about 100
+# streets and towns, and cities about 5,000 childcare institutions) and a slip of the digits would draw a city
+# that fills the memory.
+UNITS_MAX = 2_000
+INSTITUTIONS_MAX = 50_000
+# Usual values of a district's figures: beyond them a warning (the city is written all the same), so that a figure
+# mistyped by a factor of 100 is seen before it becomes the city's files.
+DISTRICT_POPULATION_USUAL = Usual(
+    10_000, 6_000_000, "China's county-level divisions hold from a few tens of thousands to ≈5.7 million residents "
+                       "(Pudong, 2020 census); the margins are an assumption")
+PLACES_PER_1000_USUAL = Usual(
+    0, 12, "national 4.1 places per 1,000 residents at end-2024 (NHC), 4.5 the 2025 target; the margin is an "
+           "assumption")
+PLACES_PER_INSTITUTION_USUAL = Usual(
+    10, 250, "national 50.3 places per institution (5.737 million places, 114,000 institutions, end-2024, NHC); the "
+             "smallest class holds 10; the margins are an assumption")
 
 # A made-up city of 224,000 residents, used when no figures are given: its figures file shows the columns.
 DEMO = [
@@ -66,6 +84,7 @@ class Figures:
     towns: int
     places: int
     institutions: int
+    where: str = ""  # the row in the figures file
 
 
 @dataclass(frozen=True)
@@ -77,12 +96,15 @@ class NewCity:
     residents: int
     urban_streets: int
     replace: list[str]
+    warnings: list[Problem]
 
 
-def read_figures(path: Path) -> list[Figures]:
-    """Each district's figures from a CSV file or the first sheet of a workbook; problems are located."""
+def read_figures(path: Path, warnings: list[Problem] | None = None) -> list[Figures]:
+    """Each district's figures from a CSV file or the first sheet of a workbook; problems are located, and figures
+    outside their usual range (births or places per 1,000 residents, places per institution, residents per district
+    or per street and town) are added to ``warnings``."""
     problems: list[Problem] = []
-    table = Table(_source(path), "figures", FIGURES, FIGURES_OPTIONAL, problems, 3_000)
+    table = Table(_source(path), "figures", FIGURES, FIGURES_OPTIONAL, problems, 3_000, warnings)
     figures = []
     for k, (line, row) in enumerate(table.rows):
         numbers = {column: table.count(line, row, column, PEOPLE_MAX) for column in FIGURES[1:]}
@@ -93,15 +115,59 @@ def read_figures(path: Path) -> list[Figures]:
             table.error(line, "streets", "a district needs at least one street or town")
         if numbers["institutions"] == 0 and numbers["places"]:
             table.error(line, "institutions", f"{numbers['places']:,} places need at least one institution")
-        if None not in numbers.values():
+        if None not in numbers.values() and _plausible(table, line, numbers):
             figures.append(Figures(row.get("district_id") or f"D{k + 1:02d}", row["name_zh"],
-                                   row.get("name_en") or f"District {k + 1}", row["kind"], **numbers))
+                                   row.get("name_en") or f"District {k + 1}", row["kind"], **numbers,
+                                   where=table.where(line, "places")))
     table.unique_ids("name_zh")
     if not table.rows and not problems:
         problems.append(Problem(table.name, "no districts: expected a row of figures for each district"))
     if problems:
         raise InputError(problems)
     return figures
+
+
+def _plausible(table: Table, line: int, n: dict[str, int | None]) -> bool:
+    """Errors for figures no district can have, warnings for unusual ones; False after an error."""
+    population, births, places, institutions = n["population"], n["births"], n["places"], n["institutions"]
+    assert population is not None and births is not None and places is not None and institutions is not None
+    if population == 0:
+        table.error(line, "population", "a district needs residents")
+        return False
+    ok = True
+    for column, most, what in (("streets", UNITS_MAX, "streets"), ("towns", UNITS_MAX, "towns"),
+                               ("institutions", INSTITUTIONS_MAX, "institutions")):
+        if (n[column] or 0) > most:
+            table.error(line, column, f"{n[column]:,} {what} in a district: expected at most {most:,}; check the "
+                                      f"digits")
+            ok = False
+    if births > population * BIRTHS_PER_1000_MAX / 1000:
+        table.error(line, "births", f"{births:,} births a year in {population:,} residents is more than "
+                                    f"{BIRTHS_PER_1000_MAX:.0f} per 1,000: check the unit and the digits")
+        ok = False
+    if places > population:
+        table.error(line, "places", f"{places:,} places for {population:,} residents: more places than residents; "
+                                    f"check the unit and the digits")
+        ok = False
+    if not ok:
+        return False
+    units = (n["streets"] or 0) + (n["towns"] or 0)
+    checks = [("population", population, DISTRICT_POPULATION_USUAL, f"{population:,} residents in a district"),
+              ("births", births * 1000 / population, BIRTH_RATE_USUAL,
+               f"{births:,} births a year in {population:,} residents ({births * 1000 / population:.3g} per 1,000)"),
+              ("places", places * 1000 / population, PLACES_PER_1000_USUAL,
+               f"{places:,} places for {population:,} residents ({places * 1000 / population:.3g} per 1,000)")]
+    if institutions:
+        checks.append(("institutions", places / institutions, PLACES_PER_INSTITUTION_USUAL,
+                       f"{places:,} places in {institutions:,} institutions ({places / institutions:.3g} each)"))
+    if units:
+        checks.append(("streets", population / units, STREET_POPULATION_USUAL,
+                       f"{population:,} residents in {units:,} streets and towns ({population / units:,.0f} each)"))
+    for column, value, usual, shown in checks:
+        message = usual.outside(value, shown)
+        if message:
+            table.warn(line, column, message)
+    return True
 
 
 def _source(path: Path) -> Source:
@@ -149,8 +215,10 @@ def write_figures(path: Path, figures: list[dict[str, object]]) -> None:
 
 
 def make_city(figures: list[Figures], listed: dict[str, list[dict[str, str]]], rng: np.random.Generator,
+              warnings: list[Problem] | None = None,
               ) -> tuple[list[citygen.District], list[citygen.Unit], list[citygen.Provider]]:
-    """Districts, streets and towns with their residents, and providers sized to each district's places."""
+    """Districts, streets and towns with their residents, and providers sized to each district's places; a
+    district whose institutions cannot hold its places within a class is added to ``warnings``."""
     districts = [citygen.District(f.district_id, f.name_zh, f.name_en, f.kind, f.streets, f.towns) for f in figures]
     drawn = citygen.make_units(rng, [d for d in districts if d.district_id not in listed],
                                lambda d: (d.name_zh[:-1] or d.name_zh, d.name_en.rsplit(" ", 1)[0]))
@@ -174,7 +242,12 @@ def make_city(figures: list[Figures], listed: dict[str, list[dict[str, str]]], r
         if f.institutions:
             placed = citygen.place_providers(rng, own, [d], _type_counts(f, own))
             mine = citygen.draw_providers(rng, placed, used)
-            citygen.fit_places(rng, mine, f.places, MOST_CLASSES)
+            reached = citygen.fit_places(rng, mine, f.places, MOST_CLASSES)
+            if abs(reached - f.places) > min(citygen.CLASS_SIZE.values()) and warnings is not None:
+                warnings.append(Problem(f.where or f.name_zh, f"{f.name_zh}: its {f.institutions:,} institutions were "
+                                        f"drawn with {reached:,} places, not {f.places:,} (each holds one class to "
+                                        f"{MOST_CLASSES} of each); check the places and institutions, or edit "
+                                        f"providers.csv", "column places"))
             providers += mine
     citygen.number_providers(providers, width=max(4, len(str(len(providers)))))
     return districts, units, providers
@@ -424,7 +497,8 @@ def init_city(folder: Path, figures: list[Figures], listed: dict[str, list[dict[
               language: str, figures_file: str, schema_text: str) -> NewCity:
     """Write the city into ``folder`` (which exists and holds nothing this would overwrite unless asked)."""
     rng = np.random.default_rng(SEED)
-    districts, units, providers = make_city(figures, listed, rng)
+    warnings: list[Problem] = []
+    districts, units, providers = make_city(figures, listed, rng, warnings)
     residents = sum(u.population for u in units)
     urban_streets = sum(u.kind == "street" for u in units)
     factor = residents / EXAMPLE_RESIDENTS
@@ -438,7 +512,7 @@ def init_city(folder: Path, figures: list[Figures], listed: dict[str, list[dict[
                             ("scenario.schema.json", schema_text)):
         (folder / file_name).write_text(text, encoding="utf-8")
         files.append(folder / file_name)
-    return NewCity(folder, files, residents, urban_streets, REPLACE)
+    return NewCity(folder, files, residents, urban_streets, REPLACE, warnings)
 
 
 def _write_streets(folder: Path, rows: list[tuple[object, ...]]) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -99,6 +100,76 @@ def test_figures_with_mistakes_are_located(tmp_path):
     assert made.exit_code == 2
     assert "figures.xlsx!区县!F3: column births: expected a non-negative whole number, got 'many'" in made.output
     assert "figures.xlsx!区县!G4: column streets: a district needs at least one street or town" in made.output
+
+
+def init_from_demo_figures(tmp_path: Path, first_district: dict[str, int]):
+    """tuoyu init from the made-up city's figures with some of the first district's changed."""
+    figures = pd.DataFrame(newcity.DEMO)
+    for column, value in first_district.items():
+        figures.loc[0, column] = value
+    figures.to_csv(tmp_path / "figures.csv", index=False)
+    return invoke("init", tmp_path / "c", "--districts", tmp_path / "figures.csv")
+
+
+@pytest.mark.parametrize(("column", "value", "message"), [
+    ("births", 59_000, "column births: 59,000 births a year in 98,000 residents is more than 500 per 1,000"),
+    ("places", 420_000, "column places: 420,000 places for 98,000 residents: more places than residents"),
+    ("population", 0, "column population: a district needs residents"),
+    ("streets", 5_000_000, "column streets: 5,000,000 streets in a district: expected at most 2,000"),
+])
+def test_figures_no_district_can_have_are_errors(tmp_path, column, value, message):
+    made = init_from_demo_figures(tmp_path, {column: value})
+    assert made.exit_code == 2 and f"figures.csv:2: {message}" in made.output
+    assert not (tmp_path / "c").exists()  # nothing is written from figures with an error
+
+
+@pytest.mark.parametrize(("column", "value", "message"), [
+    ("births", 59, "column births: 59 births a year in 98,000 residents (0.602 per 1,000) is outside the usual "
+                   "range 3–13"),
+    ("births", 5_900, "column births: 5,900 births a year in 98,000 residents (60.2 per 1,000) is outside"),
+    ("places", 42_000, "column places: 42,000 places for 98,000 residents (429 per 1,000) is outside the usual "
+                       "range 0–12"),
+    ("places", 4, "column institutions: 4 places in 9 institutions (0.444 each) is outside the usual range 10–250"),
+    ("population", 9_800_000, "column population: 9,800,000 residents in a district is outside the usual range"),
+    ("streets", 500, "column streets: 98,000 residents in 501 streets and towns (196 each) is outside"),
+])
+def test_figures_mistyped_by_a_factor_of_100_are_warned_of_where_they_are(tmp_path, column, value, message):
+    # a population's births grow with it, or they would be an error besides
+    made = init_from_demo_figures(tmp_path, {column: value, **({"births": 59_000} if column == "population" else {})})
+    assert made.exit_code == 0 and f"warning: {tmp_path / 'figures.csv'}:2: {message}" in made.output, made.output
+
+
+def _places_by_district(scenario: sim.Scenario) -> dict[str, int]:
+    city = scenario.city
+    places: dict[str, int] = {}
+    for p in city.providers:
+        district = city.district_ids[city.street_district[p.street]]
+        places[district] = places.get(district, 0) + sum(n * size for n, size in
+                                                         zip(p.classes, (10, 15, 20, 18), strict=True))
+    return places
+
+
+def test_each_district_gets_its_places_within_a_class(tmp_path):
+    figures = pd.DataFrame(newcity.DEMO)
+    figures["places"] = [420, 260, 40]  # 40 places in 2 institutions: fewer classes than the drawn ones hold
+    figures["institutions"] = [9, 6, 2]
+    figures.to_csv(tmp_path / "figures.csv", index=False)
+    made = invoke("init", tmp_path / "c", "--districts", tmp_path / "figures.csv")
+    assert made.exit_code == 0 and "warning" not in made.output, made.output
+    places = _places_by_district(sim.load_scenario(tmp_path / "c" / "baseline.yaml"))
+    assert all(abs(places[d] - target) <= 10 for d, target in zip(("D01", "D02", "D03"), (420, 260, 40),
+                                                                   strict=True)), places
+
+
+def test_places_the_institutions_cannot_hold_are_warned_of(tmp_path):
+    figures = pd.DataFrame(newcity.DEMO)
+    figures.loc[2, ["places", "institutions"]] = [5, 3]  # three institutions of one class hold 30 or more
+    figures.to_csv(tmp_path / "figures.csv", index=False)
+    made = invoke("init", tmp_path / "c", "--districts", tmp_path / "figures.csv")
+    assert made.exit_code == 0, made.output
+    assert "figures.csv:4: column institutions: 5 places in 3 institutions (1.67 each) is outside" in made.output
+    assert re.search(r"figures.csv:4: column places: 北山县: its 3 institutions were drawn with \d\d places, not 5 "
+                     r"\(each holds one class to 8 of each\)", made.output)
 
 
 def test_init_will_not_write_into_a_folder_it_did_not_write(tmp_path):
@@ -267,3 +338,13 @@ def test_results_load_without_matplotlib(tmp_path):
             "assert len(f.table('summary.csv')) and 'matplotlib' not in sys.modules")
     done = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_district_of_more_streets_and_towns_than_the_drawn_names(tmp_path):
+    figures = pd.DataFrame([{"name_zh": "大区", "population": 3_000_000, "births": 18_000, "streets": 120,
+                             "towns": 450, "places": 9_000, "institutions": 150}])
+    figures.to_csv(tmp_path / "figures.csv", index=False)
+    made = invoke("init", tmp_path / "c", "--districts", tmp_path / "figures.csv")
+    assert made.exit_code == 0, made.output
+    streets = pd.read_csv(tmp_path / "c" / "streets.csv")
+    assert len(streets) == 570 and streets["name_zh"].is_unique and streets["name_en"].is_unique

@@ -305,8 +305,9 @@ class Usual:
         """Why ``value`` (shown as ``shown``) is a likely slip, or None within the range."""
         if self.low <= value <= self.high:
             return None
-        return (f"{shown or plain(value)} is outside the usual range {self.text()} (source: {self.source}); check "
-                f"the unit and the digits")
+        span = f"{plain(self.low)}–{plain(self.high)}"  # "the usual range at most 12" would not read
+        return (f"{shown or plain(value)} is outside the usual range {span}{f' per {self.per}' if self.per else ''} "
+                f"(source: {self.source}); check the unit and the digits")
 
     def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
         # Editors show it beside the hard limits; "x-" marks a keyword JSON Schema itself does not define.

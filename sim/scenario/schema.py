@@ -33,9 +33,10 @@ from sim.scenario.target_schema import DEFAULT_TARGETS, Target
 from sim.scenario.workforce_schema import Workforce
 
 FIRST_YEAR, LAST_YEAR = 1950, 2200
-BirthRate = param(ge=0, le=BIRTHS_PER_1000_MAX, usual=Usual(
+BIRTH_RATE_USUAL = Usual(
     3, 13, "Hebei 5.5–8.15‰ 2020–2024 (statistical communiqués); China's rate was about 13‰ at its 2016 peak; the "
-           "margins are an assumption"))
+           "margins are an assumption")
+BirthRate = param(ge=0, le=BIRTHS_PER_1000_MAX, usual=BIRTH_RATE_USUAL)
 Weight = Annotated[Number, Field(le=PEOPLE_MAX)]  # weights may be monthly birth counts: bounded as people
 # All residents leaving, or as many arriving.
 Migration = param(ge=-PER_1000_MAX, le=PER_1000_MAX, usual=Usual(
