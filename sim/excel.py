@@ -23,7 +23,7 @@ from sim import costs, targets
 from sim.indicators import FUND_LABELS, INDICATORS
 from sim.results import Result
 from sim.scenario.budget_schema import FUNDS
-from sim.scenario.policy_schema import spending_items
+from sim.scenario.policy_schema import levers, spending_items
 
 # Excel number formats by an indicator's unit (its English unit in the indicator table).
 FORMATS = {"share": "0.0%", "yuan": "#,##0", "per 1,000 residents": "0.00", "months": "0.0",
@@ -175,11 +175,24 @@ def funds_by_year(result: Result, language: str) -> pd.DataFrame:
         w["lapsed"]: means["lapsed_yuan"].to_numpy(), w["closing"]: means["closing_yuan"].to_numpy()})
 
 
+# The default targets' names in Chinese (a scenario's own targets keep the names it gives them).
+DEFAULT_TARGET_NAMES_ZH = {
+    "4.5 places per 1,000 residents by 2025-12 (national, 14th Five-Year Plan)":
+        "2025年底每千人口托位数达到4.5个（国家“十四五”规划）",
+    "100% certified carers by 2026-12 (持证上岗)": "2026年底托育从业人员100%持证上岗",
+    "a community inclusive centre in every urban street by 2027-12": "2027年底每个街道至少建成1个社区普惠托育中心",
+}
+
+
 def targets_sheet(table: pd.DataFrame, language: str) -> Sheet:
     w = WORDS[language]
+    zh = language == "zh"
     frame = pd.DataFrame({
-        w["target"]: table["target"], w["indicator"]: [INDICATORS[i].label(language) for i in table["indicator"]],
-        w["condition"]: table["condition"], w["where"]: table["where"], w["deadline"]: table["deadline"],
+        w["target"]: [DEFAULT_TARGET_NAMES_ZH.get(t, t) if zh else t for t in table["target"]],
+        w["indicator"]: [INDICATORS[i].label(language) for i in table["indicator"]],
+        w["condition"]: table["condition"], w["where"]: [w["city"] if where == "city" else where
+                                                          for where in table["where"]],
+        w["deadline"]: table["deadline"],
         w["probability"]: table["probability_met"], w["first_met"]: table["median_month_first_met"],
         f"{w['value']} {w['mean']}": table["value_at_deadline_mean"],
         f"{w['value']} {w['p5']}": table["value_at_deadline_p5"],
@@ -188,16 +201,43 @@ def targets_sheet(table: pd.DataFrame, language: str) -> Sheet:
                  column_formats={w["probability"]: PROBABILITY_FORMAT}, frozen_columns=1)
 
 
+# The cost measures (sim.costs) in words: measure → (Chinese, English) label and unit.
+COST_MEASURES = {
+    "cost_per_new_place": (("每新增托位成本", "元/托位"), ("cost per new place", "yuan per place")),
+    "public_cost_per_enrolled_child_year": (("每名在托婴幼儿年均财政支出", "元/人·年"),
+                                            ("public cost per enrolled child-year", "yuan per child-year")),
+    "appropriations_used_share": (("预算资金使用率", "比例"), ("share of appropriations used", "share")),
+}
+
+
+def _cost_subject(subject: str, language: str) -> str:
+    """Who a cost measure is of: a lever that adds places, private entry, all spending or all funds."""
+    zh = language == "zh"
+    if subject == "private_entry":
+        return "民办机构进入" if zh else "private entry"
+    if subject == "all funds":
+        return "全部资金" if zh else subject
+    if subject in INDICATORS:
+        return INDICATORS[subject].label(language)
+    lever = levers().get(subject)
+    return lever.label(language) if lever else subject
+
+
 def costs_sheet(table: pd.DataFrame, language: str) -> Sheet:
     w = WORDS[language]
-    frame = table.rename(columns={"period": w["period"], "measure": w["measure"], "subject": w["subject"],
-                                  "unit": w["unit"], "mean": w["mean"], "p5": w["p5"], "p95": w["p95"]})
+    words = [COST_MEASURES[m][0 if language == "zh" else 1] for m in table["measure"]]
+    frame = pd.DataFrame({
+        w["period"]: table["period"], w["measure"]: [label for label, _ in words],
+        w["subject"]: [_cost_subject(s, language) for s in table["subject"]], w["unit"]: [unit for _, unit in words],
+        w["mean"]: table["mean"], w["p5"]: table["p5"], w["p95"]: table["p95"],
+        w["key"]: table["measure"] + ":" + table["subject"]})
     return Sheet(w["sheets"][5], frame, row_formats=["0.0%" if unit == "share" else COUNT_FORMAT
                                                      for unit in table["unit"]], frozen_columns=3)
 
 
 def about_sheet(lines: Sequence[tuple[str, object]], language: str) -> Sheet:
-    return Sheet(WORDS[language]["about"], pd.DataFrame(list(lines), columns=["", " "]))
+    columns = ["项目", "内容"] if language == "zh" else ["item", "value"]
+    return Sheet(WORDS[language]["about"], pd.DataFrame(list(lines), columns=columns))
 
 
 def run_sheets(result: Result, warnings: Sequence[str] = ()) -> list[Sheet]:
@@ -272,9 +312,19 @@ def compare_sheets(results: Sequence[Result], labels: Sequence[str], comparison:
     met = target_table.pivot_table(index="target", columns="scenario", values="probability_met", sort=False,
                                    dropna=False).reindex(columns=list(labels)).reset_index()
     met.columns = [w["target"], *labels]
+    if language == "zh":
+        met[w["target"]] = [DEFAULT_TARGET_NAMES_ZH.get(t, t) for t in met[w["target"]]]
     spending = pd.concat([spending_by_item(r, language).assign(**{w["scenario"]: label})
                           for r, label in zip(results, labels, strict=True)], ignore_index=True)
     spending = spending[[w["scenario"], *spending.columns[:-1]]]
+    funds = pd.concat([funds_by_year(r, language).assign(**{w["scenario"]: label})
+                       for r, label in zip(results, labels, strict=True)], ignore_index=True)
+    funds = funds[[w["scenario"], *funds.columns[:-1]]]
+    cost_tables = [costs.table(r).assign(scenario=label) for r, label in zip(results, labels, strict=True)]
+    cost_table = pd.concat(cost_tables, ignore_index=True)
+    cost = costs_sheet(cost_table, language)
+    cost.frame.insert(0, w["scenario"], cost_table["scenario"].to_numpy())
+    cost.frozen_columns += 1
     about = [("情景" if language == "zh" else "scenarios", " · ".join(labels)),
              ("重复次数" if language == "zh" else "replications", results[0].reps),
              ("随机种子" if language == "zh" else "seed", results[0].seed)]
@@ -283,4 +333,7 @@ def compare_sheets(results: Sequence[Result], labels: Sequence[str], comparison:
                   frozen_columns=1),
             Sheet(w["sheets"][3], spending, column_formats={c: COUNT_FORMAT for c in spending.columns[2:]},
                   frozen_columns=2),
+            Sheet(w["sheets"][4], funds, column_formats={c: COUNT_FORMAT for c in funds.columns[3:]},
+                  frozen_columns=3),
+            cost,
             about_sheet(about, language)]

@@ -277,6 +277,34 @@ def test_a_run_writes_summary_xlsx_with_labels_units_and_formats(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert "summary.xlsx" in manifest["files"]
     assert [c.value for c in book["Targets"][1]][:2] == ["target", "indicator"]
+    costs = list(book["Costs"].iter_rows(min_row=2, values_only=True))
+    assert ("public cost per enrolled child-year", "Public spending on childcare services",
+            "yuan per child-year") in {row[1:4] for row in costs}
+
+
+def test_summary_xlsx_in_chinese_labels_every_sheet(tmp_path):
+    city = tmp_path / "c"
+    assert invoke("init", city).exit_code == 0
+    out = tmp_path / "res"
+    run = invoke("run", city / "three_year_plan.yaml", "--reps", 2, "--out", out, "--set", "horizon.end=2025-12")
+    assert run.exit_code == 0, run.output
+    book = openpyxl.load_workbook(out / "summary.xlsx")
+    assert book.sheetnames == ["城市", "区县", "目标", "支出", "资金", "成本", "说明"]
+    targets = list(book["目标"].iter_rows(min_row=2, values_only=True))
+    assert targets[0][0] == "2025年底每千人口托位数达到4.5个（国家“十四五”规划）" and targets[0][3] == "全市"
+    costs = list(book["成本"].iter_rows(min_row=2, values_only=True))
+    assert {row[1] for row in costs} == {"每新增托位成本", "每名在托婴幼儿年均财政支出", "预算资金使用率"}
+    assert {"元/托位", "元/人·年", "比例"} == {row[3] for row in costs} and "民办机构进入" in {row[2] for row in costs}
+    used = next(row for row in book["成本"].iter_rows(min_row=2) if row[3].value == "比例")
+    assert used[4].number_format == "0.0%" and 0 < used[4].value <= 1
+    assert [c.value for c in book["说明"][1]] == ["项目", "内容"]
+
+
+def test_every_default_target_has_a_chinese_name():
+    from sim.excel import DEFAULT_TARGET_NAMES_ZH
+    from sim.scenario.target_schema import DEFAULT_TARGETS
+
+    assert {t.label for t in DEFAULT_TARGETS} == set(DEFAULT_TARGET_NAMES_ZH)
 
 
 def test_a_comparison_writes_summary_xlsx(tmp_path):
@@ -286,7 +314,11 @@ def test_a_comparison_writes_summary_xlsx(tmp_path):
     result = invoke("compare", SMALL, tmp_path / "plan.yaml", "--reps", 2, "--out", out, "--workers", 1)
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out / "summary.xlsx")
-    assert book.sheetnames == ["Comparison", "Targets", "Spending", "About"]
+    assert book.sheetnames == ["Comparison", "Targets", "Spending", "Funds", "Costs", "About"]
+    assert [c.value for c in book["Funds"][1]][:3] == ["scenario", "fund", "year"]  # each scenario's, by year
+    assert [c.value for c in book["Costs"][1]][:3] == ["scenario", "period", "measure"]
+    costs = pd.DataFrame(book["Costs"].iter_rows(min_row=2, values_only=True))
+    assert set(costs[0]) == {"small test city", "plan"}
     header = [c.value for c in book["Comparison"][1]]
     assert "plan difference from the first mean" in header and "small test city p95" in header
     assert (out / "summary_wide.csv").exists() and (out / "scenarios" / "plan" / "summary.xlsx").exists()
