@@ -367,7 +367,8 @@ def test_results_load_without_matplotlib(tmp_path):
     out = tmp_path / "res"
     assert invoke("run", SMALL, "--reps", 1, "--out", out, "--set", "horizon.end=2025-03").exit_code == 0
     code = ("import sys, sim; f = sim.load_results(sys.argv[1]); "
-            "assert len(f.table('summary.csv')) and 'matplotlib' not in sys.modules")
+            "assert len(f.table('summary.csv')) and 'matplotlib' not in sys.modules; "
+            "assert f.at('population', '2025-03').shape == (1,) and f.at('births', '2025-02')[0] >= 0")
     done = subprocess.run([sys.executable, "-c", code, str(out)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
