@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 REPS ?= 50
 SEED ?= 1
 
-.PHONY: install run test bench backtest baseline docs lint clean
+.PHONY: install run test test-lowest bench backtest baseline docs lint clean
 
 install: $(STAMP)
 
@@ -26,6 +26,15 @@ test: install
 	$(BIN)/ruff check sim tests scenarios
 	$(BIN)/python -m pytest
 
+# The lowest supported versions (constraints-lowest.txt) in an environment of their own; not part of `make test`
+# (a second environment takes a few minutes to install): run it before raising a floor or a release.
+LOWEST := .venv-lowest
+test-lowest:
+	test -x $(LOWEST)/bin/python || $(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LOWEST)/bin/python -m pip install --quiet -c constraints-lowest.txt -e '.[test]'
+	$(LOWEST)/bin/python -m pytest --deselect tests/test_package.py
+
 bench: install
 	$(BIN)/python -m sim.bench
 
@@ -42,4 +51,4 @@ lint: install
 	$(BIN)/ruff check sim tests scenarios
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) $(LOWEST) .pytest_cache .hypothesis .ruff_cache

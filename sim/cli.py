@@ -9,10 +9,11 @@ markup (``[red]``) nor its emoji codes (``:100:``, which a row number next to a 
 from __future__ import annotations
 
 import functools
+import json
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -35,7 +36,7 @@ from sim.indicators import INDICATORS
 from sim.memory import check_memory
 from sim.output import results_bytes, save
 from sim.results import Result
-from sim.runner import task_count, twins_for
+from sim.runner import DEFAULT_SEED, task_count, twins_for
 
 # Sweeps, comparisons, calibration and charts are imported by the commands that use them: SALib, the optimisers
 # and matplotlib take about a second to import, which every other command — and every worker process, which
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from sim.experiments.compare import CompareOutcome
     from sim.experiments.sweep import SweepOutcome
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=True, no_args_is_help=True, rich_markup_mode=None,
                   help="tuoyu-sim: simulate a city's childcare (托育) system for children aged 0–3.")
 # Piped or captured output (CI, a log file) gets a wide page so the summary table is not cut.
 out_console = Console(highlight=False, markup=False, emoji=False, width=None if sys.stdout.isatty() else 160)
@@ -58,7 +59,9 @@ SetOption = Annotated[list[str] | None, typer.Option(
     help="Override a scenario value, e.g. --set demography.death_rate_per_1000_per_year=8.0 "
          "(repeatable; the value is read as YAML).")]
 ScenarioArg = Annotated[Path, typer.Argument(metavar="FILE", help="Scenario file (YAML).", show_default=False)]
+LanguageOption = Annotated[str, typer.Option("--lang", metavar="zh|en", help="Language of titles, labels and units.")]
 SeedOption = Annotated[int, typer.Option(min=0, metavar="S", help="Root random seed.")]
+INDICATOR_FORMATS = ("table", "csv", "json")
 WorkersOption = Annotated[int | None, typer.Option(
     min=1, metavar="N", show_default=False,
     help="Local worker processes [default: all cores]; 1 runs in this process (for debugging).")]
@@ -114,12 +117,19 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as err:
             if _state["debug"]:
                 raise
+            print_warnings(getattr(err, "warnings", ()))
             code, lines = _explain(err)
             for line in lines:
                 err_console.print(f"error: {line}", soft_wrap=True)
             raise typer.Exit(code) from None
 
     return wrapper
+
+
+def print_warnings(warnings: Iterable[Problem]) -> None:
+    """Unusual values, one located line each on stderr (plain text, like errors); they never stop a command."""
+    for warning in dict.fromkeys(warnings):  # two scenarios of a comparison may share a base and its warnings
+        err_console.print(f"warning: {warning}", soft_wrap=True)
 
 
 def _explain(err: Exception) -> tuple[int, list[str]]:
@@ -142,6 +152,7 @@ def _explain(err: Exception) -> tuple[int, list[str]]:
 def validate(file: ScenarioArg, set_: SetOption = None) -> None:
     """Check a scenario file and its CSVs; print the resolved scenario (defaults, extends and --set applied)."""
     scenario = sim.load_scenario(file, overrides=set_ or [])
+    print_warnings(scenario.warnings)
     resolved = scenario.spec.model_dump(mode="json")
     out_console.print(yaml.safe_dump(resolved, allow_unicode=True, sort_keys=False, width=100).rstrip(),
                       soft_wrap=True)
@@ -159,7 +170,7 @@ def validate(file: ScenarioArg, set_: SetOption = None) -> None:
 def run(
     file: ScenarioArg,
     reps: Annotated[int, typer.Option(min=1, metavar="N", help="Monte Carlo replications.")] = 20,
-    seed: SeedOption = 1,
+    seed: SeedOption = DEFAULT_SEED,
     set_: SetOption = None,
     out: Annotated[Path | None, typer.Option(
         metavar="DIR", show_default=False,
@@ -177,6 +188,7 @@ def run(
     """Run a scenario and write a results folder (tables, summary, manifest)."""
     started = datetime.now(UTC)
     scenario = sim.load_scenario(file, overrides=set_ or [])
+    print_warnings(scenario.warnings)
     out = out or Path("results") / file.resolve().parent.name / file.stem
     command = ["tuoyu", *sys.argv[1:]]
     check_target(out, force)
@@ -186,6 +198,7 @@ def run(
         check_memory([scenario], reps + twins_for(reps), 1 if workers is None and scheduler is None else workers,
                      scheduler)
         probed = min(binding_reps, reps)
+        note_compiling()
         with _progress("runs") as progress:
             # twins split the bands; probes measure what binds
             task = progress.add_task(scenario.name, total=task_count(reps, scenario, probed))
@@ -199,6 +212,15 @@ def run(
     for note in result.notes():
         out_console.print(f"note: {note}", soft_wrap=True)
     _print_where(out, f"Brief and charts: tuoyu report {out} [--lang en]")
+
+
+def note_compiling() -> None:
+    """Say so when this run will first compile the model's loops (once after installing), not seem to hang."""
+    from sim import compiled
+
+    if compiled.cold():
+        err_console.print("note: the first run after installing compiles the model's numeric loops once (about 10 s "
+                          "a process); later runs start at once", soft_wrap=True)
 
 
 def _print_where(out: Path, next_step: str | None = None) -> None:
@@ -220,7 +242,7 @@ def compare(
     files: Annotated[list[Path], typer.Argument(metavar="FILE", show_default=False,
                                                  help="Scenario files; the first is the reference.")],
     reps: Annotated[int, typer.Option(min=1, metavar="N", help="Replications of each scenario.")] = 20,
-    seed: SeedOption = 1,
+    seed: SeedOption = DEFAULT_SEED,
     set_: SetOption = None,
     out: Annotated[Path | None, typer.Option(
         metavar="DIR", show_default=False,
@@ -232,10 +254,12 @@ def compare(
 ) -> None:
     """Run scenarios with the same random numbers (replication r of each uses the same streams) and report
     each one's p5/p50/p95 and the paired differences from the first, at every year end."""
-    from sim.experiments.compare import run_compare
+    from sim.experiments.compare import load_scenarios, run_compare
 
+    print_warnings(w for scenario in load_scenarios(files, set_ or []) for w in scenario.warnings)
     default = Path("results") / files[0].resolve().parent.name / ("compare_" + "_".join(f.stem for f in files))
     out = _output_folder(out, resume, default)
+    note_compiling()
     with _progress("replications") as progress:
         bar = _ExperimentProgress(progress, "compare")
         outcome = run_compare(files, set_ or [], reps, seed, out, ["tuoyu", *sys.argv[1:]], resume=resume is not None,
@@ -265,7 +289,7 @@ def sweep(
     reps: Annotated[int | None, typer.Option(min=1, metavar="R", show_default=False,
                                              help="Replications per point [default: 3].")] = None,
     seed: Annotated[int | None, typer.Option(min=0, metavar="S", show_default=False,
-                                             help="Root random seed [default: 1].")] = None,
+                                             help=f"Root random seed [default: {DEFAULT_SEED}].")] = None,
     set_: SetOption = None,
     out: Annotated[Path | None, typer.Option(
         metavar="DIR", show_default=False,
@@ -284,6 +308,7 @@ def sweep(
     name = file.stem if file.stem.startswith("sweep") else f"sweep_{file.stem}"
     default = Path("results") / file.resolve().parent.name / f"{name}_{spec.method}"
     out = _output_folder(out, resume, default)
+    note_compiling()
     with _progress("points") as progress:
         bar = _ExperimentProgress(progress, f"{spec.method} sweep")
         outcome = run_sweep(spec, out, ["tuoyu", *sys.argv[1:]], resume=resume is not None, force=force,
@@ -317,6 +342,7 @@ def calibrate(
 
     spec = load_calibration(file, reps, method)
     out = _output_folder(out, resume, Path("results") / "calibration" / spec.name)
+    note_compiling()
     with _progress("evaluations") as progress:
         task = progress.add_task(f"calibration ({spec.method}, {spec.reps} replications each)",
                                  total=most_evaluations(spec))
@@ -331,17 +357,108 @@ def calibrate(
 
 
 @app.command(short_help="List indicators: kind, unit, label.")
+@user_errors
 def indicators(
     language: Annotated[str, typer.Option("--lang", metavar="zh|en", help="Language of units and labels.")] = "en",
+    fmt: Annotated[str, typer.Option("--format", metavar="|".join(INDICATOR_FORMATS),
+                                     help="A table to read, or CSV or JSON for scripts.")] = "table",
 ) -> None:
-    """List the indicators with their kind (stock, flow, ratio), unit and label."""
-    table = Table("name", "kind", "unit", "label")
-    for name, indicator in INDICATORS.items():
-        table.add_row(name, indicator.kind, indicator.unit(language), indicator.label(language))
-    out_console.print(table)
+    """List the indicators with their kind (stock, flow, ratio), unit, label and (ratios) how they are computed."""
+    if fmt not in INDICATOR_FORMATS:
+        raise InputError([Problem("--format", f"expected one of {', '.join(INDICATOR_FORMATS)}, got {fmt!r}"
+                                  f"{did_you_mean(fmt, INDICATOR_FORMATS)}")])
+    rows = [{"name": name, "kind": i.kind, "unit": i.unit(language), "label": i.label(language),
+             "numerator": i.numerator, "denominator": i.denominator, "scale": i.scale}
+            for name, i in INDICATORS.items()]
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(pd.DataFrame(rows).to_csv(index=False, lineterminator="\n"))
+    else:
+        table = Table("name", "kind", "unit", "label")
+        for row in rows:
+            table.add_row(row["name"], row["kind"], row["unit"], row["label"])
+        out_console.print(table)
 
 
-LanguageOption = Annotated[str, typer.Option("--lang", metavar="zh|en", help="Language of titles, labels and units.")]
+@app.command(short_help="Write the scenario files' JSON Schema, for editors.")
+@user_errors
+def schema(
+    out: Annotated[Path | None, typer.Option(metavar="FILE", show_default=False,
+                                             help="Write it to FILE [default: print it].")] = None,
+) -> None:
+    """The JSON Schema of scenario files: every key with its description, unit (x-unit), hard limits (minimum,
+    maximum), usual range (x-usual) and extends. Editors use it to complete and check keys, e.g. VS Code's YAML
+    extension with a first line '# yaml-language-server: $schema=scenario.schema.json'."""
+    from sim.reference import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=1) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.write_text(text, encoding="utf-8")
+    out_console.print(f"Wrote {out}", soft_wrap=True)
+
+
+@app.command(short_help="Write a runnable city of your own from its figures by district.")
+@user_errors
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", show_default=False, help="Folder for the new city.")],
+    districts: Annotated[Path | None, typer.Option(
+        "--districts", metavar="FILE", show_default=False,
+        help="Figures by district (CSV or .xlsx; Chinese or English headers): name_zh 区县名称, population 常住人口, "
+             "births 出生人口 (a year), streets 街道数, towns 乡镇数, places 托位数, institutions 托育机构数; "
+             "optionally district_id, name_en, kind [default: a made-up city of 224,000 residents, written to "
+             "DIR/city_figures.csv to edit].")] = None,
+    streets: Annotated[Path | None, typer.Option(
+        "--streets", metavar="FILE", show_default=False,
+        help="Optional list of streets and towns (CSV or .xlsx): district_id (or the district's name), name_zh, "
+             "kind (street 街道 | town 乡镇), optionally name_en and population.")] = None,
+    name: Annotated[str | None, typer.Option(metavar="NAME", show_default=False,
+                                             help="The city's name [default: the folder's name].")] = None,
+    language: LanguageOption = "zh",
+    force: Annotated[bool, typer.Option("--force", help="Write again into a folder tuoyu init wrote.")] = False,
+) -> None:
+    """Write a city of your own that runs at once: its CSV files drawn from a few figures by district, a baseline
+    scenario that depends on no other, and a three-year plan whose levers and budget are the example city's scaled
+    to your residents. The output names every generated value to replace with real data."""
+    from sim import newcity
+    from sim.reference import json_schema
+
+    _language(language)
+    newcity.check_folder(folder, force)
+    figures_path = districts or folder / "city_figures.csv"
+    figure_warnings: list[Problem] = []
+    try:
+        figures = newcity.read_figures(districts, figure_warnings) if districts else None
+    except InputError:
+        print_warnings(figure_warnings)  # the unusual figures too, so that one pass shows every slip
+        raise
+    listed = newcity.read_street_list(streets, figures or []) if streets and figures else {}
+    folder.mkdir(parents=True, exist_ok=True)
+    if figures is None:
+        newcity.write_figures(figures_path, newcity.DEMO)
+        figures = newcity.read_figures(figures_path)
+    made = newcity.init_city(folder, figures, listed, name or folder.resolve().name, language,
+                             figures_path.name if figures_path.parent.resolve() == folder.resolve()
+                             else str(figures_path), json.dumps(json_schema(), ensure_ascii=False, indent=1))
+    print_warnings([*figure_warnings, *made.warnings])
+    # It must run as written: check it now (the plan's warnings include the baseline's: each is said once).
+    print_warnings([warning for scenario_file in ("baseline.yaml", "three_year_plan.yaml")
+                    for warning in sim.load_scenario(folder / scenario_file).warnings])
+    out_console.print(f"Wrote {folder.resolve()}: {made.residents:,} residents in {len(figures)} districts "
+                      f"({made.urban_streets} urban streets); files: " + ", ".join(p.name for p in made.files),
+                      soft_wrap=True)
+    if not districts:
+        out_console.print(f"No --districts given: this is a made-up city. Put your figures in {figures_path} and run "
+                          f"tuoyu init {folder} --districts {figures_path} --force", soft_wrap=True)
+    out_console.print("Replace with real data (README.md lists them; REPLACE marks them in the YAML files):",
+                      soft_wrap=True)
+    for item in made.replace:
+        out_console.print(f"  - {item}", soft_wrap=True)
+    out_console.print(f"Next: tuoyu run {folder / 'baseline.yaml'}   (summary.xlsx opens in Excel)", soft_wrap=True)
+
+
 ResultArg = Annotated[Path, typer.Argument(metavar="RESULT_DIR", show_default=False,
                                            help="A folder written by tuoyu run, compare or sweep.")]
 

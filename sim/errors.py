@@ -32,14 +32,16 @@ class Problem:
 
 
 class InputError(Exception):
-    """One or more :class:`Problem` in the user's input."""
+    """One or more :class:`Problem` in the user's input, and the warnings found on the way (which may explain
+    them: a file inherited from another city's scenario)."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()):
         self.problems = list(problems)
+        self.warnings = list(warnings)
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self):  # raised in a worker process, it must reach the parent with its problems
-        return type(self), (self.problems,)
+        return type(self), (self.problems, self.warnings)
 
 
 class ResourceError(Exception):

@@ -39,6 +39,11 @@ class Indicator:
         return self.unit_zh if language == "zh" else self.unit_en
 
 
+FUND_LABELS = {"central_transfer": ("中央转移支付", "central transfer"), "provincial": ("省级资金", "provincial"),
+               "city_special_fund": ("市级专项资金", "city special fund"),
+               "district_funds": ("区县资金", "district funds")}
+"""Each fund's name in Chinese and English."""
+
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("population", "stock", "persons", "人", "Resident population", "常住人口"),
     Indicator("births", "flow", "children", "人", "Births", "出生人口"),
@@ -145,10 +150,9 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("spend_cumulative", "stock", "yuan", "元", "Public spending on childcare services to date",
               "托育服务财政累计支出"),
     Indicator("spend_deferred", "stock", "yuan", "元", "Payments waiting for money", "待拨付资金"),
-    *(Indicator(f"fund_balance_{fund}", "stock", "yuan", "元", f"Balance: {fund.replace('_', ' ')} "
+    *(Indicator(f"fund_balance_{fund}", "stock", "yuan", "元", f"Balance: {en} "
                 "(city-wide, shown pro rata to residents)", f"资金余额：{zh}")
-      for fund, zh in (("central_transfer", "中央转移支付"), ("provincial", "省级资金"),
-                       ("city_special_fund", "市级专项资金"), ("district_funds", "区县资金"))),
+      for fund, (zh, en) in FUND_LABELS.items()),
     *(Indicator(f"transfer_{item.name}", "flow", "yuan", "元", f"Paid to families: {item.label_en}",
                 f"{item.label_zh}发放额") for item in spending_items() if item.transfer),
     Indicator("certification_rate", "ratio", "share", "比例", "Certified share of carers employed", "持证上岗率",

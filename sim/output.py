@@ -14,6 +14,9 @@ Layout::
                         (a CSV copy too long for an Excel worksheet keeps the city, or city and districts,
                         and is named monthly_city.csv, annual_city_district.csv …)
     summary.csv         mean, p5, p50, p95 across replications per indicator, geography and year
+    summary.xlsx        for Excel: city and districts × year ends (mean, p5–p95), targets, spending by item,
+                        funds, costs and what the numbers are, labelled in the scenario's language;
+                        summary_wide.csv is its first two sheets as one CSV
     monthly_summary.csv the same per month, for the city and its districts
     parameters.csv      the value each uncertain parameter took in each replication
     uncertainty.csv     per city indicator and year: the band and the share of its variance from the parameters
@@ -48,7 +51,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim import binding, costs, targets
+from sim import binding, costs, excel, targets
 from sim.folders import check_target, disk_error, locked, sha256_of, staging_folder
 from sim.indicators import INDICATORS
 from sim.results import Result
@@ -146,6 +149,9 @@ def write_result(result: Result, folder: Path, started: datetime, command: list[
     write_tidy(result, folder, "monthly")
     write_tidy(result, folder, "annual")
     write_table(result.summary(), folder, "summary", parquet=False)
+    # The same for Excel users: city and districts × year ends, targets, spending, funds, costs.
+    excel.write_workbook(folder / "summary.xlsx", excel.run_sheets(result, [str(w) for w in result.scenario.warnings]))
+    write_table(excel.year_ends(result, result.scenario.spec.meta.language), folder, "summary_wide", parquet=False)
     write_table(result.monthly_summary(), folder, "monthly_summary", parquet=False)
     write_table(result.parameters, folder, "parameters", parquet=False)
     write_table(result.uncertainty(), folder, "uncertainty", parquet=False)
@@ -180,6 +186,7 @@ def write_result(result: Result, folder: Path, started: datetime, command: list[
         "git": git_commit(),
         "input_files": files,
         "notes": result.notes(),
+        "warnings": [str(warning) for warning in result.scenario.warnings],
         "resolved_scenario": result.scenario.spec.model_dump(mode="json"),
         "files": file_hashes(folder),
     }

@@ -25,7 +25,7 @@ from sim.indicators import INDICATORS
 from sim.model.engine import MONTH
 from sim.model.levers import LEVERS
 from sim.scenario.months import Month
-from sim.scenario.params import PER_EVENT, Bounds
+from sim.scenario.params import PER_EVENT, Bounds, Usual
 from sim.scenario.schema import ScenarioSpec
 
 MONTH_CHECK = typing.get_args(Month)[1]  # the validator that marks a month YYYY-MM
@@ -187,9 +187,15 @@ def _section(model: type[BaseModel], path: str, level: int, lines: list[str]) ->
         kind = _describe(field.annotation, list(field.metadata))
         if field.json_schema_extra == PER_EVENT:
             kind += ", drawn per event"
-        bounds = _range(list(field.metadata) + _value_metadata(annotation))
+        metadata = list(field.metadata) + _value_metadata(annotation)
+        bounds = _range(metadata)
         unit = "share (0–1)" if bounds == "[0, 1]" and "share" not in _unit(key) else _unit(key)
-        rows.append((key, kind, unit, bounds, _default(field), field.description or ""))
+        text = field.description or ""
+        usual = next((item for item in metadata if isinstance(item, Usual)), None)
+        if usual is not None:  # the hard limit is an error, the usual range a warning with its source
+            bounds += f"; usually {usual.text()}"
+            text += f" Usual range: {usual.source}."
+        rows.append((key, kind, unit, bounds, _default(field), text.strip()))
     if rows:
         lines += ["| key | value | unit | range | default | meaning and source |", "|---|---|---|---|---|---|"]
         lines += [f"| `{key}` | {_cell(kind)} | {unit} | {bounds} | {_cell(default)} | {_cell(text)} |"
@@ -204,7 +210,9 @@ def scenario_reference() -> str:
              "allowed range, its default and where the default comes from (a published source, or the word "
              "*assumption*). A *number or distribution* may be written as a number or as "
              "`{dist: normal|lognormal|uniform|triangular, …}` (see [scenarios](scenarios.md#uncertain-parameters)); "
-             "it is drawn once per replication, or for each event where it says so. Unknown keys are errors. "
+             "it is drawn once per replication, or for each event where it says so. Unknown keys are errors. A value "
+             "beyond the range is an error; beyond the usual range (*usually …*, with its source; some relative to "
+             "the city's residents or streets) `tuoyu validate` and `tuoyu run` warn and go on. "
              "The guide to writing scenarios is [scenarios.md](scenarios.md); the levers are described in "
              "[levers.md](levers.md)."]
     _section(ScenarioSpec, "", 2, lines)
@@ -289,6 +297,22 @@ def with_month_plan(model_doc: str) -> str:
     """docs/model.md with its month plan replaced by the engine's."""
     pattern = re.compile(re.escape(PLAN_START) + ".*?" + re.escape(PLAN_END), re.S)
     return pattern.sub(lambda _: month_plan(), model_doc)
+
+
+def json_schema() -> dict[str, Any]:
+    """The scenario file's JSON Schema for editors: every key with its description, its hard limits (minimum,
+    maximum), its usual range (``x-usual``) and its unit (``x-unit``, named by the key), and ``extends``."""
+    schema = ScenarioSpec.model_json_schema()
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        for key, prop in definition.get("properties", {}).items():
+            if unit := _unit(key):
+                prop["x-unit"] = unit
+                prop["description"] = f"{prop.get('description', '')} Unit: {unit}.".strip()
+    schema["properties"] = {"extends": {
+        "description": "A scenario file (or a list, applied left to right) that this file is layered on; paths are "
+                       "relative to this file.",
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}, **schema["properties"]}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "tuoyu-sim scenario", **schema}
 
 
 def generated() -> dict[Path, str]:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.errors import did_you_mean
 from sim.indicators import INDICATORS, Indicator
 from sim.model.engine import FundAccounts
 from sim.model.numerics import district_sums
@@ -142,6 +143,21 @@ class Result:
         """Monthly values as a replications × months (× districts) array."""
         data = self._monthly[:, list(INDICATORS).index(indicator)]
         return data[:, :, 0] if level == "city" else data[:, :, 1:]
+
+    def at(self, indicator: str, month: str, geography: str = "city") -> np.ndarray:
+        """The value of ``indicator`` at the end of ``month`` (YYYY-MM) in each replication, for the city or a
+        district (by id): ``result.at("places_per_1000", "2025-12").mean()``."""
+        if indicator not in INDICATORS:
+            raise KeyError(f"no indicator {indicator!r}{did_you_mean(indicator, INDICATORS)}")
+        if month not in self.calendar.months:
+            raise KeyError(f"{month!r} is not a month of the horizon {self.calendar.months[0]}–"
+                           f"{self.calendar.months[-1]}")
+        ids = [gid for _, gid in self.monthly_geographies]
+        if geography not in ids:
+            raise KeyError(f"no district {geography!r}; expected 'city' or one of "
+                           f"{', '.join(self.scenario.city.district_ids)}")
+        return self._monthly[:, list(INDICATORS).index(indicator), self.calendar.months.index(month),
+                             ids.index(geography)].copy()
 
     def annual_values(self, indicator: str) -> np.ndarray:
         """The city's yearly values as a replications × years array (stocks at each year's last month, flows

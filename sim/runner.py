@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -13,9 +15,11 @@ from sim.model.probe import RESOURCES, Probe
 from sim.model.streams import Streams
 from sim.results import Calendar, ReplicationTables, Result, reduce_replication
 from sim.scenario.draw import draw_parameters
-from sim.scenario.load import Scenario
+from sim.scenario.load import Scenario, load_scenario, override_texts
 
 LEDGER_REPLICATIONS = 1  # payments are kept row by row for the first replication(s) only
+DEFAULT_SEED = 1
+"""The root seed when none is given, the same for the command line, sweeps, calibration and this API."""
 # Replications from TWIN on are twins: replication TWIN + j draws the parameters of replication j and its own
 # noise, so a pair shares what we don't know and differs only by chance (see ``Result.uncertainty``).
 TWIN = 1_000_000
@@ -86,18 +90,25 @@ class Replications:
         return run_replication(self.scenarios[scenario], self.seed, replication)
 
 
-def run(scenario: Scenario, reps: int = 1, seed: int = 0, progress: Callable[[int], None] | None = None,
-        workers: int | None = None, scheduler: str | None = None, binding_reps: int = 0) -> Result:
+def run(scenario: Scenario | str | Path, reps: int = 1, seed: int = DEFAULT_SEED,
+        progress: Callable[[int], None] | None = None, workers: int | None = None, scheduler: str | None = None,
+        overrides: Mapping[str, Any] | Sequence[str] = (), binding_reps: int = 0) -> Result:
     """Run ``reps`` replications with root ``seed`` (and their twins, ``twins_for(reps)``), and the probes that
     measure what binds on the first ``binding_reps`` of them (``sim.binding``); ``progress(done)`` is called as
     tasks finish.
 
-    By default they run in this process; ``workers`` > 1 runs them in a local process pool, ``scheduler``
-    (``tcp://host:port``) on a Dask cluster; the tables are the same either way."""
+    ``scenario`` is a loaded scenario or a scenario file; ``overrides`` (``{"horizon.end": "2030-12"}`` or
+    ``["horizon.end=2030-12"]``) are applied on top, as ``--set`` is, and validated. By default the replications
+    run in this process; ``workers`` > 1 runs them in a local process pool, ``scheduler`` (``tcp://host:port``) on
+    a Dask cluster; the tables are the same either way."""
     if reps < 1:
         raise ValueError(f"reps must be at least 1, got {reps}")
     if not 0 <= binding_reps <= reps:
         raise ValueError(f"binding_reps must be between 0 and reps ({reps}), got {binding_reps}")
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, overrides)
+    elif overrides:  # the file again, with the overrides it was loaded with and these after them
+        scenario = load_scenario(scenario.path, [*scenario.overrides, *override_texts(overrides)])
     replications = replication_tasks(0, reps)
     probes = probe_tasks(scenario, 0, binding_reps)
     tasks = [*replications, *probes]

@@ -98,7 +98,9 @@ def test_outputs_resume_and_backtest(tmp_path, synthetic):
     evaluations = read_log(RunLog(first / "evaluations.csv", []))
     fitted = pd.read_csv(first / "fitted.csv", encoding=CSV_ENCODING)
     best = evaluations.loc[evaluations["loss"].idxmin()]
-    assert manifest["loss"] == best["loss"] and list(fitted["fitted"]) == [best[GIVE_UP], best[ENTRY]]
+    # To the last bit but one: pandas before 3 reads the last digit of some floats otherwise than it writes it.
+    assert manifest["loss"] == best["loss"] and list(fitted["fitted"]) == pytest.approx([best[GIVE_UP], best[ENTRY]],
+                                                                                        rel=1e-15)
     # The final run shows the fit with the seeds the search used: its means are the best evaluation's values.
     fit = pd.read_csv(first / "fit.csv", encoding=CSV_ENCODING)
     assert list(fit["simulated_mean"]) == pytest.approx([best[name] for name in fit["target"]], rel=1e-12)

@@ -305,7 +305,7 @@ def test_oat_and_lhs_analysis_find_the_parameter_that_matters():
 
 
 def test_a_range_that_leaves_out_the_scenarios_value_gets_a_note(tmp_path):
-    from sim.charts.folders import load
+    from sim.result_folders import load
 
     done = invoke("sweep", SMALL, "--param", "demand.give_up_per_month_share=0.1:0.2", "--metric", METRICS[0],
                   "--set", "horizon.end=2025-12", "--reps", 1, "--workers", 1, "--out", tmp_path / "oat")

@@ -11,7 +11,7 @@ Writes four CSV files next to this script (or into ``--out DIR``):
   files above do not depend on the provider constants.
 
 The city is synthetic: names are invented and figures are drawn at random around
-public Hebei aggregates (sources beside the constants below and in ``scenarios/citygen.py``,
+public Hebei aggregates (sources beside the constants below and in ``sim/citygen.py``,
 whose drawing rules the province generator shares; see README.md). The output is
 deterministic (fixed seeds; UTF-8 without BOM; LF line endings), so two runs give
 byte-identical files.
@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # scenarios/: the shared citygen module
-import citygen
-from citygen import District, Unit
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the checkout: sim.citygen, the shared drawing rules
+from sim import citygen
+from sim.citygen import District, Unit
 
 OUT_DIR = Path(__file__).resolve().parent
 SEED = 20250101  # assumption: any fixed constant draws one example city

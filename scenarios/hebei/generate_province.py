@@ -13,7 +13,7 @@ Writes six CSV files next to this script (or into ``--out DIR``):
 
 City names and city totals are real; the county-level units, streets, towns and providers are synthetic
 (names invented, sizes drawn at random around the aggregates; see README.md). The drawing rules are the
-example city's (``scenarios/citygen.py``); what is Hebei's is here, each constant with its source or
+example city's (``sim/citygen.py``); what is Hebei's is here, each constant with its source or
 marked as an assumption. Deterministic: fixed seeds, UTF-8 without BOM, LF line endings.
 
 Run: ``python scenarios/hebei/generate_province.py [--out DIR]``
@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # scenarios/: the shared citygen module
-import citygen
-from citygen import District, Provider, Unit
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the checkout: sim.citygen, the shared drawing rules
+from sim import citygen
+from sim.citygen import District, Provider, Unit
 
 OUT_DIR = Path(__file__).resolve().parent
 SEED = 20250201  # assumption: any fixed constant draws one province (units, residents, housing)

@@ -37,6 +37,7 @@ from sim.experiments.metrics import Metric, parse_metric
 from sim.experiments.parameters import Parameter, check_parameter
 from sim.experiments.points import BaseScenario
 from sim.results import Calendar
+from sim.runner import DEFAULT_SEED
 from sim.scenario.months import parse_month
 from sim.scenario.yamlio import read_yaml
 
@@ -158,7 +159,7 @@ def load_calibration(path: Path, reps: int | None = None, method: str | None = N
                                       + f"; expected one of {', '.join(METHODS)}", "method"))
         method = "de"
     reps = reps if reps is not None else check.setting("reps", 3, 1)
-    seed = check.setting("seed", 1, 0)
+    seed = check.setting("seed", DEFAULT_SEED, 0)
     maxiter = check.setting("maxiter", DEFAULT_MAXITER[method], 1)
     popsize = check.setting("popsize", 5, 1)
     parameters = _parameters(check, base)

@@ -15,7 +15,6 @@ from sim.charts.brief import brief, pages, write_brief
 from sim.charts.catalogue import CHARTS, Chart, select
 from sim.charts.compare import differences, scenarios
 from sim.charts.districts import binding, districts
-from sim.charts.folders import CompareFolder, ResultFolder, RunFolder, SweepFolder, load
 from sim.charts.maps import LAYERS as MAPS
 from sim.charts.maps import map_page, street_map
 from sim.charts.money import cumulative_cost, funds, spending
@@ -23,6 +22,7 @@ from sim.charts.places import certification, enrolment, places_demand, places_pe
 from sim.charts.render import FORMATS, render, render_maps
 from sim.charts.sweep import correlation, morris, sobol, tornado
 from sim.charts.words import LANGUAGES
+from sim.result_folders import CompareFolder, ResultFolder, RunFolder, SweepFolder, load
 
 __all__ = [
     "CHARTS", "FORMATS", "LANGUAGES", "MAPS", "Chart", "CompareFolder", "ResultFolder", "RunFolder", "SweepFolder",

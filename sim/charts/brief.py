@@ -21,12 +21,12 @@ from matplotlib.figure import Figure
 
 from sim.binding import probe_label
 from sim.charts import compare, draw, layout, maps, money, numbers, places, style
-from sim.charts.folders import CompareFolder, ResultFolder, RunFolder
 from sim.charts.layout import Page, Table
 from sim.charts.render import footer_text, save
 from sim.charts.words import label, with_unit, word
 from sim.errors import InputError, Problem, shown_path
 from sim.indicators import INDICATORS
+from sim.result_folders import CompareFolder, ResultFolder, RunFolder
 
 HEADLINE = ("children_0_3", "places_licensed", "places_per_1000", "enrolment_rate", "licensed_occupancy", "waitlist",
             "certification_rate", "streets_with_centre_share", "spend_cumulative")

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 
 from sim.charts import compare, districts, money, places, sweep
-from sim.charts.folders import ResultFolder, SweepFolder
 from sim.errors import InputError, Problem, did_you_mean, shown_path
+from sim.result_folders import ResultFolder, SweepFolder
 
 RUN_TABLES = ("monthly_summary.csv", "targets.csv", "manifest.json")
 

@@ -12,8 +12,8 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from sim.charts import draw, layout, numbers, style
-from sim.charts.folders import CompareFolder
 from sim.charts.words import label, word
+from sim.result_folders import CompareFolder
 
 KEY_INDICATORS = ("places_per_1000", "enrolment_rate", "waitlist", "spend_cumulative")
 NAME_ROOM = 0.22  # of the figure's width, the most a scenario's name takes beside a panel before it wraps

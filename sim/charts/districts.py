@@ -11,10 +11,10 @@ from matplotlib.figure import Figure
 
 from sim.binding import CONSTRAINTS, probe_label
 from sim.charts import draw, numbers, style
-from sim.charts.folders import RunFolder
 from sim.charts.words import label, with_unit, word
 from sim.model.lifecycle import DESERT_CHILDREN_PER_PLACE
 from sim.model.probe import RESOURCES
+from sim.result_folders import RunFolder
 
 MOST_DISTRICTS = 24  # bars a slide holds with readable names
 

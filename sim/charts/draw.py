@@ -15,9 +15,9 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from sim.charts import numbers, style
-from sim.charts.folders import RunFolder
 from sim.charts.numbers import Unit
 from sim.charts.words import label, word
+from sim.result_folders import RunFolder
 
 LABEL_EMS = 4.6  # a "2025-07" tick label and the gap after it, in font sizes
 

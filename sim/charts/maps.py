@@ -28,11 +28,11 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path as MplPath
 
 from sim.charts import layout, numbers, style
-from sim.charts.folders import CompareFolder, ResultFolder, RunFolder
 from sim.charts.layout import Page, Table
 from sim.charts.words import word
 from sim.errors import InputError, Problem, did_you_mean, shown_path
 from sim.model.lifecycle import DESERT_CHILDREN_PER_PLACE
+from sim.result_folders import CompareFolder, ResultFolder, RunFolder
 
 GEOMETRY_SUFFIXES = (".geojson", ".gpkg", ".shp")
 NO_DATA = "#e6e6e6"

@@ -15,9 +15,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.charts import draw, numbers, style
-from sim.charts.folders import RunFolder
 from sim.charts.words import short_label, word
 from sim.indicators import INDICATORS
+from sim.result_folders import RunFolder
 
 SPENDING_ITEMS = [name for name in INDICATORS
                   if name.startswith("spend_") and name not in ("spend_total", "spend_cumulative", "spend_deferred")]

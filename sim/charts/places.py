@@ -6,8 +6,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.charts import draw, style
-from sim.charts.folders import RunFolder
 from sim.charts.words import word
+from sim.result_folders import RunFolder
 
 
 @style.chart

@@ -10,9 +10,9 @@ from matplotlib.figure import Figure
 
 from sim.charts import style
 from sim.charts.catalogue import select
-from sim.charts.folders import ResultFolder
 from sim.charts.words import word
 from sim.errors import InputError, Problem, shown_path
+from sim.result_folders import ResultFolder
 
 FORMATS = ("png", "svg", "pdf")
 

@@ -15,11 +15,11 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from sim.charts import layout, numbers, style
-from sim.charts.folders import SweepFolder
 from sim.charts.parameters import parameter_label
 from sim.charts.words import label, word
 from sim.experiments.analysis import WIDE
 from sim.indicators import INDICATORS
+from sim.result_folders import SweepFolder
 
 LABEL_ROOM = 0.17  # of the slide's width, the most a parameter's name takes before it wraps
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim import targets
+from sim import excel, targets
 from sim.errors import InputError, Problem, shown_path
 from sim.experiments.evaluators import evaluate, open_evaluator
 from sim.experiments.folder import ReplicationStore, start_folder
@@ -107,6 +107,9 @@ def run_compare(files: Sequence[Path], overrides: Sequence[str], reps: int, seed
             target_table = targets_table(results, labels)
             for frame, name in ((comparison, "comparison"), (differences, "differences"), (target_table, "targets")):
                 frame.to_csv(out / f"{name}.csv", index=False, encoding=CSV_ENCODING)
+            sheets = excel.compare_sheets(results, labels, comparison, differences, target_table)
+            excel.write_workbook(out / "summary.xlsx", sheets)
+            sheets[0].frame.to_csv(out / "summary_wide.csv", index=False, encoding=CSV_ENCODING)
             shutil.rmtree(out / "replications", ignore_errors=True)
             folder.finish(notes=[f"{r.scenario.name}: {note}" for r in results for note in r.notes()])
     return CompareOutcome(results, comparison, differences, target_table, len(todo))

@@ -27,6 +27,7 @@ from sim.experiments.parameters import Parameter, check_parameter, parse_range_o
 from sim.experiments.points import BaseScenario
 from sim.experiments.samplers import DEFAULT_N, METHODS, check_n
 from sim.results import Calendar
+from sim.runner import DEFAULT_SEED
 from sim.scenario.yamlio import read_yaml
 
 SPEC_KEYS = ("scenario", "set", "method", "n", "reps", "seed", "parameters", "metrics")
@@ -151,7 +152,7 @@ def _check(given: dict[str, _Given], source: str) -> SweepSpec:
     calendar = Calendar.of(base.scenario.spec.horizon.start, base.scenario.spec.horizon.end)
     found_metrics = _metrics(given.get("metrics"), calendar, source, problems)
     reps = setting("reps", DEFAULT_REPS, int, 1)
-    seed = setting("seed", 1, int, 0)
+    seed = setting("seed", DEFAULT_SEED, int, 0)
     if problems:
         raise InputError(problems)
     return SweepSpec(base, method, None if method == "oat" else n, tuple(parameters), tuple(found_metrics), reps, seed)

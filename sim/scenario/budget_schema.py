@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from sim.scenario.params import Share, StrictModel, WholeNumber, Yuan
+from sim.scenario.params import Share, StrictModel, Usual, WholeNumber, Yuan
 from sim.scenario.policy_schema import spending_items
 
 FUNDS = ("central_transfer", "provincial", "city_special_fund", "district_funds")
@@ -24,14 +24,20 @@ def _years(amounts: dict[int, float]) -> dict[int, float]:
     return dict(sorted(amounts.items()))
 
 
+# The example city's four funds total ≈93 yuan per resident a year, most of it the household subsidy (3,600 yuan per
+# child under 3, ≈62 per resident); a fund beyond 200 per resident was sized for a larger city.
+PerResident = Annotated[Yuan, Usual(0, 200, "the example city's funds total ≈93 yuan per resident a year, ≈62 of it "
+                                          "the household subsidy (assumption)", per="resident")]
+
+
 class Fund(StrictModel):
     """One fund: what it holds at the start and what is appropriated to it each fiscal year."""
 
-    opening_balance_yuan: Yuan = 0.0
-    yuan_per_year: Annotated[dict[int, Yuan], AfterValidator(_years)] = Field(
+    opening_balance_yuan: PerResident = 0.0
+    yuan_per_year: Annotated[dict[int, PerResident], AfterValidator(_years)] = Field(
         default_factory=dict, description="Appropriation by calendar year; a later year not listed grows the last "
                                           "listed one by growth_share_per_year.")
-    growth_share_per_year: Share = 0.0
+    growth_share_per_year: Annotated[Share, Usual(0, 0.3, "assumption: budgets grow a few percent a year")] = 0.0
     month_available: WholeNumber = Field(3, ge=1, le=12, description="Month of the year the money arrives.")
 
     def appropriation(self, year: int) -> float:

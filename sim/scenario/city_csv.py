@@ -1,7 +1,5 @@
-"""Read the city's CSV files into a :class:`City`, reporting every bad row and column in one pass.
-
-Files may be UTF-8 (with or without the BOM Excel writes) or GB18030, which Chinese Excel uses when it
-saves "CSV". Row numbers in messages are the file's line numbers, the header being line 1.
+"""Read the city's tables (CSV files, or the sheets of one workbook) into a :class:`City`, reporting every bad row
+and column in one pass, and warning of values that are possible but unusual.
 
 Every file, row, field and number is bounded by what a real city can hold (see the limits below and in
 ``sim.scenario.params``), so that a wrong file or a pasted cell is refused at once with its line rather than
@@ -10,19 +8,24 @@ running for hours or exhausting the machine's memory.
 
 from __future__ import annotations
 
-import csv
-import difflib
-import io
 from pathlib import Path
 
 import numpy as np
 
-from sim.errors import InputError, Problem, did_you_mean, in_file_order, show, shown_path
+from sim.errors import InputError, Problem, in_file_order, show, shown_path
 from sim.scenario.city import BANDS, DISTRICT_KINDS, PROVIDER_TYPES, STREET_KINDS, City, ProviderSeed
-from sim.scenario.files import CSV_MAX_BYTES, read_input
 from sim.scenario.months import parse_month
-from sim.scenario.params import CLASSES_PER_BAND_MAX, PEOPLE_MAX, STREET_PEOPLE_MAX, YUAN_MAX
+from sim.scenario.params import (
+    CLASSES_PER_BAND_MAX,
+    CLASSES_PER_BAND_USUAL,
+    FEE_USUAL,
+    PEOPLE_MAX,
+    STREET_PEOPLE_MAX,
+    YUAN_MAX,
+    Usual,
+)
 from sim.scenario.schema import GeographyFiles
+from sim.scenario.tables import SHEETS, Source, Table, read_workbook, sheet_source
 
 DISTRICT_COLUMNS = ("district_id", "name_zh", "name_en", "kind")
 STREET_COLUMNS = ("street_id", "district_id", "name_zh", "name_en", "kind", "population")
@@ -37,134 +40,34 @@ PROVIDER_STATUSES = ("open", "building", "registering")
 # and towns, 2023) and about 100,000 childcare institutions (2024): a scenario, even of the whole country, stays
 # below these.
 MAX_ROWS = {"districts": 3_000, "streets": 50_000, "providers": 200_000, "new_housing": 1_000_000}
-# An id, a name or a number fits in a few dozen characters; a longer field is a pasted text or a broken quote.
-MAX_FIELD_CHARS = 1_000
 
+# Usual values of the columns: beyond them a warning, not an error.
+STREET_POPULATION_USUAL = Usual(
+    1000, 500_000, "the example city's and Hebei's streets and towns hold 7,000–130,000 residents; the most populous "
+                   "towns about 1.5 million (assumption)")
+CHILDREN_PER_1000_USUAL = Usual(
+    5, 60, "≈17 children under 3 per 1,000 residents at Hebei's 5.9‰ births (2024, derived); the margins are an "
+           "assumption")
+COMPLETION_RESIDENTS_USUAL = Usual(
+    0, 30_000, "the example city's completions hold at most ≈10,000 residents in a street and month (assumption)")
 
-class _Table:
-    """One CSV file's rows as dicts, and the problems found in it."""
-
-    def __init__(self, path: Path, kind: str, required: tuple[str, ...], optional: tuple[str, ...],
-                 problems: list[Problem]):
-        self.name = shown_path(path)
-        self.problems = problems
-        self.rows: list[tuple[int, dict[str, str]]] = []
-        self.readable = False  # header complete: its ids can be checked against
-        text = _read_text(path, problems)
-        if text is None:
-            return
-        reader = csv.reader(io.StringIO(text))
-        try:
-            header = [h.strip() for h in next(reader, [])]
-        except csv.Error as err:
-            self.error(1, "", f"not a readable CSV header: {err}")
-            return
-        twice = sorted({h for h in header if header.count(h) > 1})
-        for column in twice:  # which of the two would count is anyone's guess
-            problems.append(Problem(self.name + ":1", f"column {column!r} appears more than once"))
-        missing = [c for c in required if c not in header]
-        unexpected = [h for h in header if h not in required and h not in optional]
-        explained = set()
-        for column in missing:
-            typo = difflib.get_close_matches(column, unexpected, n=1, cutoff=0.6)
-            explained.update(typo)
-            hint = f" (is {typo[0]!r} a misspelling of it?)" if typo else ""
-            problems.append(Problem(self.name + ":1", f"missing column {column!r}{hint}; "
-                                    f"columns found: {', '.join(header) or 'none'}"))
-        for column in unexpected:
-            if column not in explained:
-                problems.append(Problem(self.name + ":1", f"unknown column {column!r}"
-                                        + did_you_mean(column, [*required, *optional])
-                                        + f"; expected {', '.join(required)}"
-                                        + (f" and optionally {', '.join(optional)}" if optional else "")))
-        if missing or twice:
-            return
-        self.readable = True
-        self._read_rows(reader, header, MAX_ROWS[kind])
-
-    def _read_rows(self, reader: csv.Reader, header: list[str], max_rows: int) -> None:
-        try:
-            for values in reader:
-                line = reader.line_num
-                if not any(v.strip() for v in values):
-                    continue
-                if len(self.rows) == max_rows:
-                    self.error(line, "", f"more than {max_rows:,} rows; no city has as many (is it the right file?)")
-                    self.readable = False  # its ids are not all read: other files are not checked against them
-                    return
-                if len(values) != len(header):
-                    self.error(line, "", f"expected {len(header)} values, got {len(values)}")
-                    continue
-                long = [h for h, v in zip(header, values, strict=True) if len(v) > MAX_FIELD_CHARS]
-                if long:
-                    self.error(line, long[0], f"more than {MAX_FIELD_CHARS:,} characters; a broken quote (\")?")
-                    continue
-                self.rows.append((line, {h: v.strip() for h, v in zip(header, values, strict=True)}))
-        except csv.Error as err:  # a field over the csv module's own limit (128 KB), a NUL byte
-            self.error(reader.line_num, "", f"not readable as CSV: {err}")
-            self.readable = False
-
-    def error(self, line: int, column: str, message: str) -> None:
-        self.problems.append(Problem(f"{self.name}:{line}", message, f"column {column}" if column else ""))
-
-    def count(self, line: int, row: dict[str, str], column: str, maximum: float) -> int | None:
-        """A whole number from 0 to ``maximum`` in ``column``, or None after recording the problem."""
-        text = row[column].replace(",", "")
-        try:
-            value = float(text)
-        except ValueError:
-            value = None
-        if value is None or not np.isfinite(value) or value != int(value) or value < 0:
-            self.error(line, column, f"expected a non-negative whole number, got {show(row[column])}")
-            return None
-        if value > maximum:
-            self.error(line, column, f"expected at most {maximum:,.0f}, got {show(row[column])}")
-            return None
-        return int(value)
-
-    def unique_ids(self, column: str) -> dict[str, int]:
-        """id → line, recording blank and duplicate ids."""
-        seen: dict[str, int] = {}
-        for line, row in self.rows:
-            key = row[column]
-            if not key:
-                self.error(line, column, "expected an id, got an empty value")
-            elif key in seen:
-                self.error(line, column, f"{key!r} duplicates line {seen[key]}")
-            else:
-                seen[key] = line
-        return seen
-
-    def choice(self, line: int, row: dict[str, str], column: str, allowed: tuple[str, ...]) -> None:
-        if row[column] not in allowed:
-            self.error(line, column, f"expected one of {', '.join(allowed)}, got {show(row[column])}"
-                       + did_you_mean(row[column], allowed))
-
-
-def _read_text(path: Path, problems: list[Problem]) -> str | None:
-    try:
-        raw = read_input(path, CSV_MAX_BYTES, "CSV file")
-    except InputError as err:
-        problems += err.problems
-        return None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    problems.append(Problem(shown_path(path), "expected UTF-8 or GB18030 text"))
-    return None
-
-
-def read_city(files: GeographyFiles) -> City:
-    """The city described by ``files``, or an InputError with every problem in them."""
+def read_city(files: GeographyFiles, warnings: list[Problem] | None = None) -> City:
+    """The city described by ``files``, or an InputError with every problem in them; unusual values are added to
+    ``warnings``."""
     problems: list[Problem] = []
-    districts = _Table(Path(files.districts_csv), "districts", DISTRICT_COLUMNS, (), problems)
-    streets = _Table(Path(files.streets_csv), "streets", STREET_COLUMNS, STREET_OPTIONAL, problems)
-    housing = (_Table(Path(files.new_housing_csv), "new_housing", HOUSING_COLUMNS, (), problems)
-               if files.new_housing_csv else None)
-    providers = (_Table(Path(files.providers_csv), "providers", PROVIDER_COLUMNS, PROVIDER_OPTIONAL, problems)
-                 if files.providers_csv else None)
+    warnings = warnings if warnings is not None else []
+    sources = _sources(files, problems)
+
+    def table(kind: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> Table | None:
+        source = sources.get(kind)
+        return Table(source, kind, required, optional, problems, MAX_ROWS[kind], warnings) if source else None
+
+    districts = table("districts", DISTRICT_COLUMNS)
+    streets = table("streets", STREET_COLUMNS, STREET_OPTIONAL)
+    housing = table("new_housing", HOUSING_COLUMNS)
+    providers = table("providers", PROVIDER_COLUMNS, PROVIDER_OPTIONAL)
+    if districts is None or streets is None:
+        raise InputError(in_file_order(problems))
 
     district_lines = districts.unique_ids("district_id")
     for line, row in districts.rows:
@@ -173,15 +76,17 @@ def read_city(files: GeographyFiles) -> City:
     population, children = [], []
     has_children = any("children_0_3" in row for _, row in streets.rows)
     for line, row in streets.rows:
-        if districts.readable and row["district_id"] not in district_lines:
-            streets.error(line, "district_id", f"{row['district_id']!r} is not in {districts.name}"
-                          + did_you_mean(row["district_id"], district_lines))
+        streets.known(line, row, "district_id", district_lines, districts)
         streets.choice(line, row, "kind", STREET_KINDS)
         residents = streets.count(line, row, "population", STREET_PEOPLE_MAX)
+        _usual(streets, line, "population", residents, STREET_POPULATION_USUAL, "{:,.0f} residents")
         population.append(residents)
         if has_children:
-            children.append(streets.count(line, row, "children_0_3", STREET_PEOPLE_MAX if residents is None
-                                          else residents))
+            count = streets.count(line, row, "children_0_3", STREET_PEOPLE_MAX if residents is None else residents)
+            if count is not None and residents:
+                _usual(streets, line, "children_0_3", count * 1000 / residents, CHILDREN_PER_1000_USUAL,
+                       f"{count:,} children under 3, {{:.1f}} per 1,000 residents,")
+            children.append(count)
     total = sum(p for p in population if p is not None)
     if total > PEOPLE_MAX:
         streets.error(1, "population", f"the streets' residents add up to {total:,}, more than China's whole "
@@ -189,19 +94,21 @@ def read_city(files: GeographyFiles) -> City:
 
     completions = []
     for line, row in housing.rows if housing else ():
-        if streets.readable and row["street_id"] not in street_lines:
-            housing.error(line, "street_id", f"{row['street_id']!r} is not in {streets.name}"
-                          + did_you_mean(row["street_id"], street_lines))
+        housing.known(line, row, "street_id", street_lines, streets)
         try:
             month = parse_month(row["month"])
         except ValueError as err:
             housing.error(line, "month", str(err))
             month = None
         residents = housing.count(line, row, "residents", STREET_PEOPLE_MAX)
+        _usual(housing, line, "residents", residents, COMPLETION_RESIDENTS_USUAL, "{:,.0f} residents")
         completions.append((row["street_id"], month, residents))
 
     seeds = _provider_seeds(providers, streets, street_lines) if providers else []
 
+    for one in (districts, streets, housing, providers):
+        if one is not None:
+            one.finish()
     if not streets.rows and not problems:
         problems.append(Problem(streets.name, "no streets: expected at least one data row"))
     if problems:
@@ -229,25 +136,57 @@ def read_city(files: GeographyFiles) -> City:
     )
 
 
-def _provider_seeds(providers: _Table, streets: _Table, street_lines: dict[str, int]) -> list[tuple]:
+def _provider_seeds(providers: Table, streets: Table, street_lines: dict[str, int]) -> list[tuple]:
     """Rows of providers.csv as (id, street id, type, inclusive, fee, classes, status), problems recorded."""
     providers.unique_ids("provider_id")
     seeds = []
     for line, row in providers.rows:
-        if streets.readable and row["street_id"] not in street_lines:
-            providers.error(line, "street_id", f"{row['street_id']!r} is not in {streets.name}"
-                            + did_you_mean(row["street_id"], street_lines))
+        providers.known(line, row, "street_id", street_lines, streets)
         providers.choice(line, row, "type", PROVIDER_TYPES)
+        row["inclusive"] = {"是": "1", "否": "0"}.get(row["inclusive"], row["inclusive"])
         if row["inclusive"] not in ("0", "1"):
             providers.error(line, "inclusive", f"expected 1 (普惠) or 0, got {show(row['inclusive'])}")
-        status = row.get("status") or "open"
-        if status not in PROVIDER_STATUSES:
-            providers.error(line, "status", f"expected one of {', '.join(PROVIDER_STATUSES)}, got {show(status)}"
-                            + did_you_mean(status, PROVIDER_STATUSES))
+        row["status"] = row.get("status") or "open"
+        providers.choice(line, row, "status", PROVIDER_STATUSES)
         fee = providers.count(line, row, "fee_yuan_per_month", YUAN_MAX)
+        _usual(providers, line, "fee_yuan_per_month", fee, FEE_USUAL, "a fee of {:,.0f} yuan a month")
         classes = tuple(providers.count(line, row, f"{band}_classes", CLASSES_PER_BAND_MAX) for band in BANDS)
         if all(c == 0 for c in classes):
             providers.error(line, "", "expected at least one class")
+        for band, count in zip(BANDS, classes, strict=True):
+            _usual(providers, line, f"{band}_classes", count, CLASSES_PER_BAND_USUAL, f"{{:,.0f}} {band} classes")
         seeds.append((row["provider_id"], row["street_id"], row["type"], row["inclusive"] == "1", fee, classes,
-                      status))
+                      row["status"]))
     return seeds
+
+
+def _usual(table: Table, line: int, column: str, value: float | None, usual: Usual, shown: str) -> None:
+    """Warn when a value read from the table is outside its usual range; ``shown`` formats it for the message."""
+    message = None if value is None else usual.outside(value, shown.format(value))
+    if message:
+        table.warn(line, column, message)
+
+
+def _sources(files: GeographyFiles, problems: list[Problem]) -> dict[str, Source]:
+    """Each table's source: its *_csv file, or the sheet of the workbook named after it; a table given both ways is
+    a problem (which would count is anyone's guess)."""
+    sheets = {}
+    if files.workbook_xlsx:
+        try:
+            sheets = read_workbook(Path(files.workbook_xlsx))
+        except InputError as err:
+            problems += err.problems
+    sources = {}
+    for kind in SHEETS:
+        csv_file = getattr(files, f"{kind}_csv")
+        sheet = sheet_source(Path(files.workbook_xlsx), sheets, kind) if sheets else None
+        if csv_file and sheet:
+            problems.append(Problem(sheet.name, f"the {kind} are given twice: in this sheet and in {kind}_csv "
+                                                f"({shown_path(csv_file)}); write {kind}_csv: null to use the sheet",
+                                    "geography"))
+        elif csv_file or sheet:
+            sources[kind] = Source(Path(csv_file)) if csv_file else sheet
+        elif kind in ("districts", "streets") and files.workbook_xlsx and sheets:
+            problems.append(Problem(shown_path(files.workbook_xlsx), f"has no sheet named {' or '.join(SHEETS[kind])} "
+                                    f"(sheets: {', '.join(sheets)}), and no {kind}_csv is given", "geography"))
+    return sources

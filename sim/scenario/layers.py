@@ -14,11 +14,14 @@ from typing import Any
 from sim.errors import InputError, Problem, show, shown_path
 from sim.scenario.yamlio import KeyPath, Locations, parse_yaml, read_yaml
 
-PATH_SUFFIX = "_csv"
+PATH_SUFFIXES = ("_csv", "_xlsx")  # keys naming a file
 
 
-def load_layers(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Locations, list[Path]]:
-    """The merged data of ``path`` and everything it extends, their locations and the files read."""
+def load_layers(path: Path, _chain: tuple[Path, ...] = (), warnings: list[Problem] | None = None,
+                ) -> tuple[dict[str, Any], Locations, list[Path]]:
+    """The merged data of ``path`` and everything it extends, their locations and the files read; a layer that
+    replaces another's city data adds a warning to ``warnings``."""
+    warnings = warnings if warnings is not None else []
     path = path.resolve()
     if path in _chain:
         cycle = " → ".join(p.name for p in (*_chain[_chain.index(path):], path))
@@ -46,11 +49,37 @@ def load_layers(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[str, An
         if not base_path.is_file():
             raise InputError([Problem(locations[("extends",)], f"no such file {base!r} (looked for {base_path})",
                                       "extends")])
-        base_data, base_locations, base_files = load_layers(base_path, (*_chain, path))
+        base_data, base_locations, base_files = load_layers(base_path, (*_chain, path), warnings)
+        warnings += _replaced_city(merged, merged_locations, base_data, base_locations,
+                                   "extends applies its files left to right, so the last one's city wins; list "
+                                   "your own city's file last, or name your files in this file")
         merged = deep_merge(merged, base_data)
         merged_locations.update(base_locations)
         files += base_files
+    warnings += _replaced_city(merged, merged_locations, data, locations,
+                               "the rest of that file was written for its own city: check its budget and levers "
+                               "against this one")
     return deep_merge(merged, data), {**merged_locations, **locations}, [*files, path]
+
+
+def _replaced_city(earlier: dict[str, Any], earlier_at: Locations, later: dict[str, Any], later_at: Locations,
+                   advice: str) -> list[Problem]:
+    """A warning if ``later`` names other city files than ``earlier`` (a layer on top of it) did."""
+    old, new = earlier.get("geography"), later.get("geography")
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return []
+    keys = [key for key, value in new.items()  # null turns a file off: no other city's data come in
+            if key in old and old[key] != value and old[key] is not None and value is not None]
+    if not keys:
+        return []
+    where = later_at.get(("geography", keys[0]), later_at.get(("geography",), ""))
+    before = earlier_at.get(("geography", keys[0]), "an earlier file")
+    files = ", ".join(f"{key} {_file(old[key])} → {_file(new[key])}" for key in keys)
+    return [Problem(where, f"replaces the city data set at {before}: {files}; {advice}", "geography")]
+
+
+def _file(value: Any) -> str:
+    return shown_path(value) if isinstance(value, str) else show(value)
 
 
 def deep_merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -68,7 +97,7 @@ def _resolve_paths(node: Any, folder: Path, path: KeyPath) -> None:
     """Paths to CSV files are relative to the file that names them, whichever file extends it."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if isinstance(key, str) and key.endswith(PATH_SUFFIX) and isinstance(value, str):
+            if isinstance(key, str) and key.endswith(PATH_SUFFIXES) and isinstance(value, str):
                 node[key] = str((folder / value).resolve())
             else:
                 _resolve_paths(value, folder, (*path, key))
@@ -107,7 +136,7 @@ def apply_overrides(data: dict[str, Any], locations: Locations, overrides: list[
             else:
                 child = node[part] = dict(child)
             node = child
-        if isinstance(keys[-1], str) and keys[-1].endswith(PATH_SUFFIX) and isinstance(value, str):
+        if isinstance(keys[-1], str) and keys[-1].endswith(PATH_SUFFIXES) and isinstance(value, str):
             value = str(Path(value).resolve())
         node[keys[-1]] = value
         locations[keys] = f"--set {text}"

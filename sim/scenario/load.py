@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -12,6 +14,7 @@ from sim.errors import InputError, Problem, did_you_mean, in_file_order, shown_p
 from sim.scenario.city import City
 from sim.scenario.city_csv import read_city
 from sim.scenario.layers import apply_overrides, load_layers
+from sim.scenario.plausible import spec_warnings
 from sim.scenario.schema import GeographyFiles, ScenarioSpec
 from sim.scenario.validate import validate_spec
 from sim.scenario.yamlio import Locations
@@ -19,30 +22,35 @@ from sim.scenario.yamlio import Locations
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated scenario: the resolved settings, the city's data and the files they came from."""
+    """A validated scenario: the resolved settings, the city's data, the files they came from and the warnings
+    about values that are possible but unusual (see ``sim.scenario.plausible``)."""
 
     spec: ScenarioSpec
     city: City
     path: Path
     files: tuple[Path, ...]
     overrides: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def name(self) -> str:
         return self.spec.meta.name
 
 
-def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+def load_scenario(path: str | Path, overrides: Sequence[str] | Mapping[str, Any] = ()) -> Scenario:
     """Read, layer, override and validate a scenario file and its city data.
 
-    ``overrides`` are ``dotted.key=value`` strings as given to ``--set``. Raises :class:`InputError`
-    with every problem found.
+    ``overrides`` are ``dotted.key=value`` strings as given to ``--set``, or a mapping ``{dotted.key: value}``.
+    Raises :class:`InputError` with every problem found.
     """
     path = Path(path)
     if not path.exists():  # anything else that is no file (a folder, a device) is refused as it is read
         raise InputError([Problem(shown_path(path), "no such scenario file")])
-    data, locations, files = load_layers(path)
+    overrides = override_texts(overrides)
+    warnings: list[Problem] = []
+    data, locations, files = load_layers(path, warnings=warnings)
     data = apply_overrides(data, locations, list(overrides))
+    warnings += _mixed_city(data, locations)
     problems: list[Problem] = []
     spec = city = None
     try:
@@ -52,7 +60,7 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     try:
         # The city's files are checked even when other sections have mistakes: one pass shows all.
         files_spec = spec.geography if spec else GeographyFiles.model_validate(data.get("geography"))
-        city = read_city(files_spec)
+        city = read_city(files_spec, warnings)
     except ValidationError:
         pass  # already reported by the schema
     except InputError as err:
@@ -60,11 +68,41 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
     if city is not None:
         problems += _check_names(data, city, locations, shown_path(path))
     if problems or spec is None or city is None:
-        raise InputError(in_file_order(problems))
-    geography = spec.geography
-    inputs = [Path(p) for p in (geography.districts_csv, geography.streets_csv, geography.new_housing_csv,
-                                geography.providers_csv) if p]
-    return Scenario(spec=spec, city=city, path=path.resolve(), files=(*files, *inputs), overrides=tuple(overrides))
+        raise InputError(in_file_order(problems), warnings)
+    warnings += spec_warnings(spec, city, locations, shown_path(path))
+    inputs = [Path(p) for p in spec.geography.paths()]
+    return Scenario(spec=spec, city=city, path=path.resolve(), files=(*files, *inputs), overrides=tuple(overrides),
+                    warnings=tuple(warnings))
+
+
+def override_texts(overrides: Sequence[str] | Mapping[str, Any]) -> list[str]:
+    """Overrides as ``--set`` texts: a mapping's values are written as JSON, which YAML reads back as written."""
+    if isinstance(overrides, Mapping):
+        return [f"{key}={json.dumps(value, ensure_ascii=False)}" for key, value in overrides.items()]
+    return list(overrides)
+
+
+def _mixed_city(data: dict, locations: Locations) -> list[Problem]:
+    """A warning for each data file named in another file than the city's streets: a scenario that gives its own
+    streets but inherits another city's providers or new housing."""
+    geography = data.get("geography") if isinstance(data.get("geography"), dict) else {}
+    anchor = next((key for key in ("streets_csv", "workbook_xlsx") if geography.get(key)), None)
+    if anchor is None:
+        return []
+    home = _file_of(locations.get(("geography", anchor), ""))
+    warnings = []
+    for key in ("districts_csv", "new_housing_csv", "providers_csv"):
+        where = locations.get(("geography", key), "")
+        if geography.get(key) and _file_of(where) != home:
+            warnings.append(Problem(where, f"{shown_path(geography[key])} is named here, but the city's {anchor} in "
+                                           f"{home}: are they one city's? Write `{key}: null` in {home} to use none, "
+                                           f"or name your own", f"geography.{key}"))
+    return warnings
+
+
+def _file_of(location: str) -> str:
+    """The file of a location ``file:line:column`` (an override is its own source)."""
+    return location.rsplit(":", 2)[0] if location.count(":") >= 2 and not location.startswith("--set") else location
 
 
 def _check_names(data: dict, city: City, locations: Locations, source: str) -> list[Problem]:

@@ -274,9 +274,57 @@ class Bounds:
     le: float
 
 
-def param(ge: float, le: float) -> Any:
+PER = {"": 1.0, "resident": 1.0, "1,000 residents": 1e3, "million residents": 1e6, "urban street": 1.0,
+       "100,000 residents of an average district": 1e5}
+"""What a usual range may be relative to (see :class:`Usual`), and the residents or streets in one such unit."""
+
+
+@dataclass(frozen=True)
+class Usual:
+    """A number's usual range, declared beside its key: beyond it a value is possible but rare enough to be a likely
+    slip (a percentage written for a share, a digit too many, a figure of another city). ``tuoyu validate`` and
+    ``tuoyu run`` warn with the range and its ``source`` (a sourced figure, or the word *assumption*); they never
+    refuse. ``per`` makes the range relative to the city: a budget per resident, centres per urban street, so that
+    a lever sized for a city thirty times larger is noticed."""
+
+    low: float
+    high: float
+    source: str
+    per: str = ""
+
+    def __post_init__(self) -> None:
+        if self.per not in PER:
+            raise ValueError(f"per must be one of {', '.join(map(repr, PER))}")
+
+    def text(self) -> str:
+        """The range in words: ``3–13``, ``at most 200 per resident``."""
+        span = f"at most {plain(self.high)}" if self.low == 0 else f"{plain(self.low)}–{plain(self.high)}"
+        return f"{span} per {self.per}" if self.per else span
+
+    def outside(self, value: float, shown: str = "") -> str | None:
+        """Why ``value`` (shown as ``shown``) is a likely slip, or None within the range."""
+        if self.low <= value <= self.high:
+            return None
+        span = f"{plain(self.low)}–{plain(self.high)}"  # "the usual range at most 12" would not read
+        return (f"{shown or plain(value)} is outside the usual range {span}{f' per {self.per}' if self.per else ''} "
+                f"(source: {self.source}); check the unit and the digits")
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        # Editors show it beside the hard limits; "x-" marks a keyword JSON Schema itself does not define.
+        schema = handler(core_schema)
+        schema["x-usual"] = {"minimum": self.low, "maximum": self.high, "source": self.source,
+                             **({"per": self.per} if self.per else {})}
+        return schema
+
+
+def plain(value: float) -> str:
+    """A number as people write it: 8,000, 0.3, 1.5."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.4g}"
+
+
+def param(ge: float, le: float, usual: Usual | None = None) -> Any:
     """The type of a numeric scenario parameter: a number or a distribution, within [ge, le] (both finite: every
-    number has a hard limit, see YUAN_MAX and the others above)."""
+    number has a hard limit, see YUAN_MAX and the others above), usually within ``usual``."""
     return Annotated[
         # The limits show in the JSON Schema (editors check them); the validator below enforces them, numbers and
         # distributions alike, with its own message.
@@ -288,6 +336,7 @@ def param(ge: float, le: float) -> Any:
         Discriminator(_kind, custom_error_type="parameter_type", custom_error_message=_PARAM_ERROR),
         _bounded(ge, le),
         Bounds(ge, le),
+        *([usual] if usual else []),
     ]
 
 
@@ -330,7 +379,30 @@ Share = param(ge=0, le=1)
 Yuan = param(ge=0, le=YUAN_MAX)
 People = param(ge=0, le=PEOPLE_MAX)
 PerThousand = param(ge=0, le=PER_1000_MAX)
-Sensitivity = param(ge=0, le=SENSITIVITY_MAX)
+Sensitivity = param(ge=0, le=SENSITIVITY_MAX, usual=Usual(
+    0, 9, "measured elasticities lie between about 0.1 and 5; the model's default inclusive choice sensitivity "
+          "reaches 9; beyond it the response is a step (assumption)"))
+
+# Kinds of quantity that recur across sections, each with its usual range and the source of that range.
+FEE_USUAL = Usual(200, 8000, "full-day fees average ≈1,900 yuan/month (2025, think tank); 3,146 at a public "
+                             "kindergarten 托班 and 6,500 at a private centre (surveys, 2025); the margins are an "
+                             "assumption")
+Fee = param(ge=0, le=YUAN_MAX, usual=FEE_USUAL)
+CLASSES_PER_BAND_USUAL = Usual(0, 8, "assumption: a centre runs a few classes of each band")
+YuanPerPlace = param(ge=0, le=YUAN_MAX, usual=Usual(
+    1000, 100_000, "fit-out 12–24k yuan per place (survey estimate); central subsidy 10,000 per inclusive place "
+                   "(unverified); buying premises costs more (assumption)"))
+YuanPerPlaceMonth = param(ge=0, le=YUAN_MAX, usual=Usual(
+    10, 2000, "operating subsidies 200–1,000 yuan per child-month (Sichuan, Shanxi, Beijing E-Town, 2025); rent "
+              "80–150 yuan/m² a month × 6–8 m² per place in tier-1/2 cities (survey estimate)"))
+MonthlyShare = param(ge=0, le=1, usual=Usual(
+    0, 0.5, "a monthly hazard is usually a few percent; the calibrated give-up hazard reaches 0.38 "
+            "(calibration/hebei_history.yaml); above 0.5 (a yearly rate written as monthly?) is an assumption"))
+Wage = param(ge=1, le=YUAN_MAX, usual=Usual(
+    1500, 15_000, "assumption: carer wages were not found; the default 3,500 yuan/month is an assumption for a Hebei "
+                  "prefecture city"))
+LeadMonths = param(ge=0, le=120, usual=Usual(0, 36, "assumption: building, fitting out or registering a centre "
+                                                     "takes months, not years"))
 Institutions = Annotated[int, Interval(ge=0, le=INSTITUTIONS_PER_YEAR_MAX), BeforeValidator(_not_bool)]
 Classes = Annotated[int, Interval(ge=0, le=CLASSES_PER_YEAR_MAX), BeforeValidator(_not_bool)]
 WholePeople = Annotated[int, Interval(ge=0, le=PEOPLE_MAX), BeforeValidator(_not_bool)]

@@ -17,14 +17,19 @@ from sim.scenario.months import Month, month_number
 from sim.scenario.params import (
     INSTITUTIONS_PER_YEAR_MAX,
     Classes,
+    Fee,
     Institutions,
+    LeadMonths,
     People,
     PerThousand,
     Share,
     StrictModel,
+    Usual,
     WholeNumber,
     WholePeople,
     Yuan,
+    YuanPerPlace,
+    YuanPerPlaceMonth,
     param,
     per_event,
     uncertain,
@@ -39,10 +44,16 @@ def _years(counts: dict[int, object]) -> dict[int, object]:
     return dict(sorted(counts.items()))
 
 
-InstitutionsPerYear = Annotated[dict[int, Institutions], AfterValidator(_years)]
-ClassesPerYear = Annotated[dict[int, Classes], AfterValidator(_years)]
-PlacesPerYear = Annotated[dict[int, WholePeople], AfterValidator(_years)]
-Months = param(ge=0, le=120)
+def per_year(count: type, usual: Usual) -> type:
+    """Counts by calendar year, each usually within ``usual`` (relative to the city's size)."""
+    return Annotated[dict[int, Annotated[count, usual]], AfterValidator(_years)]
+
+
+def per_million(high: float, source: str) -> Usual:
+    return Usual(0, high, source, per="million residents")
+
+
+Months = LeadMonths
 
 
 def _in_order(first: str, last: str | None, first_name: str, last_name: str) -> None:
@@ -75,15 +86,18 @@ class PublicBuild(StrictModel):
         SpendingItem("public_construction", "公办机构建设", "building public institutions",
                      "construction of the public institutions, in monthly instalments"),), adds_places=True)
 
-    projects_per_year: InstitutionsPerYear = Field(default_factory=dict)
+    projects_per_year: per_year(Institutions, per_million(
+        5, "the example city's plan starts 4 a year in 7 million residents, 0.6 per million; one a year in a city of "
+           "200,000 is 5 (assumption)")) = Field(
+        default_factory=dict)
     projects: list[PublicProject] = Field(default_factory=list, description="Projects at named streets.")
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(infant=1, toddler=2, older=2),
                                  description="Assumption: classes of a new public institution.")
-    cost_yuan_per_place: Yuan = Field(
+    cost_yuan_per_place: YuanPerPlace = Field(
         30000.0, description="Assumption: fit-out 12–24k per place (survey estimate) plus building works.")
     build_months: Months = per_event(12.0, description="Assumption: construction time; a distribution is drawn "
                                                    "per project.")
-    fee_yuan_per_month: Yuan = Field(1200.0, description="Assumption: public inclusive fee.")
+    fee_yuan_per_month: Fee = Field(1200.0, description="Assumption: public inclusive fee.")
 
 
 class PublicExpansion(StrictModel):
@@ -94,9 +108,11 @@ class PublicExpansion(StrictModel):
         SpendingItem("public_expansion", "公办机构改扩建", "expanding public institutions",
                      "works on the public institutions expanded, in monthly instalments"),), adds_places=True)
 
-    classes_per_year: ClassesPerYear = Field(default_factory=dict)
+    classes_per_year: per_year(Classes, per_million(
+        5, "the example city's plan adds 6 classes a year in 7 million residents, 0.9 per million (assumption)")) = \
+        Field(default_factory=dict)
     band: str = Field("toddler", pattern="^(infant|toddler|older|mixed)$")
-    cost_yuan_per_place: Yuan = Field(15000.0, description="Assumption.")
+    cost_yuan_per_place: YuanPerPlace = Field(15000.0, description="Assumption.")
     build_months: Months = per_event(6.0, description="Assumption.")
 
 
@@ -111,7 +127,7 @@ class ConstructionSubsidy(Dated):
         SpendingItem("construction_subsidy", "普惠托位建设补贴", "construction subsidy for inclusive places",
                      "inclusive providers when their new places open"),))
 
-    yuan_per_place: Yuan = 10000.0
+    yuan_per_place: YuanPerPlace = 10000.0
     eligible_types: list[Literal[PROVIDER_TYPES]] = Field(
         default_factory=lambda: ["private_inclusive"],
         description="Provider types whose new inclusive places receive it: the speech's 社会力量, private "
@@ -133,11 +149,12 @@ class NewHousingQuota(StrictModel):
 
     lever: ClassVar[LeverInfo] = LeverInfo("三(一)二", "新建小区配建", "Places in new housing", adds_places=True)
 
-    places_per_1000_residents: PerThousand = 10.0
+    places_per_1000_residents: Annotated[PerThousand, Usual(
+        3, 30, "the speech's 10 per 1,000; Yuncheng 6 per 1,000 (2020); the margins are an assumption")] = 10.0
     compliance_share: Share = Field(0.6, description="Assumption: developments that deliver the places.")
     lag_months: Months = per_event(12.0, description="Assumption: from completion to the facility opening.")
     start: Month = Field("2025-01", description="Completions from this month on are covered.")
-    fee_yuan_per_month: Yuan = Field(1200.0, description="Assumption: inclusive fee.")
+    fee_yuan_per_month: Fee = Field(1200.0, description="Assumption: inclusive fee.")
 
 
 class ExistingAreaQuota(StrictModel):
@@ -148,15 +165,18 @@ class ExistingAreaQuota(StrictModel):
         SpendingItem("community_retrofit", "老旧小区补建托位", "places in existing areas",
                      "premises bought or swapped (one-off) and leased (monthly, to the operator)"),), adds_places=True)
 
-    places_per_1000_residents: PerThousand = 5.0
-    places_per_year: PlacesPerYear = Field(default_factory=dict, description="Places the programme can deliver.")
+    places_per_1000_residents: Annotated[PerThousand, Usual(
+        1, 20, "the speech's and Yuncheng's 5 per 1,000; the margins are an assumption")] = 5.0
+    places_per_year: per_year(WholePeople, Usual(
+        0, 1, "the example city's plan delivers 800–1,000 a year in 7 million residents, 0.14 per 1,000 (assumption)",
+        per="1,000 residents")) = Field(default_factory=dict, description="Places the programme can deliver.")
     purchase_share: Share = Field(0.3, description="Assumption: places bought (one-off cost).")
     swap_share: Share = Field(0.2, description="Assumption: places obtained by swapping premises (one-off).")
-    purchase_yuan_per_place: Yuan = Field(40000.0, description="Assumption.")
-    swap_yuan_per_place: Yuan = Field(15000.0, description="Assumption: fit-out only.")
-    lease_yuan_per_place_per_month: Yuan = Field(250.0, description="Assumption: as private rent.")
+    purchase_yuan_per_place: YuanPerPlace = Field(40000.0, description="Assumption.")
+    swap_yuan_per_place: YuanPerPlace = Field(15000.0, description="Assumption: fit-out only.")
+    lease_yuan_per_place_per_month: YuanPerPlaceMonth = Field(250.0, description="Assumption: as private rent.")
     build_months: Months = per_event(6.0, description="Assumption.")
-    fee_yuan_per_month: Yuan = Field(1200.0, description="Assumption: inclusive fee.")
+    fee_yuan_per_month: Fee = Field(1200.0, description="Assumption: inclusive fee.")
 
     @model_validator(mode="after")
     def _shares(self) -> ExistingAreaQuota:
@@ -179,15 +199,17 @@ class StreetCentres(StrictModel):
 
     deadline: Month = "2027-12"
     start: Month = "2025-01"
-    centres_per_year: param(ge=0, le=INSTITUTIONS_PER_YEAR_MAX) = Field(
+    centres_per_year: param(ge=0, le=INSTITUTIONS_PER_YEAR_MAX, usual=Usual(
+        0, 1, "more centres a year than urban streets finds no street to put them in; the example city starts 40 a "
+              "year for 82 streets", per="urban street")) = Field(
         30.0, description="Capacity: centres that can be started per year.")
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(toddler=1, older=1, mixed=1),
                                  description="Assumption: classes of a street centre.")
     build_months: Months = per_event(6.0, description="Assumption: renovation of community premises.")
-    capital_yuan_per_place: Yuan = Field(20000.0, description="Assumption.")
-    operating_yuan_per_place_per_month: Yuan = Field(
+    capital_yuan_per_place: YuanPerPlace = Field(20000.0, description="Assumption.")
+    operating_yuan_per_place_per_month: YuanPerPlaceMonth = Field(
         200.0, description="Assumption: payment to the contracted operator per place.")
-    fee_yuan_per_month: Yuan = Field(1200.0, description="Assumption: inclusive fee.")
+    fee_yuan_per_month: Fee = Field(1200.0, description="Assumption: inclusive fee.")
 
     @model_validator(mode="after")
     def _ordered(self) -> StreetCentres:
@@ -232,13 +254,14 @@ class TargetPush(StrictModel):
                          "(they join as private inclusive centres).")
     kindergarten_share: Share = Field(
         0.3, description="Assumption: share through kindergarten 托班 (24–36 months).")
-    registration_yuan_per_place: Yuan = Field(
+    registration_yuan_per_place: YuanPerPlace = Field(
         2000.0, description="Assumption: support to bring an unregistered centre up to standard, per place.")
-    kindergarten_yuan_per_class: Yuan = Field(50000.0, description="Assumption: as kindergarten_classes.")
-    conversion_yuan_per_place: Yuan = Field(
+    kindergarten_yuan_per_class: Annotated[Yuan, Usual(5000, 500_000, "assumption")] = Field(
+        50000.0, description="Assumption: as kindergarten_classes.")
+    conversion_yuan_per_place: YuanPerPlace = Field(
         15000.0, description="Assumption: converting public premises, fit-out only (12–24k yuan per place, survey "
                              "estimate, less what the premises already have).")
-    fee_yuan_per_month: Yuan = Field(1200.0, description="Assumption: inclusive fee of the places it adds.")
+    fee_yuan_per_month: Fee = Field(1200.0, description="Assumption: inclusive fee of the places it adds.")
 
     @model_validator(mode="after")
     def _shares(self) -> TargetPush:
@@ -258,7 +281,8 @@ class RegistrationDrives(StrictModel):
         SpendingItem("registration_drives", "备案专项行动", "registration drives",
                      "support to bring each registering centre up to standard"),), adds_places=True)
 
-    centres_per_year: InstitutionsPerYear = Field(
+    centres_per_year: per_year(Institutions, per_million(
+        20, "assumption: the supervision example registers 30 a year in 7 million residents, 4 per million")) = Field(
         default_factory=dict, description="Unregistered centres the drive brings to register, by calendar year.")
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(toddler=1, older=1),
                                  description="Assumption: classes of an unregistered centre (smaller than a new "
@@ -267,10 +291,11 @@ class RegistrationDrives(StrictModel):
         0.5, description="Assumption: registering centres that join as inclusive (普惠) providers.")
     registration_months: Months = per_event(
         uncertain(1, 3, 6), description="Assumption: months from the drive reaching a centre to its registration.")
-    support_yuan_per_centre: Yuan = Field(
+    support_yuan_per_centre: Annotated[Yuan, Usual(
+        0, 200_000, "assumption: about the fit-out of a small centre")] = Field(
         20000.0, description="Assumption: support to bring a centre up to the fire and safety standards.")
-    inclusive_fee_yuan_per_month: Yuan = Field(1400.0, description="Assumption: as a new inclusive centre's.")
-    market_fee_yuan_per_month: Yuan = Field(1900.0, description="Assumption: the average full-day fee (≈1,900 "
+    inclusive_fee_yuan_per_month: Fee = Field(1400.0, description="Assumption: as a new inclusive centre's.")
+    market_fee_yuan_per_month: Fee = Field(1900.0, description="Assumption: the average full-day fee (≈1,900 "
                                                                 "yuan/month in 2025, think tank).")
 
 
@@ -289,7 +314,8 @@ class JointInspections(Dated):
                                 description="Assumption: private providers found unsafe at an inspection.")
     close_share_if_unsafe: Share = Field(uncertain(0.2, 0.4, 0.6),
                                          description="Assumption: unsafe providers closed (the rest rectify).")
-    yuan_per_provider: Yuan = Field(500.0, description="Assumption: cost of inspecting one provider.")
+    yuan_per_provider: Annotated[Yuan, Usual(0, 20_000, "assumption: a day of two or three inspectors")] = Field(
+        500.0, description="Assumption: cost of inspecting one provider.")
 
 
 class InformationPlatform(Dated):
@@ -310,8 +336,12 @@ class InformationPlatform(Dated):
     rectification_time_share: param(ge=0, le=1) = Field(
         uncertain(0.5, 0.7, 0.9), description="Assumption: rectification takes this share of its time under "
                                               "real-time supervision.")
-    setup_yuan: Yuan = Field(3000000.0, description="Assumption: building the platform.")
-    yuan_per_year: Yuan = Field(500000.0, description="Assumption: running it.")
+    setup_yuan: Annotated[Yuan, Usual(0, 5, "assumption: the example's 3 million yuan in 7 million residents, 0.4 "
+                                           "per resident", per="resident")] = Field(
+        3000000.0, description="Assumption: building the platform.")
+    yuan_per_year: Annotated[Yuan, Usual(0, 1, "assumption: the example's 500,000 yuan a year in 7 million "
+                                               "residents, 0.07 per resident", per="resident")] = Field(
+        500000.0, description="Assumption: running it.")
 
 
 class DepartmentCoordination(Dated):
@@ -334,10 +364,14 @@ class KindergartenClasses(StrictModel):
         SpendingItem("kindergarten_conversion", "幼儿园开设托班", "kindergarten classes",
                      "the kindergarten converting a classroom, once per class"),), adds_places=True)
 
-    classes_per_year: ClassesPerYear = Field(default_factory=dict)
+    classes_per_year: per_year(Classes, per_million(
+        30, "the example's kindergarten package opens 40 a year in 7 million residents, 5.7 per million; China has "
+            "about 274,000 kindergartens for 1.41 billion people, 194 per million (2023) (assumption)")) = Field(
+        default_factory=dict)
     conversion_months: Months = per_event(3.0, description="Assumption.")
-    conversion_yuan_per_class: Yuan = Field(50000.0, description="Assumption.")
-    fee_yuan_per_month: Yuan = Field(1000.0, description="Assumption: kindergarten 托班 fee.")
+    conversion_yuan_per_class: Annotated[Yuan, Usual(5000, 500_000, "assumption")] = Field(
+        50000.0, description="Assumption.")
+    fee_yuan_per_month: Fee = Field(1000.0, description="Assumption: kindergarten 托班 fee.")
 
 
 class PurchasedServices(StrictModel):
@@ -347,11 +381,12 @@ class PurchasedServices(StrictModel):
         SpendingItem("purchased_services", "政府购买服务", "purchased services",
                      "the contracted operator, per place and month"),), adds_places=True)
 
-    points_per_year: InstitutionsPerYear = Field(default_factory=dict)
+    points_per_year: per_year(Institutions, per_million(30, "assumption: as many as kindergarten classes")) = Field(
+        default_factory=dict)
     classes: ClassCounts = Field(default_factory=lambda: ClassCounts(mixed=1), description="Assumption.")
-    payment_yuan_per_place_per_month: Yuan = Field(300.0, description="Assumption.")
+    payment_yuan_per_place_per_month: YuanPerPlaceMonth = Field(300.0, description="Assumption.")
     setup_months: Months = per_event(3.0, description="Assumption.")
-    fee_yuan_per_month: Yuan = Field(1000.0, description="Assumption.")
+    fee_yuan_per_month: Fee = Field(1000.0, description="Assumption.")
 
 
 class QualityEvaluation(StrictModel):
@@ -367,9 +402,10 @@ class QualityEvaluation(StrictModel):
     start: Month = Field("2024-04", description="First month the evaluation is in force (the NHC standard: "
                                                 "2024-04-01); its first evaluation is the next evaluation month.")
     month_of_year: WholeNumber = Field(10, ge=1, le=12)
-    fail_share: Share = Field(uncertain(0.02, 0.05, 0.1), description="Assumption.")
+    fail_share: Annotated[Share, Usual(0, 0.3, "assumption")] = Field(uncertain(0.02, 0.05, 0.1),
+                                                                      description="Assumption.")
     close_share_if_failed: Share = Field(uncertain(0.1, 0.2, 0.3), description="Assumption.")
-    yuan_per_provider: Yuan = Field(
+    yuan_per_provider: Annotated[Yuan, Usual(0, 20_000, "assumption: an expert visit and its records")] = Field(
         0.0, description="Cost of evaluating one provider (experts' visit, records); not in the sourced facts.")
 
 
@@ -382,10 +418,14 @@ class Vouchers(Dated):
     lever: ClassVar[LeverInfo] = LeverInfo("二(二)", "托育体验券", "Experience vouchers", (
         SpendingItem("vouchers", "托育体验券", "experience vouchers", "providers redeeming the vouchers used"),))
 
-    vouchers_per_year: People = 0.0
-    value_yuan: Yuan = Field(200.0, description="Jiangxi 200-yuan childcare vouchers (2025).")
+    vouchers_per_year: Annotated[People, Usual(
+        0, 20, "about one a year per child under 3, of whom a city has ≈17 per 1,000 residents; the example's "
+               "affordability package gives 0.9 per 1,000 (assumption)", per="1,000 residents")] = 0.0
+    value_yuan: Annotated[Yuan, Usual(50, 3000, "Jiangxi 200-yuan childcare vouchers (2025); the margins are an "
+                                                "assumption")] = Field(
+        200.0, description="Jiangxi 200-yuan childcare vouchers (2025).")
     trial_share: Share = Field(0.3, description="Assumption: vouchers that lead to a trial month.")
-    experience_wtp_uplift_share: param(ge=0, le=3) = Field(
+    experience_wtp_uplift_share: param(ge=0, le=3, usual=Usual(0, 1, "assumption")) = Field(
         uncertain(0.1, 0.25, 0.5),
         description="Assumption: how much more a family values care after a month of it (an experience good); the "
                     "families who then stay are those whose raised willingness to pay reaches the net fee.")
@@ -396,7 +436,8 @@ class Campaign(StrictModel):
     reach_share: Share = Field(
         0.2, description="Share of the families not yet informed whom the campaign informs (open days, community "
                          "outreach, the platform's notices).")
-    cost_yuan: Yuan = 0.0
+    cost_yuan: Annotated[Yuan, Usual(0, 5, "the example's campaigns cost 500,000 yuan in 7 million residents, 0.07 "
+                                           "per resident (assumption)", per="resident")] = 0.0
 
 
 class Publicity(StrictModel):
@@ -416,7 +457,7 @@ class Publicity(StrictModel):
     uninformed_need_ratio: Share = Field(
         uncertain(0.5, 0.7, 0.9),
         description="Assumption: how often an uninformed family states need, relative to an informed one.")
-    half_life_months: param(ge=0.5, le=120) = Field(
+    half_life_months: param(ge=0.5, le=120, usual=Usual(1, 36, "assumption")) = Field(
         uncertain(6, 12, 24),
         description="Assumption: months in which half of what campaigns added to the informed share fades (families "
                     "move, forget, new parents arrive uninformed).")
@@ -430,13 +471,16 @@ class FamilyPoints(StrictModel):
         SpendingItem("family_points", "家庭托育点补贴", "family care point subsidy",
                      "each new family care point, once"),), adds_places=True)
 
-    points_per_year: InstitutionsPerYear = Field(default_factory=dict)
+    points_per_year: per_year(Institutions, per_million(
+        50, "the example city has 80 family points in 7 million residents, 11 per million (assumption)")) = Field(
+        default_factory=dict)
     children_per_point: WholeNumber = Field(
         5, ge=1, le=FAMILY_POINT_MAX_CHILDREN,
         description="Children a point takes: at most 5 (国卫人口发〔2023〕28号; more is a childcare institution).")
     setup_months: Months = per_event(2.0, description="Assumption.")
-    subsidy_yuan_per_point: Yuan = Field(0.0)
-    fee_yuan_per_month: Yuan = Field(1500.0, description="Assumption.")
+    subsidy_yuan_per_point: Annotated[Yuan, Usual(
+        0, 200_000, "日照东港区 pays 20,000 yuan per class once (2025); the margin is an assumption")] = Field(0.0)
+    fee_yuan_per_month: Fee = Field(1500.0, description="Assumption.")
 
 
 class OperatingSubsidy(Dated):
@@ -447,7 +491,9 @@ class OperatingSubsidy(Dated):
         SpendingItem("operating_subsidy", "普惠运营补贴", "operating subsidy for inclusive places",
                      "inclusive providers, per enrolled child and month"),))
 
-    yuan_per_child_per_month: Yuan = 200.0
+    yuan_per_child_per_month: Annotated[Yuan, Usual(
+        20, 1500, "Sichuan 200, Shanxi 500, Beijing E-Town 1,000 yuan per child-month (2025); the margins are an "
+                  "assumption")] = 200.0
     fee_pass_through_share: Share = Field(0.0, description="Assumption: share that lowers families' fees.")
 
 
@@ -460,7 +506,7 @@ class RentRelief(Dated):
         SpendingItem("rent_relief", "房租减免", "rent relief",
                      "eligible providers, per licensed place (or enrolled child) and month"),))
 
-    yuan_per_place_per_month: Yuan = 100.0
+    yuan_per_place_per_month: YuanPerPlaceMonth = 100.0
     eligible_types: list[Literal[PROVIDER_TYPES]] = Field(
         default_factory=lambda: [t for t in PROVIDER_TYPES if t != "public"],
         description="Provider types whose rent it relieves (public institutions pay no market rent).")
@@ -479,7 +525,9 @@ class HouseholdSubsidy(Dated):
         SpendingItem("household_subsidy", "育儿补贴", "household childcare subsidy",
                      "families, per child under 3 and month", transfer=True),))
 
-    yuan_per_child_per_year: Yuan = 3600.0
+    yuan_per_child_per_year: Annotated[Yuan, Usual(
+        1000, 20_000, "national 3,600 yuan per child a year (2025); local top-ups of a few times that are an "
+                      "assumption")] = 3600.0
     fee_effect_share: Share = Field(
         0.0, description="Assumption: share of the subsidy families count against the fee (0 = no effect).")
 

@@ -23,6 +23,7 @@ from sim.scenario.params import (
     PerThousand,
     Share,
     StrictModel,
+    Usual,
     WholeNumber,
     param,
     uncertain,
@@ -32,9 +33,14 @@ from sim.scenario.target_schema import DEFAULT_TARGETS, Target
 from sim.scenario.workforce_schema import Workforce
 
 FIRST_YEAR, LAST_YEAR = 1950, 2200
-BirthRate = param(ge=0, le=BIRTHS_PER_1000_MAX)
+BIRTH_RATE_USUAL = Usual(
+    3, 13, "Hebei 5.5–8.15‰ 2020–2024 (statistical communiqués); China's rate was about 13‰ at its 2016 peak; the "
+           "margins are an assumption")
+BirthRate = param(ge=0, le=BIRTHS_PER_1000_MAX, usual=BIRTH_RATE_USUAL)
 Weight = Annotated[Number, Field(le=PEOPLE_MAX)]  # weights may be monthly birth counts: bounded as people
-Migration = param(ge=-PER_1000_MAX, le=PER_1000_MAX)  # all residents leaving, or as many arriving
+# All residents leaving, or as many arriving.
+Migration = param(ge=-PER_1000_MAX, le=PER_1000_MAX, usual=Usual(
+    -20, 20, "Hebei +0.27‰ in 2024 (statistical communiqué); ±20‰ a year is an assumption for a fast-changing city"))
 
 
 def _year_keys(rates: dict[int, object]) -> dict[int, object]:
@@ -82,28 +88,45 @@ class Horizon(StrictModel):
 
 
 class GeographyFiles(StrictModel):
-    """CSV files of the city, each path relative to the scenario file that names it."""
+    """The city's data: CSV files, or the sheets of one Excel workbook (districts 区县, streets 街道, providers
+    托育机构, new_housing 新建住宅), each path relative to the scenario file that names it."""
 
-    districts_csv: str = Field(description="districts.csv: district_id, name_zh, name_en, kind.")
-    streets_csv: str = Field(
-        description="streets.csv: street_id, district_id, name_zh, name_en, kind (street|town), population.")
+    workbook_xlsx: str | None = Field(
+        None, description="An Excel workbook whose sheets hold the tables not given as CSV files (sheets named "
+                          "districts or 区县, streets or 街道, providers or 托育机构, new_housing or 新建住宅).")
+    districts_csv: str | None = Field(None, description="districts.csv: district_id, name_zh, name_en, kind.")
+    streets_csv: str | None = Field(
+        None, description="streets.csv: street_id, district_id, name_zh, name_en, kind (street|town), population.")
     new_housing_csv: str | None = Field(
         None, description="new_housing.csv: street_id, month (YYYY-MM completion), residents.")
     providers_csv: str | None = Field(
         None, description="providers.csv: provider_id, street_id, type, name_zh, inclusive, fee_yuan_per_month, "
                           "infant_classes, toddler_classes, older_classes, mixed_classes, status.")
 
+    @model_validator(mode="after")
+    def _complete(self) -> GeographyFiles:
+        if self.workbook_xlsx is None and (self.districts_csv is None or self.streets_csv is None):
+            raise ValueError("expected districts_csv and streets_csv, or a workbook_xlsx with their sheets")
+        return self
+
+    def paths(self) -> list[str]:
+        """The files named, in the order of the keys."""
+        return [path for path in (self.workbook_xlsx, self.districts_csv, self.streets_csv, self.new_housing_csv,
+                                  self.providers_csv) if path]
+
 
 class NewHousing(StrictModel):
     """Residents moving into newly completed housing (新建住宅小区) listed in new_housing.csv."""
 
-    move_in_lag_months: WholeNumber = Field(
+    move_in_lag_months: Annotated[WholeNumber, Usual(0, 24, "assumption")] = Field(
         6, ge=0, le=60, description="Assumption: months from completion to move-in.")
     occupancy_share: Share = Field(0.8, description="Assumption: share of expected residents who move in.")
     relocated_within_district_share: Share = Field(
         0.7, description="Assumption: share of movers who come from older housing elsewhere in the same "
                          "district (they leave those streets); the rest are newcomers to the city.")
-    children_0_3_per_1000_newcomers: PerThousand = Field(
+    children_0_3_per_1000_newcomers: Annotated[PerThousand, Usual(
+        5, 80, "assumption: a city has ≈17 children under 3 per 1,000 residents at 5.9‰ births; newcomers are "
+               "younger")] = Field(
         25.0, description="Assumption: children under 3 arriving with every 1,000 newcomers.")
 
 
@@ -119,11 +142,12 @@ class Demography(StrictModel):
     birth_seasonality_by_month: Annotated[list[Weight], AfterValidator(_twelve_weights)] = Field(
         default_factory=lambda: [1.0] * 12,
         description="Assumption: relative weight of births in January … December (no seasonality).")
-    infant_mortality_per_1000_births: PerThousand = Field(
+    infant_mortality_per_1000_births: Annotated[PerThousand, Usual(0.5, 15, "assumption")] = Field(
         4.0, description="Assumption: deaths before age 1 per 1,000 live births (not in the sourced facts).")
-    child_mortality_per_1000_per_year: PerThousand = Field(
+    child_mortality_per_1000_per_year: Annotated[PerThousand, Usual(0, 3, "assumption")] = Field(
         0.3, description="Assumption: yearly deaths per 1,000 children aged 12–35 months.")
-    death_rate_per_1000_per_year: PerThousand = Field(
+    death_rate_per_1000_per_year: Annotated[PerThousand, Usual(
+        3, 15, "Hebei 8.2‰ in 2024 (statistical communiqué); the margins are an assumption")] = Field(
         8.2, description="Crude death rate of all residents: Hebei 2024, 8.2‰ (statistical communiqué).")
     net_migration_per_1000_per_year: Migration = Field(
         0.27, description="Net in-migration: Hebei 2024, +2万 on 7,378万 residents (statistical communiqué).")
@@ -140,13 +164,15 @@ class WarmStart(StrictModel):
     headroom, and the scenario starts from where it arrives. The burn-in is not reported. With 0 the scenario
     starts from the empty market (every family with effective demand asks in the first month)."""
 
-    burn_in_months: WholeNumber = Field(
+    burn_in_months: Annotated[WholeNumber, Usual(12, 60, "assumption: one to five years of a cohort in care")] = Field(
         36, ge=0, le=120, description="Assumption: a cohort of children under 3 passes through care and the "
                                       "slow give and take between enrolment and the carers hired for it settles "
                                       "(tested on the example city: with flat births and no lever every indicator "
                                       "starts within its band of the following year; 24 months left enrolment "
                                       "≈1% low).")
-    recent_growth_share_per_year: Share = Field(
+    recent_growth_share_per_year: Annotated[Share, Usual(
+        0, 0.6, "national places grew >20% a year in 2022–24 (NHC vice-minister, 2025-07); the margin is an "
+                "assumption")] = Field(
         uncertain(0.15, 0.2, 0.3),
         description="Growth of places in the year before the start, which sets the private centres found in "
                          "the pipeline at the start (being fitted out or registered) beyond those the city's file "

@@ -41,6 +41,11 @@ class Target(StrictModel):
     def _one_threshold(self) -> Target:
         if (self.at_least is None) == (self.at_most is None):
             raise ValueError("give exactly one of at_least and at_most")
+        threshold = self.at_least if self.at_least is not None else self.at_most
+        if INDICATORS[self.indicator].unit_en == "share" and not 0 <= threshold <= 1:
+            hint = f"; for {threshold:g}% write {threshold / 100:g}" if 1 < threshold <= 100 else ""
+            raise ValueError(f"{self.indicator} is a share between 0 and 1, so the threshold must be too{hint}, got "
+                             f"{threshold:g}")
         return self
 
     @property

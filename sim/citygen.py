@@ -1,8 +1,9 @@
 """Shared logic of the scenario generators: synthetic streets and towns, new housing and providers.
 
-Used by ``example_city/generate_city.py`` (one prefecture city) and ``hebei/generate_province.py``
-(the province). Both draw units (街道/乡镇), their residents, new housing completions and childcare
-providers (托育机构) with the same rules; what differs (sizes, counts, seeds) stays in each generator.
+Used by ``scenarios/example_city/generate_city.py`` (one prefecture city), ``scenarios/hebei/generate_province.py``
+(the province) and ``tuoyu init`` (a city of one's own, ``sim.newcity``). They draw units (街道/乡镇), their
+residents, new housing completions and childcare providers (托育机构) with the same rules; what differs (sizes,
+counts, seeds) stays in each generator.
 Every constant here names its source or says it is an assumption; the data READMEs tabulate them.
 Output is deterministic: the generators seed ``numpy.random.default_rng`` with fixed constants and
 write UTF-8 without BOM with LF line endings.
@@ -316,17 +317,21 @@ def make_units(
     street_pool = [street_names[i] for i in rng.permutation(len(street_names))]
     town_pool = town_name_pool(rng)
     units: list[Unit] = []
+
+    def numbered(d: District, k: int) -> tuple[str, str]:  # once the pool's names are used up
+        return f"{d.name_zh}第{k + 1}", f"{d.name_en} No. {k + 1}"
+
     for d in districts:
         for k in range(d.n_streets + d.n_towns):
             street_id = f"{d.district_id}S{k + 1:02d}"
             if k < d.n_streets:
-                zh, en = street_pool.pop()
+                zh, en = street_pool.pop() if street_pool else numbered(d, k)
                 name_zh, name_en = f"{zh}街道", f"{en} Subdistrict"
                 units.append(Unit(street_id, d, name_zh, name_en, "street", False))
                 continue
             seat = d.n_streets == 0 and k == 0
             township = not seat and bool(rng.random() >= TOWN_SHARE_OF_RURAL_UNITS)
-            zh, en = seat_name(d) if seat else town_pool.pop()
+            zh, en = seat_name(d) if seat else town_pool.pop() if town_pool else numbered(d, k)
             zh_kind, en_kind = ("乡", "Township") if township else ("镇", "Town")
             name_zh, name_en = f"{zh}{zh_kind}", f"{en} {en_kind}"
             units.append(Unit(street_id, d, name_zh, name_en, "town", township))
@@ -437,7 +442,9 @@ def place_providers(
     seats = [next(u for u in units if u.district.district_id == d.district_id) for d in districts]
     streets = [u for u in units if u.kind == "street"]
     pops = np.array([u.population for u in streets], dtype=float)
-    centres = rng.choice(len(streets), counts["community_centre"], replace=False, p=pops / pops.sum())
+    # A county without urban streets has no community centre (they serve streets, not towns).
+    centres = rng.choice(len(streets), counts["community_centre"], replace=False, p=pops / pops.sum()) if streets \
+        else np.zeros(0, dtype=int)
     placed: list[tuple[str, Unit]] = []
     for ptype in PROVIDER_TYPES:
         if ptype == "public":
@@ -518,6 +525,32 @@ def draw_providers(
         inclusive = bool(rng.random() < EMPLOYER_INCLUSIVE_SHARE) if employer else ptype in INCLUSIVE_TYPES
         providers.append(Provider(u, ptype, name_provider(rng, ptype, u, used), inclusive, fee, classes))
     return providers
+
+
+def fit_places(rng: np.random.Generator, providers: Sequence[Provider], target: int, most: int) -> int:
+    """Add toddler and older classes (托小班, 托大班) to, or remove a class of any band from, randomly chosen providers
+    until no one class brings their places nearer ``target``, keeping every provider at least one class and at most
+    ``most`` of a band (kindergarten 托班 and family points are left as they are if there are others); returns the
+    places reached, which differ from ``target`` by more than a class only when the providers' one class each
+    already holds more, or ``most`` of each band holds less."""
+    places = sum(p.places for p in providers)
+    adjustable = [p for p in providers if p.type not in ("kindergarten_class", "family_point")] or list(providers)
+    sizes = [CLASS_SIZE[kind] for kind in CLASS_KINDS]
+    for _ in range(100_000):  # each step moves by one class: more steps than any city's classes
+        gap = target - places
+        step = 1 if gap > 0 else -1
+        bands = (1, 2) if step > 0 else range(len(CLASS_KINDS))  # grow by toddler or older classes; shrink by any
+        moves = [(p, band) for p in adjustable for band in bands
+                 if sizes[band] < 2 * abs(gap)  # the move brings the places nearer the target
+                 and (p.classes[band] < most if step > 0 else p.classes[band] > 0 and sum(p.classes) > 1)]
+        if not moves:
+            break
+        chosen, band = moves[int(rng.integers(len(moves)))]
+        classes = list(chosen.classes)
+        classes[band] += step
+        chosen.classes = tuple(classes)  # type: ignore[assignment]
+        places += step * sizes[band]
+    return places
 
 
 def mark_pipeline(

@@ -1,4 +1,5 @@
-"""Result folders as charts read them: the tidy tables of a ``run``, ``compare`` or ``sweep`` folder.
+"""Result folders as charts and notebooks read them: the tidy tables of a ``run``, ``compare`` or ``sweep`` folder,
+without matplotlib (``sim.load_results(path)``).
 
 Charts never see live model objects: whatever they draw, a user could draw from the same CSV and Parquet
 files. A missing folder, a folder that is not a result and a missing table are :class:`InputError`\\s.
@@ -11,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from sim.errors import InputError, Problem, shown_path
+from sim.errors import InputError, Problem, did_you_mean, shown_path
 from sim.output import CSV_ENCODING
 
 KINDS = ("run", "compare", "sweep")
@@ -88,6 +90,20 @@ class RunFolder(ResultFolder):
     def horizon(self) -> tuple[str, str]:
         months = self.city_monthly("population").index
         return months[0], months[-1]
+
+    def at(self, indicator: str, month: str, geography: str = "city") -> np.ndarray:
+        """The value of ``indicator`` at the end of ``month`` (YYYY-MM) in each replication, for the city or a
+        district (by id), as :meth:`sim.results.Result.at` gives it for a run in memory."""
+        monthly = self.table("monthly.parquet")
+        rows = monthly[(monthly["indicator"] == indicator) & (monthly["month"] == month)
+                       & (monthly["geography"] == geography)]
+        if rows.empty:
+            for column, value, what in (("indicator", indicator, "indicator"), ("month", month, "month"),
+                                        ("geography", geography, "geography ('city' or a district id)")):
+                known = monthly[column].unique().tolist()
+                if value not in known:
+                    raise KeyError(f"no {what} {value!r}{did_you_mean(value, [str(k) for k in known])}")
+        return rows.sort_values("replication")["value"].to_numpy(dtype=float)
 
     def city_monthly(self, indicator: str) -> pd.DataFrame:
         """Per month (index ``YYYY-MM``): mean, p5, p50, p95 of the city value across replications."""
