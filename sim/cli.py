@@ -427,6 +427,37 @@ def report(
         out_console.print(str(path), soft_wrap=True)
 
 
+@app.command(name="app", short_help="Start the meeting page: levers on sliders, projections with bands.")
+@user_errors
+def meeting_page(
+    scenario: Annotated[Path | None, typer.Argument(
+        metavar="[SCENARIO]", show_default=False,
+        help="Scenario the page opens with [default: the first in scenarios/]; any other can be chosen there.")] = None,
+    host: Annotated[str, typer.Option(
+        metavar="ADDRESS", help="Address to listen on; only this machine can connect to 127.0.0.1 (docs/app.md: "
+                                "letting a meeting room in).")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(min=1, max=65535, metavar="N", show_default=False,
+                                             help="Port [default: 8501, or the next free one].")] = None,
+    reps: Annotated[int, typer.Option(min=2, max=500, metavar="N", help="Replications the page starts with.")] = 20,
+    seed: SeedOption = 1,
+    out: Annotated[Path, typer.Option(metavar="DIR", help=(
+        "The page's results folder: exports (overlay, run folder, brief) and each session's uploads, which are "
+        "deleted when it ends. Nothing is written elsewhere."))] = Path("results") / "app",
+    workers: WorkersOption = None,
+) -> None:
+    """Start the meeting page (a local web page) and print its address: a control for every lever, the projection of
+    the edited package against the scenario with bands in seconds, targets, what binds, maps, and the overlay and
+    brief to take home."""
+    from sim.app.server import Settings, serve
+    from sim.folders import make_folder
+
+    if scenario is not None:
+        sim.load_scenario(scenario)  # a mistake is reported here, located, as by tuoyu validate
+    make_folder(out)
+    serve(Settings(scenario=scenario, out=out, reps=reps, seed=seed, workers=workers), host, port,
+          say=lambda url: out_console.print(f"tuoyu app: {url}  (Ctrl-C stops it)", soft_wrap=True))
+
+
 def _progress(unit: str) -> Progress:
     # A scenario's name is the user's text: shown as written, never as markup or emoji codes.
     return Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
