@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -26,6 +27,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
+import sim
 from sim.app import server
 from sim.app.engine import Cancelled, Request, fingerprint
 from sim.app.export import export
@@ -206,7 +208,9 @@ def widget(item: Control, value: Any, key: str, language: str, lever: str, horiz
             low, high, step = spec
             if whole:
                 return st.slider(label, int(low), int(high), int(value), int(step), **common)
-            return st.slider(label, float(low), float(high), float(value), float(step), **common)
+            decimals = max(0, -math.floor(math.log10(step)))  # 500-yuan steps without decimals, shares with two
+            return st.slider(label, float(low), float(high), float(value), float(step), format=f"%.{decimals}f",
+                             **common)
         if whole:
             return st.number_input(label, int(item.low or 0), int(item.high or 2**31), int(value), 1, **common)
         low = None if item.low is None else float(item.low)
@@ -299,7 +303,7 @@ def make_overlay(base: Scenario, changed: dict, seed: int, reps: int) -> Any:
                     word("overlay_portable", "zh", name=base.path.name)]
 
     def text(extends: Path) -> str:
-        return overlay_text(extends, word("edited_name", "zh", name=meta.name),
+        return overlay_text(extends, word("edited_name", meta.language, name=meta.name),
                             word("edited_name", "en", name=meta.name_en) if meta.name_en else None, changed,
                             header_lines)
 
@@ -605,6 +609,14 @@ def export_panel(base: Scenario, uploads: Path | None, overlay_for: Any, overlay
 
 def main() -> None:
     st.set_page_config(page_title="tuoyu 托育 · meeting", layout="wide")
+    page()
+    # Last on the page: while Streamlit draws a new run this line is stale, so a reader (or a browser test) knows
+    # the page is complete once it is fresh.
+    with st.container(key="page_done"):
+        st.caption(f"tuoyu-sim {sim.__version__} · {shown_path(server.settings().out)}")
+
+
+def page() -> None:
     settings = server.settings()
     language = st.sidebar.radio("语言 · Language", list(LANGUAGES), key="language", horizontal=True,
                                 format_func=LANGUAGES.get)
