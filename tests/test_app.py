@@ -146,6 +146,10 @@ def test_the_engine_gives_tuoyu_runs_replications_and_keeps_them(small):
     assert again[0] is first[1] and again[1] is first[0]  # from the cache
     assert fingerprint(small) == fingerprint(sim.load_scenario(SMALL))
     assert fingerprint(small) != fingerprint(sim.load_scenario(SMALL, ["demand.give_up_per_month_share=0.2"]))
+    # A renamed scenario has the same replications: the package the meeting has not yet changed reuses the baseline's.
+    renamed = sim.load_scenario(SMALL, ["meta.name=开会时改过", "meta.language=en"])
+    assert fingerprint(small) == fingerprint(renamed)
+    np.testing.assert_array_equal(run_replication(renamed, 5, 1).annual, first[1].annual)
 
 
 def test_a_cancelled_request_stops_and_what_finished_is_kept(small):
@@ -238,6 +242,24 @@ def test_the_page_shows_the_projection_and_follows_a_lever(tmp_path):
     assert at.title[0].value == "托育政策会议推演" and _metric_zh(at)
 
 
+def test_a_language_switch_keeps_the_choices_shown_in_words(tmp_path):
+    """Streamlit holds a radio's or select box's choice as the text shown, which the switch changes: each language
+    has its own widget, started at the choice made in the other."""
+    at = open_page(tmp_path / "results")
+    at.selectbox(key="map_layer.zh").set_value("deserts").run()
+    at.radio(key="map_view.zh").set_value("change").run()
+    at.radio(key="source.zh").set_value("upload").run()
+    for language in ("en", "zh"):
+        at.radio(key="language").set_value(language).run()
+        assert problems(at) == []
+        assert at.radio(key=f"source.{language}").value == "upload" and at.file_uploader  # still on the upload
+    at.radio(key="source.zh").set_value("project").run()
+    assert (at.selectbox(key="map_layer.zh").value, at.radio(key="map_view.zh").value) == ("deserts", "change")
+    at.radio(key="language").set_value("en").run()
+    assert (at.selectbox(key="map_layer.en").value, at.radio(key="map_view.en").value) == ("deserts", "change")
+    assert at.radio(key="map_view.en").index == 1  # what the browser shows chosen
+
+
 def _metric_zh(at) -> bool:
     return any(m.label.startswith(sim.INDICATORS["places_per_1000"].label("zh")) for m in at.metric)
 
@@ -256,7 +278,7 @@ def test_the_export_is_what_tuoyu_run_and_report_make_of_the_overlay(tmp_path):
 
 def test_an_invalid_upload_shows_the_clis_located_error(tmp_path):
     at = open_page(tmp_path / "results")
-    at.radio(key="source").set_value("upload").run()
+    at.radio(key="source.zh").set_value("upload").run()
     at.get("file_uploader")[0].set_value([("my_city.yaml", BAD_SCENARIO.encode(), "application/x-yaml")]).run()
     assert problems(at) == []
     assert at.error and not at.metric
@@ -276,7 +298,7 @@ def test_an_invalid_upload_shows_the_clis_located_error(tmp_path):
 
 def test_an_uploaded_city_runs_in_its_sessions_folder_only(tmp_path):
     at = open_page(tmp_path / "results")
-    at.radio(key="source").set_value("upload").run()
+    at.radio(key="source.zh").set_value("upload").run()
     files = [(p.name, p.read_bytes(), "text/plain") for p in sorted(SMALL.parent.iterdir())]
     at.get("file_uploader")[0].set_value(files).run()
     assert problems(at) == [] and not at.error and len(at.metric) == 7
@@ -293,3 +315,18 @@ def test_tuoyu_app_refuses_a_bad_scenario_before_starting(tmp_path):
     assert result.exit_code == 2 and "unknown key 'langauge'" in result.output
     assert not (tmp_path / "results").exists()
     assert "--host" in CliRunner().invoke(app, ["app", "--help"]).output
+
+
+def test_every_map_draws_for_the_package_and_for_its_change(tmp_path):
+    from sim.app import ui
+    from sim.app.projection import project
+    from sim.results import Result
+
+    base = sim.load_scenario(SMALL)
+    edited = sim.load_scenario(SMALL, ["policies.street_centres.centres_per_year=5"])
+    engine = Engine(workers=1)
+    projection = project(*(Result(s, 3, engine.tables(s, 3, range(2))) for s in (base, edited)))
+    for layer in ui.MAP_LAYERS:
+        for view in ("edited", "change"):
+            png = ui.map_image(projection, ("test", layer), layer, view, "en")
+            assert png.startswith(b"\x89PNG"), (layer, view)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from sim.experiments.evaluators import PRELOAD, _install, _run_installed, default_workers
+from sim.experiments.evaluators import PRELOAD, _install, _run_installed, _started, default_workers
 from sim.folders import sha256_of
 from sim.results import ReplicationTables
 from sim.runner import run_replication
@@ -40,8 +40,11 @@ def replicate(task: tuple[Scenario, int, int]) -> ReplicationTables:
 
 def fingerprint(scenario: Scenario) -> str:
     """What the scenario's replications depend on: its resolved settings and the contents of its city's files, not
-    where they lie (a CSV changed on disk is a new scenario; the same files copied elsewhere are the same one)."""
+    where they lie (a CSV changed on disk is a new scenario; the same files copied elsewhere are the same one), nor
+    its name and language (``meta``: the model never reads them, so the package as the scenario has it shares the
+    scenario's replications)."""
     settings = scenario.spec.model_dump(mode="json")
+    settings.pop("meta")
     files = settings.pop("geography")
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8"))
     for key, path in sorted(files.items()):
@@ -99,6 +102,13 @@ class Engine:
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_install,
                                                  initargs=(replicate,))
             return self._pool
+
+    def start(self) -> None:
+        """Start the worker processes now (they import the model, about a second each), not at the first request."""
+        if self.workers > 1:
+            pool = self._executor()
+            for _ in range(self.workers):
+                pool.submit(_started)
 
     def close(self) -> None:
         with self._lock:

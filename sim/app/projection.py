@@ -16,6 +16,7 @@ import pandas as pd
 from sim import binding
 from sim.charts.folders import CompareFolder, RunFolder
 from sim.experiments.compare import comparison_table, differences_table, targets_table
+from sim.indicators import INDICATORS
 from sim.output import geography_table, versions
 from sim.results import Result
 
@@ -25,8 +26,8 @@ SHOWN = ("places_per_1000", "enrolment_rate", "licensed_occupancy", "waitlist", 
          "streets_with_centre_share", "spend_total")
 TABLED = (*SHOWN[:2], "enrolled", *SHOWN[2:], "spend_cumulative")
 # What the maps read at the street level (sim.charts.maps).
-MAPPED = ("places_per_1000", "waitlist", "licensed_occupancy", "streets_with_centre", "childcare_desert",
-          "children_per_place", "population")
+MAPPED = ("places_per_1000", "waitlist", "licensed_occupancy", "streets_with_centre", "urban_streets",
+          "childcare_desert", "places_licensed", "children_per_place")
 BASELINE, EDITED = "baseline", "edited"
 
 
@@ -79,10 +80,22 @@ def _bands(result: Result, label: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _year_end_means(result: Result, names: tuple[str, ...]) -> pd.DataFrame:
+    """The rows of summary.csv the maps read (level, geography, indicator, year, month, mean) for ``names`` only:
+    the whole summary of a province takes seconds the room should not wait."""
+    levels = [level for level, _ in result.annual_geographies]
+    ids = [geography for _, geography in result.annual_geographies]
+    frames = []
+    for name in names:
+        means = result._annual[:, list(INDICATORS).index(name)].mean(axis=0)  # years × geographies
+        for y, year in enumerate(result.calendar.years):
+            frames.append(pd.DataFrame({"level": levels, "geography": ids, "indicator": name, "year": year,
+                                        "month": result.calendar.year_end_months[year], "mean": means[y]}))
+    return pd.concat(frames, ignore_index=True)
+
+
 def _live_run(result: Result) -> LiveRun:
-    summary = result.summary()
-    summary = summary[summary["indicator"].isin(MAPPED)].reset_index(drop=True)
-    return LiveRun(result, {"summary.csv": summary, "geography.csv": geography_table(result)})
+    return LiveRun(result, {"summary.csv": _year_end_means(result, MAPPED), "geography.csv": geography_table(result)})
 
 
 def project(baseline: Result, edited: Result) -> Projection:

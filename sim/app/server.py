@@ -101,7 +101,8 @@ def flag_options(host: str, port: int) -> dict[str, object]:
         "server.maxUploadSize": MAX_UPLOAD_MB, "server.enableXsrfProtection": True,
         "browser.gatherUsageStats": False,  # no telemetry: and nothing written to ~/.streamlit
         "browser.serverAddress": host, "browser.serverPort": port,
-        "global.developmentMode": False, "logger.hideWelcomeMessage": True, "client.toolbarMode": "minimal",
+        "global.developmentMode": False, "logger.hideWelcomeMessage": True, "logger.level": "warning",
+        "client.toolbarMode": "minimal",
         "client.showErrorDetails": "none", "theme.base": "light",
     }
 
@@ -115,6 +116,7 @@ def serve(settings: Settings, host: str, port: int | None, say) -> None:
     port = port or free_port(host)
     configure(settings)
     clean_stale(settings.out)
+    engine().start()  # while the browser opens
     printed = threading.Event()
     threading.Thread(target=_announce, args=(address(host, port), printed, say), daemon=True,
                      name="announce the address").start()

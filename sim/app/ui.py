@@ -95,6 +95,20 @@ def project_scenarios(folders: list[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
+def choice(container: Any, kind: str, label: str, options: list, key: str, language: str, format_func: Any,
+           **more: Any) -> Any:
+    """A radio (``kind`` "radio") or select box whose options are shown in the page's language. Streamlit keeps such
+    a widget's choice as the text shown, which a language switch changes: it would fall back to the first option
+    and the browser would show none chosen. So each language has its own widget (key ``<key>.<language>``), started
+    at the choice kept here."""
+    kept = st.session_state.get(f"{key}.kept")
+    index = options.index(kept) if kept in options else 0
+    value = getattr(container, kind)(label, options, index=index, key=f"{key}.{language}", format_func=format_func,
+                                     **more)
+    st.session_state[f"{key}.kept"] = value
+    return value
+
+
 def _session() -> SessionFolder:
     if "session_folder" not in st.session_state:
         st.session_state["session_folder"] = SessionFolder(server.settings().out)
@@ -117,8 +131,8 @@ def _show_problems(heading: str, err: InputError, hide: Path | None = None) -> N
 def choose_scenario(language: str) -> tuple[Scenario, Path | None] | None:
     """The scenario the page works on, and the folder of its uploaded files (None: one of the project's)."""
     settings = server.settings()
-    source = st.sidebar.radio(word("source", language), ["project", "upload"], key="source", horizontal=True,
-                              format_func=lambda s: word(f"source.{s}", language))
+    source = choice(st.sidebar, "radio", word("source", language), ["project", "upload"], "source", language,
+                    lambda s: word(f"source.{s}", language), horizontal=True)
     if source == "upload":
         files = st.sidebar.file_uploader(word("upload", language), type=["yaml", "yml", "csv", "geojson"],
                                          accept_multiple_files=True, key="uploads", help=word("upload_help", language))
@@ -312,16 +326,21 @@ def make_overlay(base: Scenario, changed: dict, seed: int, reps: int) -> Any:
 
 # --- computing -----------------------------------------------------------------------------------------------------
 
+def _names(*scenarios: Scenario) -> tuple[str, ...]:
+    """What a projection shows besides the replications' numbers: the scenarios' names (not in their fingerprint)."""
+    return tuple(f"{s.spec.meta.name}|{s.spec.meta.name_en}" for s in scenarios)
+
+
 def compute(base: Scenario, edited: Scenario, reps: int, seed: int, language: str) -> tuple[Projection, float] | None:
     """The projection of the settings, from the cache or run now with progress; None if a newer request took
     over."""
+    previous = st.session_state.pop("request", None)
+    if previous is not None:  # the settings the room has left, even if these answer from memory
+        previous.cancel()
     keys = (fingerprint(base), fingerprint(edited))
-    found = _recall(_projections, (*keys, seed, reps))
+    found = _recall(_projections, (*keys, *_names(base, edited), seed, reps))
     if found is not None:
         return found, -1.0
-    previous = st.session_state.get("request")
-    if previous is not None:
-        previous.cancel()
     request = st.session_state["request"] = Request()
     engine = server.engine()
     bar = st.progress(0.0, text=word("running", language, what=word("what.baseline", language), done=0, total=reps))
@@ -340,7 +359,7 @@ def compute(base: Scenario, edited: Scenario, reps: int, seed: int, language: st
         return None
     results = [Result(scenario, seed, found) for scenario, found in zip((base, edited), tables, strict=True)]
     projection = project(*results)
-    _remember(_projections, (*keys, seed, reps), projection, PROJECTIONS_KEPT)
+    _remember(_projections, (*keys, *_names(base, edited), seed, reps), projection, PROJECTIONS_KEPT)
     bar.empty()
     return projection, time.perf_counter() - started
 
@@ -531,10 +550,10 @@ def map_image(projection: Projection, key: tuple, layer: str, view: str, languag
 def show_map(projection: Projection, key: tuple, language: str) -> None:
     st.subheader(word("map", language))
     left, right = st.columns(2)
-    layer = left.selectbox(word("map_layer", language), MAP_LAYERS, key="map_layer",
-                           format_func=lambda name: word(f"map.{name}", language))
-    view = right.radio(word("map_view", language), ["edited", "change"], key="map_view", horizontal=True,
-                       format_func=lambda v: word(f"map_view.{v}", language))
+    layer = choice(left, "selectbox", word("map_layer", language), list(MAP_LAYERS), "map_layer", language,
+                   lambda name: word(f"map.{name}", language))
+    view = choice(right, "radio", word("map_view", language), ["edited", "change"], "map_view", language,
+                  lambda v: word(f"map_view.{v}", language), horizontal=True)
     st.image(map_image(projection, key, layer, view, language))
 
 
@@ -664,5 +683,6 @@ def page() -> None:
         with right:
             st.markdown(f"**{word('binding', language)}**")
             st.dataframe(binding_table(projection, language), hide_index=True, width="stretch")
-    show_map(projection, (fingerprint(base), fingerprint(edited), int(seed), int(reps)), language)
+    show_map(projection, (fingerprint(base), fingerprint(edited), *_names(base, edited), int(seed), int(reps)),
+             language)
     export_panel(base, uploads, overlay_for, overlay, int(reps), int(seed), language)
