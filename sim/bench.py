@@ -1,8 +1,8 @@
-"""``make bench``: speed of the example city, the Hebei province and sweeps, printed as figures (no pass/fail;
-tests never time code).
+"""``make bench``: speed of the example city, the Hebei province, the meeting page and sweeps, printed as figures
+(no pass/fail; tests never time code).
 
     python -m sim.bench [--reps N] [--scenario FILE] [--province-reps N] [--sweep-runs N] [--memory-runs N …]
-                        [--no-sweeps]
+                        [--no-sweeps] [--no-app]
 """
 
 from __future__ import annotations
@@ -166,6 +166,51 @@ def sweep_figures(runs: int, memory_runs: list[int]) -> None:
               f"   target ≤ 1024 MB and flat")
 
 
+def app_figures(scenario: Path, reps: int, moves: int = 3) -> None:
+    """Seconds from moving a lever on the meeting page to its updated projection: the page itself (Streamlit's
+    AppTest runs its script as the server does for a browser) on 2 worker processes, the baseline already shown,
+    the construction subsidy moved to a value not seen before each time (nothing from the cache)."""
+    from streamlit.logger import set_log_level
+    from streamlit.testing.v1 import AppTest
+
+    from sim.app import server
+    from sim.app.engine import Engine
+
+    set_log_level("error")  # AppTest's run outside a server warns about it
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as folder:
+        engine = Engine(workers=2)
+        server.configure(server.Settings(scenario=scenario, out=Path(folder), reps=reps, folders=[scenario.parent]),
+                         engine)
+        try:
+            page = AppTest.from_file(str(server.PAGE), default_timeout=900)
+            start = time.perf_counter()
+            page.run()
+            opened = time.perf_counter() - start
+            key = next(s.key for s in page.slider if s.key.endswith("/construction_subsidy/yuan_per_place"))
+            seconds = []
+            for move in range(moves):
+                value = page.slider(key=key).value - 500 * (move + 1)
+                start = time.perf_counter()
+                page.slider(key=key).set_value(value).run()
+                seconds.append(time.perf_counter() - start)
+                if page.exception:
+                    raise RuntimeError(page.exception[0].message)
+        finally:
+            engine.close()
+    # What the replications alone take at the machine's speed now, for comparison: the rest is the page's.
+    loaded = sim.load_scenario(scenario)
+    run_replication(loaded, 0, 0)
+    one = statistics.median(_timed(run_replication, loaded, 0, rep) for rep in range(1, 3))
+    print(f"  {_describe(loaded)}")
+    print(f"  load average before: {load:.1f} on {os.cpu_count()} cores (other work on the cores slows every figure)")
+    print(f"  page opened (workers started, baseline run): {opened:5.1f} s")
+    print(f"  lever moved → projection updated, {reps} replications on 2 workers: "
+          f"median {statistics.median(seconds):5.1f} s ({', '.join(f'{s:.1f}' for s in seconds)})")
+    print(f"  of which the replications, at least: {reps} × {one:.2f} s (one, timed just after) / 2 workers = "
+          f"{reps * one / 2:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=20, help="replications to time")
@@ -175,6 +220,7 @@ def main() -> None:
     parser.add_argument("--memory-runs", type=int, nargs="+", default=[200, 2000],
                         help="sizes of the sweeps whose peak memory is measured")
     parser.add_argument("--no-sweeps", action="store_true", help="time replications only")
+    parser.add_argument("--no-app", action="store_true", help="leave out the meeting page's figures")
     parser.add_argument("--time-sweep", type=int, metavar="WORKERS", help=argparse.SUPPRESS)  # see timed_sweep
     args = parser.parse_args()
     if args.time_sweep:
@@ -197,6 +243,13 @@ def main() -> None:
     print(f"one replication incl. tidy tables:  {tables_s * 1000:7.1f} ms")
     if args.province_reps:
         province_figures(args.province_reps)
+    if not args.no_app:
+        print("the meeting page (tuoyu app): time from moving a lever to the updated projection")
+        app_figures(ROOT / "scenarios" / "example_city" / "three_year_plan.yaml", 20)
+        print("  target ≤ 5 s")
+        if args.province_reps:
+            app_figures(PROVINCE, 20, moves=1)
+            print("  target ≤ 60 s (the page shows the replications' progress meanwhile)")
     if not args.no_sweeps:
         sweep_figures(args.sweep_runs, args.memory_runs)
 

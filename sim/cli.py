@@ -29,7 +29,7 @@ import sim
 from sim import binding, targets
 from sim.calibration.spec import METHODS as CALIBRATION_METHODS
 from sim.calibration.spec import load_calibration
-from sim.errors import InputError, Problem, ResourceError, did_you_mean
+from sim.errors import InputError, Problem, ResourceError, did_you_mean, is_interrupt
 from sim.experiments.folder import Interrupted
 from sim.folders import check_room, check_target, disk_error, locked, verify_folder
 from sim.indicators import INDICATORS
@@ -111,10 +111,9 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except Interrupted as interrupted:
             err_console.print(interrupted.note, soft_wrap=True)
             raise typer.Exit(130) from None
-        except KeyboardInterrupt:
-            err_console.print("interrupted: nothing was written", soft_wrap=True)
-            raise typer.Exit(130) from None
         except Exception as err:
+            if is_interrupt(err):  # Ctrl-C inside a compiled loop
+                raise _nothing_written() from None
             if _state["debug"]:
                 raise
             print_warnings(getattr(err, "warnings", ()))
@@ -122,8 +121,15 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             for line in lines:
                 err_console.print(f"error: {line}", soft_wrap=True)
             raise typer.Exit(code) from None
+        except KeyboardInterrupt:
+            raise _nothing_written() from None
 
     return wrapper
+
+
+def _nothing_written() -> typer.Exit:
+    err_console.print("interrupted: nothing was written", soft_wrap=True)
+    return typer.Exit(130)
 
 
 def print_warnings(warnings: Iterable[Problem]) -> None:
@@ -548,6 +554,37 @@ def report(
         paths += charts.render(folder, language, out=out / "charts" / language if out else None)
     for path in paths:
         out_console.print(str(path), soft_wrap=True)
+
+
+@app.command(name="app", short_help="Start the meeting page: levers on sliders, projections with bands.")
+@user_errors
+def meeting_page(
+    scenario: Annotated[Path | None, typer.Argument(
+        metavar="[SCENARIO]", show_default=False,
+        help="Scenario the page opens with [default: the first in scenarios/]; any other can be chosen there.")] = None,
+    host: Annotated[str, typer.Option(
+        metavar="ADDRESS", help="Address to listen on; only this machine can connect to 127.0.0.1 (docs/app.md: "
+                                "letting a meeting room in).")] = "127.0.0.1",
+    port: Annotated[int | None, typer.Option(min=1, max=65535, metavar="N", show_default=False,
+                                             help="Port [default: 8501, or the next free one].")] = None,
+    reps: Annotated[int, typer.Option(min=2, max=500, metavar="N", help="Replications the page starts with.")] = 20,
+    seed: SeedOption = 1,
+    out: Annotated[Path, typer.Option(metavar="DIR", help=(
+        "The page's results folder: exports (overlay, run folder, brief) and each session's uploads, which are "
+        "deleted when it ends. Nothing is written elsewhere."))] = Path("results") / "app",
+    workers: WorkersOption = None,
+) -> None:
+    """Start the meeting page (a local web page) and print its address: a control for every lever, the projection of
+    the edited package against the scenario with bands in seconds, targets, what binds, maps, and the overlay and
+    brief to take home."""
+    from sim.app.server import Settings, serve
+    from sim.folders import make_folder
+
+    if scenario is not None:
+        sim.load_scenario(scenario)  # a mistake is reported here, located, as by tuoyu validate
+    make_folder(out)
+    serve(Settings(scenario=scenario, out=out, reps=reps, seed=seed, workers=workers), host, port,
+          say=lambda url: out_console.print(f"tuoyu app: {url}  (Ctrl-C stops it)", soft_wrap=True))
 
 
 def _progress(unit: str) -> Progress:

@@ -55,6 +55,13 @@ class ResourceError(Exception):
         return type(self), (self.where, self.message)
 
 
+def is_interrupt(error: BaseException) -> bool:
+    """Ctrl-C or SIGTERM, also when it struck inside a compiled (numba) loop, which reports it as a SystemError
+    caused by the KeyboardInterrupt."""
+    return isinstance(error, KeyboardInterrupt) or (
+        isinstance(error, SystemError) and isinstance(error.__cause__ or error.__context__, KeyboardInterrupt))
+
+
 def in_file_order(problems: Iterable[Problem]) -> list[Problem]:
     """Problems sorted by file, then line, then column (``file:line:column``)."""
 

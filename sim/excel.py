@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +72,9 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
     """Write ``sheets`` to ``path`` (xlsx): bold wrapped headers, frozen, filtered, sized columns."""
     with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
         book = writer.book
+        # the day, not the second: the same tables written the same day are the same file (the page's export and
+        # tuoyu run of its overlay compare byte for byte)
+        book.set_properties({"created": datetime.combine(date.today(), time())})
         header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#EDEDED",
                                   "border": 1})
         formats: dict[str, object] = {}

@@ -56,7 +56,9 @@ def _number(value: float) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
-def _range(metadata: list[Any]) -> str:
+def bounds(metadata: list[Any]) -> tuple[float | None, float | None]:
+    """The lowest and highest value a field's constraints allow (None where unbounded); the meeting page's
+    controls use them too."""
     low = high = None
     for item in metadata:
         if isinstance(item, Bounds):
@@ -68,6 +70,11 @@ def _range(metadata: list[Any]) -> str:
         elif isinstance(item, Interval):
             low = item.ge if item.ge is not None else low
             high = item.le if item.le is not None else high
+    return low, high
+
+
+def _range(metadata: list[Any]) -> str:
+    low, high = bounds(metadata)
     if low is None and high is None:
         return ""
     shown_low = "−∞" if low is None else _number(low)

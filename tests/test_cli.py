@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
+import typer
 from typer.testing import CliRunner
 
 import sim
@@ -156,3 +157,22 @@ def test_csv_copies_fit_an_excel_worksheet(tmp_path, monkeypatch):
     assert len(pd.read_parquet(out / "monthly.parquet")) > 4000  # the Parquet table stays complete
     summary = pd.read_csv(out / "monthly_summary_city.csv", encoding="utf-8-sig")
     assert {"month", "mean", "p5", "p95"} <= set(summary.columns) and set(summary["level"]) == {"city"}
+
+
+def test_ctrl_c_inside_a_compiled_loop_is_an_interruption_not_a_bug():
+    """A signal that strikes inside a numba loop comes back as a SystemError caused by the KeyboardInterrupt."""
+    from sim.cli import user_errors
+    from sim.errors import is_interrupt
+
+    def struck() -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as interrupt:
+            raise SystemError("CPUDispatcher(<function f>) returned a result with an exception set") from interrupt
+
+    with pytest.raises(SystemError) as caught:
+        struck()
+    assert is_interrupt(caught.value) and not is_interrupt(SystemError("a real bug"))
+    with pytest.raises(typer.Exit) as stopped:
+        user_errors(struck)()
+    assert stopped.value.exit_code == 130

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.errors import InputError, Problem, ResourceError, show, shown_path
+from sim.errors import InputError, Problem, ResourceError, is_interrupt, show, shown_path
 from sim.folders import check_target, disk_error, make_folder, sha256_of
 from sim.model.engine import FundAccounts
 from sim.output import file_hashes, git_commit, versions
@@ -114,7 +114,7 @@ class ExperimentFolder:
             with suppress(OSError):  # a full disk may refuse this too; a folder left "running" resumes all the same
                 self.save()
             resume = " ".join(resume_command(self.manifest["command"], self.path))
-            if isinstance(error, KeyboardInterrupt):
+            if is_interrupt(error):
                 raise Interrupted(f"interrupted: the finished runs are kept in {self.path}; to finish, run\n  "
                                   + resume) from None
             if isinstance(error, OSError | ResourceError):

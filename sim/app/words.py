@@ -1,0 +1,117 @@
+"""Every word the meeting page prints, in English and Chinese (会议推演页面用语). Indicator names and units come
+from :mod:`sim.indicators`, lever names from their declarations, and the labels of their keys from
+:mod:`sim.app.levers`."""
+
+from __future__ import annotations
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+# key: (English, 中文)
+WORDS: dict[str, tuple[str, str]] = {
+    "page_title": ("What if: the meeting page", "托育政策会议推演"),
+    "language": ("Language", "语言"),
+    "scenario": ("Scenario", "情景"),
+    "source": ("Scenario from", "情景来源"),
+    "source.project": ("the project's folders", "项目文件夹"),
+    "source.upload": ("an uploaded file", "上传文件"),
+    "upload": ("Scenario file (.yaml) and the CSV files it names", "情景文件（.yaml）及其引用的 CSV 文件"),
+    "upload_help": ("Files stay in this session only and are deleted when it ends.",
+                    "文件仅在本会话内使用，会话结束即删除。"),
+    "upload_first": ("Upload a scenario file to begin.", "请先上传情景文件。"),
+    "upload_which": ("Scenario file to run", "运行的情景文件"),
+    "no_scenarios": ("No scenario files found in {folders}; upload one.", "在 {folders} 中未找到情景文件，请上传。"),
+    "errors": ("The scenario cannot be run; fix these and try again (as tuoyu validate reports them):",
+               "情景无法运行，请修正以下问题（与 tuoyu validate 的提示相同）："),
+    "overlay_errors": ("The settings cannot be run (as tuoyu validate reports them for the overlay below):",
+                       "当前设置无法运行（与 tuoyu validate 对下方调整文件的提示相同）："),
+    "replications": ("Replications", "模拟次数"),
+    "seed": ("Random seed", "随机种子"),
+    "run_settings": ("Run", "运行设置"),
+    "levers": ("Levers of the speech", "政策工具"),
+    "levers_help": ("Every lever of the model, from its declaration in the scenario schema. The scenario's own "
+                    "values are the starting point; a lever not in the scenario is off.",
+                    "模型的全部政策工具，由情景结构自动生成；默认值取自情景文件，情景中未出现的工具为关闭。"),
+    "lever_on": ("On", "启用"),
+    "reset": ("Back to the scenario's values", "恢复情景原值"),
+    "open_end": ("open", "不设"),
+    "yaml_help": ("Written as YAML, as in the scenario file.", "按情景文件的 YAML 格式填写。"),
+    "uncertain_help": ("A distribution, drawn in every replication; write a number to fix it.",
+                       "不确定参数（每次模拟抽样）；填写数字即固定取值。"),
+    "city": ("{districts} districts, {streets} streets and towns, {residents} residents; {start} to {end}",
+             "{districts} 个区县，{streets} 个街道和乡镇，常住人口 {residents}；{start} 至 {end}"),
+    "levers_on": ("Levers in the scenario: {levers}", "情景中的政策：{levers}"),
+    "none": ("none", "无"),
+    "changed": ("Changed in this meeting: {changes}", "本次会议调整：{changes}"),
+    "unchanged": ("No lever changed yet: the edited package is the scenario itself.",
+                  "尚未调整任何政策：调整方案与原情景相同。"),
+    "turned_off": ("{lever} off", "{lever} 关闭"),
+    "turned_on": ("{lever} on", "{lever} 启用"),
+    "running": ("{what}: {done} of {total} runs", "{what}：已完成 {done}/{total} 次模拟"),
+    "what.baseline": ("Baseline", "基线"),
+    "what.edited": ("Edited package", "调整方案"),
+    "what.export": ("Export (with the twin replications tuoyu run adds)", "导出（含 tuoyu run 附加的孪生模拟）"),
+    "ready": ("{reps} replications, seed {seed}, common random numbers; {seconds:.1f} s",
+              "{reps} 次模拟，随机种子 {seed}，共同随机数；用时 {seconds:.1f} 秒"),
+    "cached": ("{reps} replications, seed {seed}, common random numbers; from the cache",
+               "{reps} 次模拟，随机种子 {seed}，共同随机数；取自缓存"),
+    "headline": ("At the horizon ({month}): edited package, and the change from the baseline",
+                 "期末（{month}）：调整方案及与基线的差异"),
+    "over_time": ("Month by month: mean and 90% band (p5–p95) of the replications",
+                  "逐月：模拟均值与 90% 区间（p5–p95）"),
+    "cost_by_year": ("Public spending on childcare services by year (mean, p5–p95)",
+                     "托育服务财政支出（按年，均值与 p5–p95）"),
+    "by_year": ("By year end: mean (p5–p95), and the paired difference with its 95% interval",
+                "各年末：均值（p5–p95），以及配对差异及其 95% 置信区间"),
+    "indicator": ("Indicator", "指标"),
+    "year": ("Year", "年份"),
+    "baseline": ("Baseline", "基线"),
+    "edited": ("Edited package", "调整方案"),
+    "difference": ("Difference", "差异"),
+    "targets": ("Targets: probability of being met at the deadline", "目标：期限内实现概率"),
+    "target": ("Target", "目标"),
+    "deadline": ("Deadline", "期限"),
+    "first_met": ("Median month first met (edited)", "首次实现月份中位数（调整方案）"),
+    "beyond": ("beyond the horizon", "超出模拟期"),
+    "never": ("not by the horizon", "模拟期内未实现"),
+    "binding": ("What limits enrolment: share of district-months", "制约入托的因素：区县-月份占比"),
+    "constraint.demand": ("demand", "需求"),
+    "constraint.buildings": ("buildings", "托位"),
+    "constraint.staff": ("staff", "人员"),
+    "constraint.money": ("money", "资金"),
+    "map": ("Map", "地图"),
+    "map_layer": ("Map of", "地图内容"),
+    "map_view": ("Show", "显示"),
+    "map_view.edited": ("the edited package", "调整方案"),
+    "map_view.change": ("the change from the baseline", "与基线的差异"),
+    "map.places_per_1000": ("places per 1,000 residents", "每千人口托位数"),
+    "map.unmet_demand": ("children waiting", "排队人数"),
+    "map.licensed_occupancy": ("licensed occupancy", "托位使用率"),
+    "map.centre_coverage": ("community centres", "社区托育中心"),
+    "map.deserts": ("childcare deserts", "托育荒漠"),
+    "export": ("Take it home", "导出"),
+    "export_help": ("The overlay is a scenario file that extends the scenario with the meeting's changes: "
+                    "`tuoyu run` on it with the same seed and replications gives these tables, and "
+                    "`tuoyu report` the same brief.",
+                    "调整文件是在原情景基础上写入本次调整的情景文件：用相同随机种子和模拟次数运行 `tuoyu run`，"
+                    "得到相同的结果表，`tuoyu report` 生成相同的简报。"),
+    "download_overlay": ("Download the overlay (.yaml)", "下载调整文件（.yaml）"),
+    "make_brief": ("Write the run folder and the brief (PDF)", "生成结果文件夹与简报（PDF）"),
+    "download_brief": ("Download the brief (PDF)", "下载简报（PDF）"),
+    "written": ("Written to {folder}; the same from the command line:", "已写入 {folder}；命令行等效操作："),
+    "overlay_text": ("The overlay file", "调整文件内容"),
+    "edited_name": ("{name} (edited in the meeting)", "{name}（会议调整）"),
+    "overlay_header": ("Made on the tuoyu meeting page on {date} from {base}.",
+                       "由 tuoyu 会议推演页面于 {date} 根据 {base} 生成。"),
+    "overlay_reproduce": ("Same tables: tuoyu run {file} --reps {reps} --seed {seed}; then tuoyu report on its folder.",
+                          "复现：tuoyu run {file} --reps {reps} --seed {seed}，再对结果文件夹运行 tuoyu report。"),
+    "overlay_portable": ("extends names the scenario by its path on this machine; elsewhere, put this file beside "
+                         "{name} and write extends: {name}.",
+                         "extends 使用本机路径；在其他电脑上，请将本文件与 {name} 放在同一文件夹，"
+                         "并改为 extends: {name}。"),
+    "lower_better": ("lower is better", "越低越好"),
+}
+
+
+def word(key: str, language: str, **values: object) -> str:
+    english, chinese = WORDS[key]
+    return (chinese if language == "zh" else english).format(**values)
