@@ -241,3 +241,94 @@ def brief_info(spec: Any, tables: dict[str, pd.DataFrame], version: str) -> dict
     return {"name": spec.base.scenario.name, "level": spec.level, "budget": budget, "reps": spec.search.final_reps,
             "seed": spec.seed, "month": spec.base.scenario.spec.horizon.end,
             "footer": f"tuoyu optimize {spec.path.name} · seed {spec.seed} · tuoyu-sim {version}"}
+
+
+DISCOVER_WORDS: dict[str, tuple[str, str]] = {
+    "disc.title": ("When does it fail? {target}", "何种条件下目标无法实现：{target}"),
+    "disc.trajectory": ("PRIM's peeling trajectory: coverage against density", "PRIM 剥离轨迹：覆盖率与密度"),
+    "disc.coverage": ("coverage: share of all failures inside the box (%)", "覆盖率：箱内失败占全部失败的比例（%）"),
+    "disc.density": ("density: share of the runs in the box that fail (%)", "密度：箱内模拟失败的比例（%）"),
+    "disc.boxes": ("candidate boxes", "候选箱"),
+    "disc.chosen": ("box chosen (box {box})", "选定的箱（箱{box}）"),
+    "disc.cases": ("The runs and the box", "模拟与箱"),
+    "disc.failed": ("target failed", "目标未实现"),
+    "disc.met": ("target met", "目标实现"),
+    "disc.box": ("box {box}: coverage {coverage:.0%}, density {density:.0%}",
+                 "箱{box}：覆盖率 {coverage:.0%}，密度 {density:.0%}"),
+}
+WORDS.update(DISCOVER_WORDS)
+
+
+def _pair(cases: Any, box: dict[str, Any]) -> list[str]:
+    """The two dimensions to show: the box's most significant restrictions, else those whose values differ most
+    between failing and other runs."""
+    def significance(item: tuple[str, dict]) -> float:
+        values = [v for v in (item[1]["qp_low"], item[1]["qp_high"]) if v is not None]
+        return min(values, default=1.0)
+
+    chosen = [name for name, _ in sorted(box["restricted"].items(), key=significance)][:2]
+    if len(chosen) < 2:
+        x = cases.x
+        spread = ((x[cases.failed].mean() - x[~cases.failed].mean()).abs() / x.std().replace(0, 1)).sort_values(
+            ascending=False)
+        chosen += [name for name in spread.index if name not in chosen][:2 - len(chosen)]
+    return chosen
+
+
+def discovery(cases: Any, boxes: list[dict[str, Any]], language: str = "zh", axes: Sequence[Axes] | None = None
+              ) -> Figure:
+    """Left: the peeling trajectory with the box chosen; right: the runs on the box's two main dimensions, failing
+    ones marked, the box drawn."""
+    from matplotlib.patches import Rectangle
+
+    from sim.decisions.discover import dimension_label
+
+    with style.house_style(language):
+        axs = list(axes) if axes is not None else list(style.slide(style.WIDE_SIZE).subplots(1, 2))
+        left, right = axs
+        box = boxes[0]
+        trajectory = box["trajectory"]
+        left.plot(trajectory["coverage"] * 100, trajectory["density"] * 100, marker="o", markersize=3,
+                  color=style.PALETTE[0], label=word("disc.boxes", language))
+        left.scatter([box["coverage"] * 100], [box["density"] * 100], marker="*", s=160, zorder=4,
+                     color=style.PALETTE[1], label=word("disc.chosen", language, box=box["box"]))
+        left.set_xlabel(word("disc.coverage", language))
+        left.set_ylabel(word("disc.density", language))
+        left.set_title(word("disc.trajectory", language))
+        left.grid(alpha=0.3)
+        style.legend_below(left, ncols=2)
+        first, second = _pair(cases, box)
+        x, y = cases.x[first].to_numpy(), cases.x[second].to_numpy()
+        right.scatter(x[~cases.failed], y[~cases.failed], s=8, color="#BBBBBB", label=word("disc.met", language))
+        right.scatter(x[cases.failed], y[cases.failed], s=10, marker="x", color=style.PALETTE[1],
+                      label=word("disc.failed", language))
+        limits = box["restricted"]
+        x0 = limits.get(first, {}).get("low") or x.min()
+        x1 = limits.get(first, {}).get("high") or x.max()
+        y0 = limits.get(second, {}).get("low") or y.min()
+        y1 = limits.get(second, {}).get("high") or y.max()
+        right.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, linewidth=1.8, edgecolor=style.PALETTE[0],
+                                  label=word("disc.box", language, box=box["box"], coverage=box["coverage"],
+                                             density=box["density"])))
+        right.set_xlabel(dimension_label(first, language))
+        right.set_ylabel(dimension_label(second, language))
+        right.set_title(word("disc.cases", language))
+        style.legend_below(right, ncols=2)
+        style.wrap_titles(axs)
+        return left.figure
+
+
+def write_discover_charts(out: Path, cases: Any, boxes: list[dict[str, Any]], languages: Sequence[str]) -> list[Path]:
+    from sim import __version__
+    from sim.decisions.discover import sentence
+
+    written = []
+    for language in languages:
+        with style.house_style(language):
+            figure = discovery(cases, boxes, language=language)
+            figure.suptitle(word("disc.title", language, target=cases.target))
+            for box in boxes:
+                style.note(figure, sentence(cases.target, box, language))
+            style.footer(figure, f"tuoyu discover · {cases.source} · {len(cases.x)} runs · tuoyu-sim {__version__}")
+            written.append(save(figure, out / f"discover_{language}.png"))
+    return written

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.decisions.estimates import FEASIBLE, INFEASIBLE, Estimate
+from sim.decisions.estimates import INFEASIBLE, Estimate
 from sim.decisions.evaluate import BASELINE, OUTCOMES, PACKAGE, PAYERS, PLAN
-from sim.decisions.optimize import OptimizeOutcome, Run, Values, constraint_names, held, search_candidates
+from sim.decisions.optimize import OptimizeOutcome, Run, Values, constraint_names, search_candidates
 from sim.decisions.spec import OptimizeSpec
 from sim.errors import shown_path
 from sim.experiments.folder import write_atomically
@@ -249,9 +249,29 @@ def write(run: Run, study: Any, recommended: Values | None, estimates: dict[str,
     return OptimizeOutcome(candidates, front, recommended, estimates, notes, run.computed, run.rows.count)
 
 
-def feasible_share(run: Run, key: tuple[int, Values], reps: int) -> np.ndarray:
-    """Per replication, 1 where every constraint holds (for discovery)."""
-    return held(run.spec, run.layout, run.rows.table(key, reps)).all(axis=1)
 
 
-__all__ = ["FEASIBLE", "package_dict", "write"]
+def summary_lines(outcome: OptimizeOutcome, spec: OptimizeSpec) -> list[str]:
+    """What the command prints at the end: the package, its cost and each constraint's probability, or why there
+    is none; and the notes."""
+    lines = []
+    names = constraint_names(spec)
+    if outcome.recommended is None:
+        lines.append(f"No package found that meets every constraint with probability ≥ {spec.level:g}.")
+    else:
+        estimate = outcome.estimates["recommended"]
+        lines.append(f"Recommended package (the cheapest found that meets every constraint with probability ≥ "
+                     f"{spec.level:g}; {estimate.reps} replications):")
+        lines += [f"  {d.key} = {d.shown(v)}" for d, v in zip(spec.decisions, outcome.recommended, strict=True)]
+        lines.append(f"  public cost over the horizon: {estimate.cost / 1e4:,.0f} 万元 (p5–p95 "
+                     f"{estimate.cost_p5 / 1e4:,.0f}–{estimate.cost_p95 / 1e4:,.0f})")
+    for scenario in ("recommended", "plan", "baseline"):
+        if scenario in outcome.estimates:
+            estimate = outcome.estimates[scenario]
+            shown = "; ".join(f"{name}: {p:.0%} ({low:.0%}–{high:.0%})" for name, p, low, high in zip(
+                names, estimate.probability, estimate.low, estimate.high, strict=True))
+            lines.append(f"{scenario}: cost {estimate.cost / 1e4:,.0f} 万元; {shown}")
+    lines.append(f"{len(outcome.candidates)} packages screened, {len(outcome.front)} on the cost–robustness front; "
+                 f"{outcome.evaluations} replications in all, {outcome.computed} run now")
+    lines += [f"note: {note}" for note in outcome.notes]
+    return lines
