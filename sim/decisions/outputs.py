@@ -120,7 +120,8 @@ def targets_table(run: Run, keys: dict[str, tuple[int, Values]], estimates: dict
                 row.update(indicator=target.indicator, deadline=target.deadline,
                            **{f"value_{k}": v for k, v in _spread(table[:, run.layout.index(f"value:{i}")]).items()})
             rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["scenario", "constraint", "probability", "low", "high", "replications", "level",
+                                       "met", "indicator", "deadline", "value_mean", "value_p5", "value_p95"])
 
 
 def costs_table(run: Run, keys: dict[str, tuple[int, Values]], estimates: dict[str, Estimate]) -> pd.DataFrame:
@@ -154,7 +155,7 @@ def outcomes_table(run: Run, keys: dict[str, tuple[int, Values]], estimates: dic
         for indicator in OUTCOMES:
             rows.append({"scenario": name, "indicator": indicator,
                          **_spread(table[:, run.layout.index(f"outcome:{indicator}")])})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["scenario", "indicator", "mean", "p5", "p95"])
 
 
 def package_table(spec: OptimizeSpec, recommended: Values | None) -> pd.DataFrame:
