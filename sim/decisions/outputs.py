@@ -9,14 +9,12 @@ outcomes.csv, recommended.yaml, front_<lang>.png and brief_<lang>.pdf/.png in Ch
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from sim.decisions.estimates import INFEASIBLE, Estimate
 from sim.decisions.evaluate import BASELINE, OUTCOMES, PACKAGE, PAYERS, PLAN
@@ -25,6 +23,7 @@ from sim.decisions.spec import OptimizeSpec
 from sim.errors import shown_path
 from sim.experiments.folder import write_atomically
 from sim.output import CSV_ENCODING
+from sim.scenario import layers
 
 LANGUAGES = ("zh", "en")
 SCENARIOS = ("recommended", "plan", "baseline")
@@ -197,21 +196,11 @@ def setting(scenario: Any, keys: tuple[str, ...]) -> str:
 
 def overlay_text(spec: OptimizeSpec, values: Values, out: Path, estimate: Estimate) -> str:
     """A scenario that ``extends:`` the optimised one and sets the spec's overrides and the package."""
-    scenario = spec.base.scenario.path.resolve()
-    try:
-        base = Path(os.path.relpath(scenario, out.resolve())).as_posix()
-    except ValueError:  # another drive (Windows)
-        base = scenario.as_posix()
-    tree: dict[str, Any] = {}
-    for override in spec.base.scenario.overrides:
-        key, _, text = override.partition("=")
-        _put(tree, key.strip(), yaml.safe_load(text))
     meta = spec.base.scenario.spec.meta
-    _put(tree, "meta.name", f"{meta.name} · 推荐方案")
-    _put(tree, "meta.name_en", f"{meta.name_en or meta.name}: recommended package")
+    settings: dict[str, Any] = {"meta.name": f"{meta.name} · 推荐方案",
+                                "meta.name_en": f"{meta.name_en or meta.name}: recommended package"}
     for d, v in zip(spec.decisions, values, strict=True):
-        for key, applied in d.overrides(v).items():
-            _put(tree, key, applied)
+        settings.update(d.overrides(v))
     day = datetime.now(UTC).date().isoformat()
     probabilities = ", ".join(f"{name}: {p:.0%}" for name, p in zip(constraint_names(spec), estimate.probability,
                                                                     strict=True))
@@ -219,14 +208,7 @@ def overlay_text(spec: OptimizeSpec, values: Values, out: Path, estimate: Estima
               f"{estimate.reps} replications): public cost {estimate.cost / 1e4:,.0f} 万元 over the horizon.\n"
               f"# Probabilities: {probabilities}.\n"
               f"# Run it (tuoyu run) or compare it (tuoyu compare) as it is, or extend it.\n")
-    return header + yaml.safe_dump({"extends": base, **tree}, allow_unicode=True, sort_keys=False)
-
-
-def _put(tree: dict[str, Any], dotted: str, value: Any) -> None:
-    *parents, last = (int(p) if p.isdigit() else p for p in dotted.split("."))
-    for part in parents:
-        tree = tree.setdefault(part, {})
-    tree[last] = value
+    return layers.overlay_text(spec.base.scenario.path, spec.base.scenario.overrides, settings, out, header)
 
 
 def write(run: Run, study: Any, recommended: Values | None, estimates: dict[str, Estimate], notes: list[str],
@@ -248,8 +230,6 @@ def write(run: Run, study: Any, recommended: Values | None, estimates: dict[str,
 
         decision_charts.write_optimize_charts(out, spec, tables, notes, LANGUAGES)
     return OptimizeOutcome(candidates, front, recommended, estimates, notes, run.computed, run.rows.count)
-
-
 
 
 def summary_lines(outcome: OptimizeOutcome, spec: OptimizeSpec) -> list[str]:
