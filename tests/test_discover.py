@@ -95,7 +95,9 @@ def test_discover_traces_a_sweeps_failures_to_its_levers(sweep):
     centres = boxes[boxes["dimension"] == "policies.street_centres.centres_per_year"].iloc[0]
     assert pd.isna(centres["low"]) and 2 < centres["high"] < 7  # too few centres a year
     assert "demand.give_up_per_month_share" not in set(boxes["dimension"])  # unrelated to building centres
-    assert "centres_per_year is below" in result.output and "街道社区托育中心" in result.output
+    # in plain words: the parameter as sweep charts name it, the target as the indicator's label
+    assert "centres started a year is below" in result.output and "每年可启动中心数（个）低于" in result.output
+    assert "'Share of urban streets with a community inclusive centre ≥ 1 in 2025-12' fails" in result.output
     assert {"cases.csv", "boxes.csv", "tree.csv", "discover_zh.png", "discover_en.png", "manifest.json"} <= \
         {p.name for p in out.iterdir()}
 

@@ -302,11 +302,8 @@ def discovery(cases: Any, boxes: list[dict[str, Any]], language: str = "zh", axe
         right.scatter(x[~cases.failed], y[~cases.failed], s=8, color="#BBBBBB", label=word("disc.met", language))
         right.scatter(x[cases.failed], y[cases.failed], s=10, marker="x", color=style.PALETTE[1],
                       label=word("disc.failed", language))
-        limits = box["restricted"]
-        x0 = limits.get(first, {}).get("low") or x.min()
-        x1 = limits.get(first, {}).get("high") or x.max()
-        y0 = limits.get(second, {}).get("low") or y.min()
-        y1 = limits.get(second, {}).get("high") or y.max()
+        x0, x1 = _limits(box["restricted"].get(first, {}), x)
+        y0, y1 = _limits(box["restricted"].get(second, {}), y)
         right.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, linewidth=1.8, edgecolor=style.PALETTE[0],
                                   label=word("disc.box", language, box=box["box"], coverage=box["coverage"],
                                              density=box["density"])))
@@ -318,15 +315,21 @@ def discovery(cases: Any, boxes: list[dict[str, Any]], language: str = "zh", axe
         return left.figure
 
 
+def _limits(restriction: dict[str, Any], values: np.ndarray) -> tuple[float, float]:
+    """A box's side on one dimension, the runs' range where it does not restrict it (a limit of 0 is a limit)."""
+    low, high = restriction.get("low"), restriction.get("high")
+    return (values.min() if low is None else low), (values.max() if high is None else high)
+
+
 def write_discover_charts(out: Path, cases: Any, boxes: list[dict[str, Any]], languages: Sequence[str]) -> list[Path]:
     from sim import __version__
-    from sim.decisions.discover import sentence
+    from sim.decisions.discover import sentence, target_words
 
     written = []
     for language in languages:
         with style.house_style(language):
             figure = discovery(cases, boxes, language=language)
-            figure.suptitle(word("disc.title", language, target=cases.target))
+            figure.suptitle(word("disc.title", language, target=target_words(cases.target, language)))
             for box in boxes:
                 style.note(figure, sentence(cases.target, box, language))
             style.footer(figure, f"tuoyu discover · {cases.source} · {len(cases.x)} runs · tuoyu-sim {__version__}")

@@ -221,7 +221,13 @@ def _number(value: float) -> str:
 
 
 def dimension_label(key: str, language: str) -> str:
-    """A dimension in words: a lever setting by its lever's label, an uncertain parameter by its key."""
+    """A dimension in words: the name sweep charts give a parameter ("months to build"), else a lever setting by its
+    lever's label, else the key."""
+    from sim.charts.parameters import parameter_label
+
+    named = parameter_label(key, language)
+    if named != key:
+        return named
     parts = key.split(".")
     registry = levers()
     if len(parts) >= 3 and parts[0] == "policies" and parts[1] in registry:
@@ -230,24 +236,39 @@ def dimension_label(key: str, language: str) -> str:
     return key
 
 
+def target_words(target: str, language: str) -> str:
+    """A sweep's target in words ("street-centre coverage ≥ 1 in 2027-12"); a scenario target's name as it is."""
+    from sim.indicators import INDICATORS
+
+    match = _TARGET_FORM.match(target)
+    if match is None:
+        return target
+    name, _, month = match["metric"].partition("@")
+    if name not in INDICATORS:
+        return target
+    op = "≥" if match["op"] in (">=", "≥") else "≤"
+    label = INDICATORS[name].label(language)
+    if language == "zh":
+        year, _, number = month.partition("-")
+        return f"{year}年{f'{int(number)}月' if number else ''}{label}{op}{match['value']}"
+    return f"{label} {op} {match['value']} in {month}"
+
+
+# A restricted dimension in words: limited on both sides, from below, from above.
+_LIMITS = {"zh": ("{name}介于{low}与{high}之间", "{name}高于{low}", "{name}低于{high}"),
+           "en": ("{name} is between {low} and {high}", "{name} is above {low}", "{name} is below {high}")}
+
+
 def sentence(target: str, box: dict[str, Any], language: str) -> str:
     """The box in plain words, e.g. "the street-centre target fails in 83% of runs where … (coverage …)"."""
+    between, above, below = _LIMITS[language]
     conditions = []
     for dimension, limits in box["restricted"].items():
-        name, low, high = dimension_label(dimension, language), limits["low"], limits["high"]
-        if language == "zh":
-            if low is not None and high is not None:
-                conditions.append(f"{name}介于{_number(low)}与{_number(high)}之间")
-            elif low is not None:
-                conditions.append(f"{name}高于{_number(low)}")
-            else:
-                conditions.append(f"{name}低于{_number(high)}")
-        elif low is not None and high is not None:
-            conditions.append(f"{name} is between {_number(low)} and {_number(high)}")
-        elif low is not None:
-            conditions.append(f"{name} is above {_number(low)}")
-        else:
-            conditions.append(f"{name} is below {_number(high)}")
+        low, high = limits["low"], limits["high"]
+        form = between if low is not None and high is not None else above if low is not None else below
+        conditions.append(form.format(name=dimension_label(dimension, language), low=_number(low or 0),
+                                      high=_number(high or 0)))
+    target = target_words(target, language)
     if language == "zh":
         return (f"在{'且'.join(conditions)}的模拟中，“{target}”有{box['density']:.0%}未能实现"
                 f"（这些模拟占全部未实现情形的{box['coverage']:.0%}）")
