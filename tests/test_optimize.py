@@ -1,6 +1,6 @@
 """`tuoyu optimize` on a tiny city whose cheapest package is known by enumeration: the optimiser finds it (within
-5%), a killed run resumes to the same tables, one and two workers agree, an infeasible spec says so, bad specs
-are located; the overlay runs as a scenario; the front and the brief read right."""
+5%), a killed run resumes to the same tables, one and two workers and a Dask cluster agree, an infeasible spec says
+so, bad specs are located; the overlay runs as a scenario; the front and the brief read right."""
 
 from __future__ import annotations
 
@@ -102,18 +102,23 @@ def test_resume_after_a_kill_reproduces_the_uninterrupted_result(city, optimized
         (whole / "recommended.yaml").read_text().split("\n", 3)[3]
 
 
-def test_one_and_two_workers_give_the_same_tables(city, optimized):
-    out = city / "two_workers"
-    run_optimize(load_optimize(city / "optimize.yaml"), out, ["tuoyu"], workers=2)
+def test_one_and_two_workers_and_dask_give_the_same_tables(city, optimized):
+    from distributed import LocalCluster
+
+    spec = load_optimize(city / "optimize.yaml")
+    run_optimize(spec, city / "two_workers", ["tuoyu"], workers=2)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        run_optimize(spec, city / "dask", ["tuoyu"], scheduler=cluster.scheduler_address)
     whole, _ = optimized
-    for name in (*TABLES, "replications"):
-        if name == "replications":  # rows arrive in another order; the same rows
-            frames = [pd.read_csv(f / "replications.csv").drop(columns="row") for f in (out, whole)]
-            keys = list(frames[0].columns[:4])
-            frames = [f.sort_values(keys).reset_index(drop=True) for f in frames]
-            pd.testing.assert_frame_equal(*frames)
-        else:
-            assert (out / f"{name}.csv").read_bytes() == (whole / f"{name}.csv").read_bytes(), name
+    for out in (city / "two_workers", city / "dask"):
+        for name in (*TABLES, "replications"):
+            if name == "replications":  # rows arrive in another order; the same rows
+                frames = [pd.read_csv(f / "replications.csv").drop(columns="row") for f in (out, whole)]
+                keys = list(frames[0].columns[:4])
+                frames = [f.sort_values(keys).reset_index(drop=True) for f in frames]
+                pd.testing.assert_frame_equal(*frames)
+            else:
+                assert (out / f"{name}.csv").read_bytes() == (whole / f"{name}.csv").read_bytes(), (out.name, name)
 
 
 def test_the_package_is_a_scenario_that_run_and_compare_take(city, optimized):
