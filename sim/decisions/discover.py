@@ -5,9 +5,10 @@ Each run is a case: its inputs (a sweep's parameters; an optimisation's lever se
 uncertain parameter took in that replication) and whether the target failed in it. PRIM (Friedman and Fisher
 1999, the EMA Workbench's implementation) peels the input space down to boxes where failures concentrate,
 trading *coverage* (the share of all failures inside the box) against *density* (the share of the runs inside
-the box that fail); the box chosen on the peeling trajectory is the one with the most coverage among those at
-least as dense as ``threshold``. Each restricted dimension comes with the quasi-p value of the restriction (a
-one-sided binomial test: is the box denser than it would be without that limit?). A classification tree
+the box that fail). Each restricted dimension comes with the quasi-p value of the restriction (a one-sided binomial
+test: is the box denser than it would be without that limit?); limits with a quasi-p above 5% are dropped, and the
+box chosen is the one with the most coverage among those on the peeling trajectory still at least as dense as
+``threshold`` once so pruned (the densest, pruned, if none is). A classification tree
 (scikit-learn's CART) fitted to the same cases is the cross-check: its failing leaves are boxes too, found by a
 different rule.
 
@@ -140,17 +141,19 @@ def prim_boxes(cases: Cases, boxes: int = 1, threshold: float = THRESHOLD) -> li
         for number in range(boxes):
             box = finder.find_box()
             trajectory = box.peeling_trajectory
-            dense = trajectory[trajectory["density"] >= threshold]
-            chosen = int(dense["coverage"].idxmax() if len(dense) else trajectory["density"].idxmax())
-            box.select(chosen)
             peeled = len(trajectory)
-            while True:  # drop restrictions that do not make the box denser beyond chance (quasi-p > 5%)
-                weak = [dimension for dimension, qp in box.qp[chosen].items()
-                        if min((v for v in qp if v >= 0), default=1.0) > SIGNIFICANCE]
-                if not weak or len(box.qp[chosen]) <= 1:
+            dense = trajectory[trajectory["density"] >= threshold]
+            # The widest box that is still dense once its limits that chance explains are dropped: a wide box on the
+            # trajectory may reach the density by many slight limits, none of which holds on its own.
+            order = list(dense.sort_values("coverage", ascending=False, kind="stable").index) if len(dense) else [
+                trajectory["density"].idxmax()]
+            chosen = int(order[0])
+            for candidate in order:
+                pruned = _significant(box, int(candidate))
+                if box.peeling_trajectory["density"].iloc[pruned] >= (threshold if len(dense) else 0.0):
+                    chosen = pruned
                     break
-                box.drop_restriction(uncertainty=weak[0], i=chosen)
-                chosen = len(box.peeling_trajectory) - 1
+            box.select(chosen)
             trajectory = box.peeling_trajectory
             stats = trajectory.iloc[chosen]
             limits = box.box_lims[chosen]
@@ -169,6 +172,18 @@ def prim_boxes(cases: Cases, boxes: int = 1, threshold: float = THRESHOLD) -> li
             if finder.yi_remaining.size == 0 or not cases.failed[finder.yi_remaining].any():
                 break
     return found
+
+
+def _significant(box: Any, i: int) -> int:
+    """Box ``i`` of a PRIM trajectory without the limits that do not make it denser beyond chance (quasi-p above
+    5%; the EMA Workbench's ``drop_restriction``, which adds the box to the trajectory), one at a time; its index."""
+    while True:
+        weak = [dimension for dimension, qp in box.qp[i].items()
+                if min((v for v in qp if v >= 0), default=1.0) > SIGNIFICANCE]
+        if not weak or len(box.qp[i]) <= 1:
+            return i
+        box.drop_restriction(uncertainty=weak[0], i=i)
+        i = len(box.peeling_trajectory) - 1
 
 
 def tree_rules(cases: Cases, max_depth: int = 3, seed: int = 0) -> pd.DataFrame:
