@@ -63,8 +63,12 @@ def test_the_tree_agrees_with_prim(planted):
 def test_no_box_where_failure_is_chance():
     rng = np.random.default_rng(3)
     x = pd.DataFrame(rng.uniform(size=(800, 3)), columns=["a", "b", "c"])
-    [box] = prim_boxes(Cases(x, rng.uniform(size=len(x)) < 0.3, "noise", "sweep"))
-    assert box["density"] < 0.6  # nothing dense to find
+    cases = Cases(x, rng.uniform(size=len(x)) < 0.3, "noise", "sweep")
+    [box] = prim_boxes(cases)
+    # every limit PRIM peeled is one chance explains, so none is left, and the sentence says so
+    assert box["restricted"] == {} and box["density"] == pytest.approx(cases.failed.mean())
+    assert sentence("noise", box, "en").startswith("no range of the inputs makes 'noise' fail more often")
+    assert boxes_table(cases, [box])["sentence_zh"].iloc[0].startswith("没有哪一范围的输入")
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
@@ -87,16 +91,21 @@ def sweep(tmp_path_factory) -> Path:
 
 def test_discover_traces_a_sweeps_failures_to_its_levers(sweep):
     out = sweep.parent / "found"
+    # Within the tiny city's one year, a street lacks its centre when centres take too long to build or too few
+    # start a year: two boxes, the second found in the runs the first leaves.
     result = runner.invoke(app, ["discover", str(sweep), "--target", "streets_with_centre_share@2025-12>=1",
-                                 "--out", str(out)])
+                                 "--boxes", "2", "--out", str(out)])
     assert result.exit_code == 0, result.output
     boxes = pd.read_csv(out / "boxes.csv")
-    assert "policies.street_centres.centres_per_year" in set(boxes["dimension"])
-    centres = boxes[boxes["dimension"] == "policies.street_centres.centres_per_year"].iloc[0]
-    assert pd.isna(centres["low"]) and 2 < centres["high"] < 7  # too few centres a year
-    assert "demand.give_up_per_month_share" not in set(boxes["dimension"])  # unrelated to building centres
+    assert set(boxes["dimension"]) == {"policies.street_centres.build_months",
+                                       "policies.street_centres.centres_per_year"}  # not the families giving up
+    slow = boxes[boxes["dimension"] == "policies.street_centres.build_months"].iloc[0]
+    assert pd.isna(slow["high"]) and 1 < slow["low"] < 6 and slow["density"] >= 0.8  # too long to build
+    few = boxes[boxes["dimension"] == "policies.street_centres.centres_per_year"].iloc[0]
+    assert pd.isna(few["low"]) and 2 < few["high"] < 7 and few["box"] == 2  # too few centres a year
     # in plain words: the parameter as sweep charts name it, the target as the indicator's label
-    assert "centres started a year is below" in result.output and "每年可启动中心数（个）低于" in result.output
+    assert "months to build is above" in result.output and "centres started a year is below" in result.output
+    assert "建设周期（月）高于" in result.output and "每年可启动中心数（个）低于" in result.output
     assert "'Share of urban streets with a community inclusive centre ≥ 1 in 2025-12' fails" in result.output
     assert {"cases.csv", "boxes.csv", "tree.csv", "discover_zh.png", "discover_en.png", "manifest.json"} <= \
         {p.name for p in out.iterdir()}

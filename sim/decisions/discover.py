@@ -135,7 +135,10 @@ def prim_boxes(cases: Cases, boxes: int = 1, threshold: float = THRESHOLD) -> li
             warnings.filterwarnings("ignore", message="The inplace keyword", category=Pandas4Warning)
         except ImportError:
             pass
-        finder = prim.Prim(cases.x.reset_index(drop=True), cases.failed.astype(int), threshold=threshold,
+        # PRIM's own threshold says which cases count (outcome ≥ it: the failures, 1) and whether it keeps the box it
+        # peeled or returns the whole space without its trajectory when the box's mean stays below it; just above 0
+        # it counts the failures and always keeps the trajectory, on which the box is chosen below by ``threshold``.
+        finder = prim.Prim(cases.x.reset_index(drop=True), cases.failed.astype(int), threshold=1e-9,
                            peel_alpha=PEEL_ALPHA, mass_min=MASS_MIN)
         found = []
         for number in range(boxes):
@@ -147,9 +150,10 @@ def prim_boxes(cases: Cases, boxes: int = 1, threshold: float = THRESHOLD) -> li
             # trajectory may reach the density by many slight limits, none of which holds on its own.
             order = list(dense.sort_values("coverage", ascending=False, kind="stable").index) if len(dense) else [
                 trajectory["density"].idxmax()]
-            chosen = int(order[0])
+            chosen = None
             for candidate in order:
                 pruned = _significant(box, int(candidate))
+                chosen = pruned if chosen is None else chosen  # if none stays dense: the widest, pruned
                 if box.peeling_trajectory["density"].iloc[pruned] >= (threshold if len(dense) else 0.0):
                     chosen = pruned
                     break
@@ -180,7 +184,7 @@ def _significant(box: Any, i: int) -> int:
     while True:
         weak = [dimension for dimension, qp in box.qp[i].items()
                 if min((v for v in qp if v >= 0), default=1.0) > SIGNIFICANCE]
-        if not weak or len(box.qp[i]) <= 1:
+        if not weak:  # (a box whose every limit chance explains ends as the whole space: no box)
             return i
         box.drop_restriction(uncertainty=weak[0], i=i)
         i = len(box.peeling_trajectory) - 1
@@ -284,6 +288,10 @@ def sentence(target: str, box: dict[str, Any], language: str) -> str:
         conditions.append(form.format(name=dimension_label(dimension, language), low=_number(low or 0),
                                       high=_number(high or 0)))
     target = target_words(target, language)
+    if not conditions and language == "zh":
+        return f"没有哪一范围的输入使“{target}”更常未能实现（全部模拟中{box['density']:.0%}未能实现）"
+    if not conditions:
+        return f"no range of the inputs makes '{target}' fail more often than in all runs ({box['density']:.0%})"
     if language == "zh":
         return (f"在{'且'.join(conditions)}的模拟中，“{target}”有{box['density']:.0%}未能实现"
                 f"（这些模拟占全部未实现情形的{box['coverage']:.0%}）")
@@ -294,7 +302,8 @@ def sentence(target: str, box: dict[str, Any], language: str) -> str:
 def boxes_table(cases: Cases, boxes: list[dict[str, Any]]) -> pd.DataFrame:
     rows = []
     for box in boxes:
-        for dimension, limits in box["restricted"].items():
+        unrestricted = {"": {"low": None, "high": None, "qp_low": None, "qp_high": None}}  # no box: its sentence
+        for dimension, limits in (box["restricted"] or unrestricted).items():
             rows.append({"box": box["box"], "coverage": box["coverage"], "density": box["density"],
                          "mass": box["mass"], "cases": box["cases"], "dimension": dimension, **limits,
                          "sentence_en": sentence(cases.target, box, "en"),
