@@ -133,7 +133,7 @@ def brief(tables: dict[str, pd.DataFrame], info: dict[str, Any], language: str =
     with style.house_style(language, **BRIEF_RC):
         page = Page(Figure(figsize=style.A4_PORTRAIT))
         recommended = not tables["package"]["recommended"].isna().all()
-        title = word("opt.brief_title" if recommended else "opt.none_title", language, name=info["name"])
+        title = word("opt.brief_title" if recommended else "opt.none_title", language, name=info["name"][language])
         page.text(title, TITLE_SIZE, gap=6, weight="bold")
         page.text(word("opt.setup", language, level=info["level"], budget=info["budget"][language], reps=info["reps"],
                        seed=info["seed"], candidates=len(tables["candidates"])), LINE_SIZE, gap=8)
@@ -238,8 +238,9 @@ def brief_info(spec: Any, tables: dict[str, pd.DataFrame], version: str) -> dict
                              + " " + _money([spec.total_yuan], lang).name) for lang in ("zh", "en")}
     else:
         budget = {lang: word(f"opt.budget.{spec.budget}", lang) for lang in ("zh", "en")}
-    return {"name": spec.base.scenario.name, "level": spec.level, "budget": budget, "reps": spec.search.final_reps,
-            "seed": spec.seed, "month": spec.base.scenario.spec.horizon.end,
+    meta = spec.base.scenario.spec.meta
+    return {"name": {"zh": meta.name, "en": meta.name_en or meta.name}, "level": spec.level, "budget": budget,
+            "reps": spec.search.final_reps, "seed": spec.seed, "month": spec.base.scenario.spec.horizon.end,
             "footer": f"tuoyu optimize {spec.path.name} · seed {spec.seed} · tuoyu-sim {version}"}
 
 

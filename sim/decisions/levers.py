@@ -56,7 +56,9 @@ class Decision:
         applied = self.applied(value)
         if self.kind == CHOICE:
             return choice_label(applied)
-        return f"{applied:,}" if self.kind == INTEGER else f"{applied:,.4g}"
+        if self.kind == INTEGER or float(applied).is_integer():  # 22,500 yuan, not 2.25e+04
+            return f"{applied:,.0f}"
+        return f"{applied:,.6g}"
 
     def manifest(self) -> dict[str, Any]:
         return {"key": self.key, "kind": self.kind, "keys": list(self.keys), "low": self.low, "high": self.high,
