@@ -362,6 +362,78 @@ def calibrate(
     _print_where(out)
 
 
+@app.command(short_help="The cheapest policy package that meets every target with high probability.")
+@user_errors
+def optimize(
+    file: Annotated[Path, typer.Argument(metavar="SPEC", show_default=False, help=(
+        "Optimisation spec (YAML with scenario, decisions, constraints; see docs/decisions.md)."))],
+    seed: Annotated[int | None, typer.Option(min=0, metavar="S", show_default=False,
+                                             help="Root random seed [default: the spec's, or 1].")] = None,
+    set_: SetOption = None,
+    out: Annotated[Path | None, typer.Option(
+        metavar="DIR", show_default=False,
+        help="Results folder [default: results/<spec's folder>/optimize_<spec name>].")] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    resume: ResumeOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Search the lever settings (Optuna, screened with few replications, the front-runners raced with many, the
+    same random numbers for every package) for the cheapest package that meets every target with the spec's
+    probability within the budget; write the cost–robustness front, the package as a scenario overlay
+    (recommended.yaml) and a one-page brief in Chinese and English."""
+    from sim.decisions.optimize import run_optimize
+    from sim.decisions.outputs import summary_lines
+    from sim.decisions.spec import load_optimize
+
+    spec = load_optimize(file, set_ or [], seed)
+    out = _output_folder(out, resume, Path("results") / file.resolve().parent.name / f"optimize_{file.stem}")
+    outcome = run_optimize(spec, out, ["tuoyu", *sys.argv[1:]], resume=resume is not None, force=force,
+                           workers=workers, scheduler=scheduler,
+                           report=lambda line: err_console.print(line, soft_wrap=True))
+    for line in summary_lines(outcome, spec):
+        out_console.print(line, soft_wrap=True)
+    _print_where(out, f"Brief: {out / 'brief_zh.pdf'}; the package as a scenario: {out / 'recommended.yaml'}"
+                 if outcome.recommended is not None else f"Brief: {out / 'brief_zh.pdf'}")
+
+
+@app.command(short_help="When does a target fail? PRIM boxes and a tree on a sweep's or an optimisation's runs.")
+@user_errors
+def discover(
+    folder: Annotated[Path, typer.Argument(metavar="FOLDER", show_default=False,
+                                           help="A folder written by tuoyu sweep or tuoyu optimize.")],
+    target: Annotated[str, typer.Option(
+        metavar="TARGET", help="Sweep: METRIC>=VALUE or METRIC<=VALUE (e.g. places_per_1000@2027-12>=4.5); "
+                               "optimisation: a target's name, its number, or any.")] = "any",
+    boxes: Annotated[int, typer.Option(min=1, max=5, metavar="N", help="Boxes to find, each in what the earlier "
+                                                                        "ones leave.")] = 1,
+    threshold: Annotated[float, typer.Option(min=0.05, max=1.0, metavar="D",
+                                             help="Density the box chosen must reach.")] = 0.8,
+    out: Annotated[Path | None, typer.Option(
+        metavar="DIR", show_default=False, help="Results folder [default: beside FOLDER, discover_<its name>].")
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Scenario discovery: which ranges of the uncertain parameters and levers make a target fail (PRIM, the EMA
+    Workbench's; a classification tree as a cross-check), with coverage and density, in plain words and a chart
+    in Chinese and English."""
+    from sim.decisions.discover import run_discover
+
+    out = out or folder.parent / f"discover_{folder.name}"
+    found = run_discover(folder, target, out, ["tuoyu", *sys.argv[1:]], boxes=boxes, threshold=threshold,
+                         force=force)
+    cases = found["cases"]
+    out_console.print(f"{len(cases.x)} runs, {int(cases.failed.sum())} where {cases.target!r} fails; "
+                      f"{cases.x.shape[1]} inputs that vary", soft_wrap=True)
+    for _, row in found["table"].drop_duplicates("box").iterrows():
+        out_console.print(f"box {row['box']}: {row['sentence_en']}", soft_wrap=True)
+        out_console.print(f"箱{row['box']}：{row['sentence_zh']}", soft_wrap=True)
+    for _, row in found["tree"].head(3).iterrows():
+        out_console.print(f"tree (cross-check): fails in {row['density']:.0%} of runs where {row['rule_en']} "
+                          f"(coverage {row['coverage']:.0%})", soft_wrap=True)
+    _print_where(out)
+
+
 @app.command(short_help="List indicators: kind, unit, label.")
 @user_errors
 def indicators(

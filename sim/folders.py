@@ -32,11 +32,12 @@ except ImportError:  # Windows: byte-range locks, which also end with their proc
     fcntl = None
     import msvcrt
 
-KINDS = ("run", "compare", "sweep", "calibration")
+KINDS = ("run", "compare", "sweep", "calibration", "optimize", "discover")
 # Written into a results folder after its manifest: charts and briefs (tuoyu chart, tuoyu report), and, while an
 # experiment is unfinished, the runs it stores as they finish.
 DRAWN_LATER = ("charts/*", "brief_*.pdf", "brief_*.png")
-IN_PROGRESS = ("plan.csv", "runs.csv", "evaluations.csv", "replications/*", "scenarios/*", ".*.tmp")
+IN_PROGRESS = ("plan.csv", "runs.csv", "evaluations.csv", "replications/*", "scenarios/*", ".*.tmp",
+               "replications.csv", "study.db", "study.db-journal")
 STRANGERS_SHOWN = 3
 FOLDER_BYTES = 10 * 2**20  # a sweep's or a calibration's folder: a table of points, a few small tables and charts
 

@@ -31,12 +31,13 @@ def twins_for(reps: int) -> int:
     return 0 if reps < 4 else min(max(2, reps // 4), 25)
 
 
-def run_replication(scenario: Scenario, seed: int, replication: int) -> ReplicationTables:
-    """Replication ``replication`` of ``scenario``; depends only on the scenario, the seed and the index."""
+def run_replication(scenario: Scenario, seed: int, replication: int, keep_ledger: bool = False) -> ReplicationTables:
+    """Replication ``replication`` of ``scenario``; depends only on the scenario, the seed and the index. Its payments
+    are kept row by row for the first replication(s), or for every one with ``keep_ledger``."""
     streams = Streams(seed, replication)
     drawing = Streams(seed, replication - TWIN) if replication >= TWIN else streams
     spec, draws = draw_parameters(scenario.spec, lambda path: drawing.uniform_for("parameters", path))
-    simulation = simulate(spec, scenario.city, streams, keep_ledger=replication < LEDGER_REPLICATIONS)
+    simulation = simulate(spec, scenario.city, streams, keep_ledger=keep_ledger or replication < LEDGER_REPLICATIONS)
     calendar = Calendar.of(spec.horizon.start, spec.horizon.end)
     tables = reduce_replication(simulation.values, scenario.city, calendar, draws)
     tables.ledger = simulation.ledger

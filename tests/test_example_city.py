@@ -6,7 +6,9 @@ import subprocess
 import sys
 
 import sim
+from sim.decisions.spec import load_optimize
 from sim.experiments.spec import is_sweep_spec, load_sweep
+from sim.scenario.yamlio import read_yaml
 from tests.conftest import ROOT
 
 CITY = ROOT / "scenarios" / "example_city"
@@ -37,12 +39,15 @@ def test_example_city_births_and_children_are_plausible(example):
     assert ((children > 105_000) & (children < 130_000)).all()
 
 
-def test_every_committed_scenario_and_sweep_spec_validates():
+def test_every_committed_scenario_sweep_and_optimisation_spec_validates():
     files = sorted((ROOT / "scenarios").rglob("*.yaml"))
-    specs = [path for path in files if is_sweep_spec(path)]
-    assert len(files) - len(specs) >= 2 and specs
+    specs = [path for path in files if is_sweep_spec(path)]  # sweep and optimisation specs name a scenario
+    optimisations = [path for path in specs if "decisions" in read_yaml(path)[0]]
+    assert len(files) - len(specs) >= 2 and optimisations and len(specs) > len(optimisations)
     for path in files:
-        if path in specs:
+        if path in optimisations:
+            assert load_optimize(path).decisions, path
+        elif path in specs:
             assert load_sweep(path, [], None, None, [], None, None, []).parameters, path
         else:
             assert sim.load_scenario(path).city.n_streets > 0, path

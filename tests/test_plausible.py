@@ -18,13 +18,14 @@ from typer.testing import CliRunner
 
 import sim
 from sim.cli import app
+from sim.experiments.spec import is_sweep_spec
 from sim.scenario.params import PER, Bounds, Usual
 from sim.scenario.schema import ScenarioSpec
 from tests.conftest import ROOT, SMALL
 from tests.test_scenario_input import edit
 
 SHIPPED = sorted([*ROOT.glob("scenarios/*/*.yaml")])
-SCENARIOS = [path for path in SHIPPED if not path.stem.startswith("sweep")]
+SCENARIOS = [path for path in SHIPPED if not is_sweep_spec(path)]  # sweep and optimisation specs name a scenario
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,11 +9,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from sim.calibration.spec import CITY, CalibrationSpec, Target
 from sim.errors import shown_path
 from sim.results import Result
+from sim.scenario import layers
 
 
 def fitted_table(spec: CalibrationSpec, fitted: Sequence[float]) -> pd.DataFrame:
@@ -76,27 +75,11 @@ def comparison_table(result: Result | Sequence[Result], targets: Sequence[Target
 def overlay_text(spec: CalibrationSpec, fitted: Sequence[float], out: Path, loss: float) -> str:
     """A scenario that ``extends:`` the calibrated one (path relative to ``out``, where it is written) and sets the
     spec's ``set`` overrides and the fitted values."""
-    scenario = spec.base.scenario.path.resolve()
-    try:
-        base = Path(os.path.relpath(scenario, out.resolve())).as_posix()
-    except ValueError:  # another drive (Windows): no relative path
-        base = scenario.as_posix()
-    values: dict[str, Any] = {}
-    for override in spec.base.scenario.overrides:
-        key, _, text = override.partition("=")
-        _set(values, key.strip(), yaml.safe_load(text))
-    for p, value in zip(spec.parameters, fitted, strict=True):
-        _set(values, p.key, int(value) if p.parameter.integer else float(value))
+    values = {p.key: int(value) if p.parameter.integer else float(value)
+              for p, value in zip(spec.parameters, fitted, strict=True)}
     day = datetime.now(UTC).date().isoformat()
     header = (f"# Calibrated by `tuoyu calibrate {shown_path(spec.path)}` on {day} ({spec.method}, {spec.reps} "
               f"replications, seed {spec.seed}; loss {loss:.6g}).\n"
               f"# Targets: {', '.join(t.name for t in spec.targets)}.\n"
               f"# Run it as a scenario, or extend it: extends: {shown_path(out / 'overlay.yaml')}\n")
-    return header + yaml.safe_dump({"extends": base, **values}, allow_unicode=True, sort_keys=False)
-
-
-def _set(tree: dict[str, Any], dotted: str, value: Any) -> None:
-    *parents, last = dotted.split(".")
-    for part in parents:
-        tree = tree.setdefault(part, {})
-    tree[last] = value
+    return layers.overlay_text(spec.base.scenario.path, spec.base.scenario.overrides, values, out, header)

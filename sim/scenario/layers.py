@@ -8,8 +8,12 @@ location that set it (``file:line:column`` or ``--set …``), so errors point at
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from sim.errors import InputError, Problem, show, shown_path
 from sim.scenario.yamlio import KeyPath, Locations, parse_yaml, read_yaml
@@ -143,3 +147,24 @@ def apply_overrides(data: dict[str, Any], locations: Locations, overrides: list[
         for depth in range(1, len(keys)):  # sections the override created; existing ones keep their place
             locations.setdefault(keys[:depth], f"--set {text}")
     return out
+
+
+def overlay_text(scenario: Path, overrides: Sequence[str], values: dict[str, Any], out: Path, header: str) -> str:
+    """A scenario file to be written into the folder ``out`` that ``extends:`` ``scenario`` and sets the ``--set``
+    ``overrides`` it was run with, then ``values`` (dotted key → value), under the comment ``header``. The base is
+    named relative to ``out``, so the folder and its scenarios can move together."""
+    scenario = scenario.resolve()
+    try:
+        base = Path(os.path.relpath(scenario, out.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): no relative path
+        base = scenario.as_posix()
+    tree: dict[str, Any] = {}
+    settings = [parse_override(text) for text in overrides]
+    settings += [(tuple(int(part) if part.isdigit() else part for part in key.split(".")), value)
+                 for key, value in values.items()]
+    for keys, value in settings:
+        node = tree
+        for part in keys[:-1]:
+            node = node.setdefault(part, {})
+        node[keys[-1]] = value
+    return header + yaml.safe_dump({"extends": base, **tree}, allow_unicode=True, sort_keys=False)
