@@ -254,7 +254,7 @@ def main() -> None:
     parser.add_argument("--no-sweeps", action="store_true", help="time replications only")
     parser.add_argument("--no-app", action="store_true", help="leave out the meeting page's figures")
     parser.add_argument("--no-optimize", action="store_true",
-                        help="skip the example optimisation (the longest figure: about 1,400 replications)")
+                        help="skip the example optimisation (the longest figure: about 1,500 replications)")
     parser.add_argument("--time-sweep", type=int, metavar="WORKERS", help=argparse.SUPPRESS)  # see timed_sweep
     args = parser.parse_args()
     if args.time_sweep:
