@@ -36,7 +36,7 @@ from sim.indicators import INDICATORS
 from sim.memory import check_memory
 from sim.output import results_bytes, save
 from sim.results import Result
-from sim.runner import DEFAULT_SEED, task_count, twins_for
+from sim.runner import DEFAULT_SEED, run_tasks, twins_for
 
 # Sweeps, comparisons, calibration and charts are imported by the commands that use them: SALib, the optimisers
 # and matplotlib take about a second to import, which every other command — and every worker process, which
@@ -207,7 +207,7 @@ def run(
         note_compiling()
         with _progress("runs") as progress:
             # twins split the bands; probes measure what binds
-            task = progress.add_task(scenario.name, total=task_count(reps, scenario, probed))
+            task = progress.add_task(scenario.name, total=len(run_tasks(scenario, 0, reps, probed)))
             result = sim.run(scenario, reps=reps, seed=seed,
                              progress=lambda done: progress.update(task, completed=done), workers=workers,
                              scheduler=scheduler, binding_reps=probed)

@@ -110,20 +110,26 @@ def run(scenario: Scenario | str | Path, reps: int = 1, seed: int = DEFAULT_SEED
         scenario = load_scenario(scenario, overrides)
     elif overrides:  # the file again, with the overrides it was loaded with and these after them
         scenario = load_scenario(scenario.path, [*scenario.overrides, *override_texts(overrides)])
-    replications = replication_tasks(0, reps)
-    probes = probe_tasks(scenario, 0, binding_reps)
-    tasks = [*replications, *probes]
+    tasks = run_tasks(scenario, 0, reps, binding_reps)
     outputs: list[object] = [None] * len(tasks)
     workers = 1 if workers is None and scheduler is None else workers
     with open_evaluator(Replications((scenario,), seed), workers, scheduler) as evaluator:
         evaluate(evaluator, tasks, outputs.__setitem__, progress=progress)
-    probed = {task[1:]: outcome for task, outcome in zip(probes, outputs[len(replications):], strict=True)}
-    return Result(scenario, seed, outputs[:reps], twins=outputs[reps:len(replications)], probes=probed)
+    return assemble(scenario, seed, tasks, outputs)
 
 
-def task_count(reps: int, scenario: Scenario, binding_reps: int = 0) -> int:
-    """How many tasks ``run`` evaluates (for progress bars)."""
-    return len(replication_tasks(0, reps)) + len(probe_tasks(scenario, 0, binding_reps))
+def run_tasks(scenario: Scenario, index: int, reps: int, binding_reps: int = 0) -> list[tuple]:
+    """What ``run`` evaluates for scenario ``index``: its replications, their twins, then the probes of what binds
+    on the first ``binding_reps`` replications (``len(run_tasks(…))`` counts them for progress bars)."""
+    return [*replication_tasks(index, reps), *probe_tasks(scenario, index, binding_reps)]
+
+
+def assemble(scenario: Scenario, seed: int, tasks: Sequence[tuple], outputs: Sequence[object]) -> Result:
+    """The result of ``tasks`` (any of :func:`run_tasks`) from their ``outputs``, in the same order."""
+    tables = [(task[1], out) for task, out in zip(tasks, outputs, strict=True) if len(task) == 2]
+    probed = {task[1:]: out for task, out in zip(tasks, outputs, strict=True) if len(task) == 4}
+    return Result(scenario, seed, [out for r, out in tables if r < TWIN], twins=[out for r, out in tables if r >= TWIN],
+                  probes=probed)
 
 
 def replication_tasks(scenario: int, reps: int) -> list[tuple[int, int]]:

@@ -22,7 +22,7 @@ from sim.binding import DEFAULT_REPS
 from sim.experiments.evaluators import PRELOAD, _install, _run_installed, _started, default_workers
 from sim.folders import sha256_of
 from sim.results import ReplicationTables, Result
-from sim.runner import ProbeOutcome, probe_tasks, replication_tasks, run_probe, run_replication
+from sim.runner import TWIN, ProbeOutcome, assemble, run_probe, run_replication, run_tasks
 from sim.scenario.load import Scenario
 
 HEARTBEAT_SECONDS = 0.2  # how often a waiting request reports progress (and so can be stopped by the page)
@@ -208,8 +208,8 @@ class Engine:
                progress: Progress | None = None, key: str | None = None) -> Result:
         """What ``tuoyu run`` computes for ``scenario``: ``reps`` replications (with their twins if ``twins``) and
         the probes of what binds on as many of them as ``tuoyu run`` probes by default."""
-        runs: list[Run] = [r for _, r in replication_tasks(0, reps)] if twins else list(range(reps))
-        probes = [task[1:] for task in probe_tasks(scenario, 0, min(DEFAULT_REPS, reps))]
-        found = self.tables(scenario, seed, [*runs, *probes], request, progress, key)
-        return Result(scenario, seed, found[:reps], twins=found[reps:len(runs)],
-                      probes=dict(zip(probes, found[len(runs):], strict=True)))
+        tasks = [task for task in run_tasks(scenario, 0, reps, min(DEFAULT_REPS, reps))
+                 if twins or len(task) == 4 or task[1] < TWIN]
+        found = self.tables(scenario, seed, [task[1] if len(task) == 2 else task[1:] for task in tasks], request,
+                            progress, key)
+        return assemble(scenario, seed, tasks, found)
