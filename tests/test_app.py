@@ -330,3 +330,19 @@ def test_every_map_draws_for_the_package_and_for_its_change(tmp_path):
         for view in ("edited", "change"):
             png = ui.map_image(projection, ("test", layer), layer, view, "en")
             assert png.startswith(b"\x89PNG"), (layer, view)
+
+
+def test_what_binds_is_measured_after_the_projection_as_tuoyu_run_measures_it(tmp_path):
+    """The page shows the projection from the replications alone, then fills in what binds from the probes
+    ``tuoyu run`` makes by default: the same shares as the command line's, for the same seed."""
+    from sim import binding
+
+    at = open_page(tmp_path / "results", reps=3, seed=2)
+    assert problems(at) == []
+    ran = sim.run(SMALL, reps=3, seed=2, binding_reps=min(binding.DEFAULT_REPS, 3))
+    expected = binding.year_overview(ran)
+    shown = at.dataframe[-1].value  # the binding table is drawn last: the baseline's years, then the package's
+    assert len(shown) == 2 * len(expected) and len(shown.columns) == 2 + len(binding.CONSTRAINTS)
+    edited = shown.iloc[len(expected):, 2:]  # the package is the scenario itself here
+    assert edited.values.tolist() == [[f"{row[c]:.0%}" for c in binding.CONSTRAINTS]
+                                      for _, row in expected.iterrows()]

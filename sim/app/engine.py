@@ -204,11 +204,11 @@ class Engine:
 
         return keep
 
-    def result(self, scenario: Scenario, seed: int, reps: int, twins: bool = False, request: Request | None = None,
-               progress: Progress | None = None, key: str | None = None) -> Result:
-        """What ``tuoyu run`` computes for ``scenario``: ``reps`` replications (with their twins if ``twins``) and
-        the probes of what binds on as many of them as ``tuoyu run`` probes by default."""
-        tasks = [task for task in run_tasks(scenario, 0, reps, min(DEFAULT_REPS, reps))
+    def result(self, scenario: Scenario, seed: int, reps: int, twins: bool = False, probes: bool = True,
+               request: Request | None = None, progress: Progress | None = None, key: str | None = None) -> Result:
+        """What ``tuoyu run`` computes for ``scenario``: ``reps`` replications (with their twins if ``twins``) and,
+        if ``probes``, the probes of what binds on as many of them as ``tuoyu run`` probes by default."""
+        tasks = [task for task in run_tasks(scenario, 0, reps, min(DEFAULT_REPS, reps) if probes else 0)
                  if twins or len(task) == 4 or task[1] < TWIN]
         found = self.tables(scenario, seed, [task[1] if len(task) == 2 else task[1:] for task in tasks], request,
                             progress, key)

@@ -43,7 +43,9 @@ class Projection:
     comparison: pd.DataFrame  # scenario, indicator, period (year end), mean, p5, p50, p95
     differences: pd.DataFrame  # scenario (edited), indicator, period, mean, p5, p50, p95, ci_low, ci_high
     targets: pd.DataFrame  # scenario, target, indicator, condition, where, deadline, probability_met, …
-    binding: pd.DataFrame  # scenario, year, demand, buildings, staff, money (share of district-months)
+    # scenario, year, demand, buildings, staff, money (share of districts); None until measured: the page shows the
+    # projection first, then runs the probes
+    binding: pd.DataFrame | None
     runs: dict[str, LiveRun]  # what the maps draw from
 
 
@@ -98,17 +100,22 @@ def _live_run(result: Result) -> LiveRun:
     return LiveRun(result, {"summary.csv": _year_end_means(result, MAPPED), "geography.csv": geography_table(result)})
 
 
+def binding_overview(baseline: Result, edited: Result) -> pd.DataFrame:
+    """What limits enrolment in each scenario and year (share of districts); no rows for runs without probes."""
+    frames = []
+    for label, result in ((BASELINE, baseline), (EDITED, edited)):
+        frame = binding.year_overview(result)
+        frame.insert(0, "scenario", label)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
 def project(baseline: Result, edited: Result) -> Projection:
     """The projection of ``edited`` against ``baseline`` (same seed and replications: common random numbers)."""
     labels = [BASELINE, EDITED]
     results = [baseline, edited]
     rows = comparison_table(results, labels)
     changes = differences_table(results, labels)
-    overview = []
-    for label, result in zip(labels, results, strict=True):
-        frame = binding.year_overview(result)
-        frame.insert(0, "scenario", label)
-        overview.append(frame)
     names: dict[str, dict[str, Any]] = {}
     for label, result in zip(labels, results, strict=True):
         meta = result.scenario.spec.meta
@@ -118,5 +125,5 @@ def project(baseline: Result, edited: Result) -> Projection:
         bands=pd.concat([_bands(r, label) for label, r in zip(labels, results, strict=True)], ignore_index=True),
         comparison=rows[rows["indicator"].isin(TABLED)].reset_index(drop=True),
         differences=changes[changes["indicator"].isin(TABLED)].reset_index(drop=True),
-        targets=targets_table(results, labels), binding=pd.concat(overview, ignore_index=True),
+        targets=targets_table(results, labels), binding=binding_overview(baseline, edited),
         runs={label: _live_run(result) for label, result in zip(labels, results, strict=True)})

@@ -43,7 +43,7 @@ from sim.app.levers import (
     scenario_levers,
     slider_range,
 )
-from sim.app.projection import BASELINE, EDITED, SHOWN, TABLED, LiveCompare, Projection, project
+from sim.app.projection import BASELINE, EDITED, SHOWN, TABLED, LiveCompare, Projection, binding_overview, project
 from sim.app.sessions import SessionFolder, check_confined
 from sim.app.words import LANGUAGES, word
 from sim.charts import numbers
@@ -351,15 +351,38 @@ def compute(base: Scenario, edited: Scenario, reps: int, seed: int, language: st
                                                          done=done, total=total))
         return show
 
-    try:
-        results = [engine.result(scenario, seed, reps, request=request, progress=progress(what), key=key)
+    try:  # the projection first; what binds (the probes, many more runs) is measured after it is shown
+        results = [engine.result(scenario, seed, reps, probes=False, request=request, progress=progress(what),
+                                 key=key)
                    for scenario, what, key in ((base, "baseline", keys[0]), (edited, "edited", keys[1]))]
     except Cancelled:
         return None
     projection = project(*results)
+    projection.binding = None
     _remember(_projections, (*keys, *_names(base, edited), seed, reps), projection, PROJECTIONS_KEPT)
     bar.empty()
     return projection, time.perf_counter() - started
+
+
+def measure_binding(projection: Projection, base: Scenario, edited: Scenario, language: str) -> bool:
+    """Fill in what binds (the probes ``tuoyu run`` makes, on the replications already run), with progress; False
+    if a newer request took over."""
+    if projection.binding is not None:
+        return True
+    request = st.session_state.get("request") or st.session_state.setdefault("request", Request())
+    engine = server.engine()
+    bar = st.progress(0.0, text=word("measuring_binding", language, done=0, total=0))
+    try:
+        results = [engine.result(scenario, projection.seed, projection.reps, request=request, key=fingerprint(scenario),
+                                 progress=lambda done, total: bar.progress(
+                                     done / max(total, 1), text=word("measuring_binding", language, done=done,
+                                                                     total=total)))
+                   for scenario in (base, edited)]
+    except Cancelled:
+        return False
+    projection.binding = binding_overview(*results)
+    bar.empty()
+    return True
 
 
 # --- showing -------------------------------------------------------------------------------------------------------
@@ -680,7 +703,10 @@ def page() -> None:
             st.dataframe(targets_table(projection, language), hide_index=True, width="stretch")
         with right:
             st.markdown(f"**{word('binding', language)}**")
-            st.dataframe(binding_table(projection, language), hide_index=True, width="stretch")
+            binding_slot = st.empty()
     show_map(projection, (fingerprint(base), fingerprint(edited), *_names(base, edited), int(seed), int(reps)),
              language)
     export_panel(base, uploads, overlay_for, overlay, int(reps), int(seed), language)
+    with binding_slot.container():
+        if measure_binding(projection, base, edited, language):
+            st.dataframe(binding_table(projection, language), hide_index=True, width="stretch")

@@ -46,6 +46,8 @@ WORDS: dict[str, tuple[str, str]] = {
                   "尚未调整任何政策：调整方案与原情景相同。"),
     "turned_off": ("{lever} off", "{lever} 关闭"),
     "turned_on": ("{lever} on", "{lever} 启用"),
+    "measuring_binding": ("What limits enrolment: {done} of {total} probe runs",
+                          "制约入托的因素：已完成 {done}/{total} 次探测模拟"),
     "running": ("{what}: {done} of {total} runs", "{what}：已完成 {done}/{total} 次模拟"),
     "what.baseline": ("Baseline", "基线"),
     "what.edited": ("Edited package", "调整方案"),
