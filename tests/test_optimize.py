@@ -174,6 +174,11 @@ def test_front_and_brief_read_right(optimized, language):
                                                                           estimate.high, strict=True)}
     package = checks.table_cells(page, "package")
     assert {package[r, 2] for r in (1, 2)} == {f"{int(v):,}" for v in outcome.recommended}
+    # each lever setting in words of the brief's language, not its scenario key
+    from sim.decisions.discover import dimension_label
+
+    assert {package[r, 0] for r in (1, 2)} == {dimension_label(d.key, language) for d in spec.decisions}
+    assert not any("_" in package[r, 0] for r in (1, 2))
     assert (out / f"brief_{language}.pdf").stat().st_size and (out / f"front_{language}.png").exists()
 
 

@@ -130,6 +130,8 @@ def _constraint_text(name: str, indicator: Any, language: str, row: Any) -> str:
 
 def brief(tables: dict[str, pd.DataFrame], info: dict[str, Any], language: str = "zh") -> Figure:
     """The optimisation's one-page brief (A4)."""
+    from sim.decisions.discover import dimension_label
+
     with style.house_style(language, **BRIEF_RC):
         page = Page(Figure(figsize=style.A4_PORTRAIT))
         recommended = not tables["package"]["recommended"].isna().all()
@@ -141,7 +143,7 @@ def brief(tables: dict[str, pd.DataFrame], info: dict[str, Any], language: str =
         shown_names = [word(f"opt.{n}_short", language) for n in names]
         package = tables["package"]
         columns = ["recommended", *(n for n in ("plan", "baseline") if n in names)]
-        rows = [[f"{row[f'lever_{language}']}: {row['decision'].split('.')[-1]}", row["bounds"],
+        rows = [[dimension_label(row["decision"], language), row["bounds"],
                  *("" if pd.isna(row[c]) else str(row[c]) for c in columns)] for _, row in package.iterrows()]
         page.table(Table("package", [word("opt.decision", language), "bounds" if language == "en" else "范围",
                                      *(word(f"opt.{c}_short", language) for c in columns)], rows,
