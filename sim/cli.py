@@ -818,10 +818,12 @@ def print_calibration(outcome: CalibrationOutcome) -> None:
     for title, frame in (("Fit at the fitted values", outcome.fit), ("Backtest (not fitted)", outcome.backtest)):
         if frame.empty:
             continue
-        table = Table("target", "observed", "simulated mean (p5–p95)", "error", "relative error", title=title,
-                      title_justify="left")
+        ensemble = "fit_share" in frame  # the backtest pools the plausible sets: how much of its band is the fit's
+        table = Table("target", "observed", "simulated mean (p5–p95)", "error", "relative error",
+                      *(["fit's share of the band"] if ensemble else []), title=title, title_justify="left")
         for row in frame.itertuples(index=False):
             table.add_row(row.target, f"{row.observed:.4g}",
                           f"{row.simulated_mean:.4g} ({row.simulated_p5:.4g}–{row.simulated_p95:.4g})",
-                          f"{row.error:+.4g}", f"{row.relative_error:+.1%}")
+                          f"{row.error:+.4g}", f"{row.relative_error:+.1%}",
+                          *([f"{row.fit_share:.0%}"] if ensemble else []))
         out_console.print(table)

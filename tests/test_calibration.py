@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -14,7 +15,8 @@ from typer.testing import CliRunner
 import sim
 from sim.calibration.fit import Objective, log_columns, loss, read_log
 from sim.calibration.observed import read_observed
-from sim.calibration.run import run_calibration
+from sim.calibration.outputs import between_share, comparison_table
+from sim.calibration.run import plausible_ensemble, run_calibration
 from sim.calibration.spec import load_calibration
 from sim.cli import app
 from sim.errors import InputError
@@ -106,7 +108,7 @@ def test_outputs_resume_and_backtest(tmp_path, synthetic):
     assert list(fit["simulated_mean"]) == pytest.approx([best[name] for name in fit["target"]], rel=1e-12)
     row = pd.read_csv(first / "backtest.csv", encoding=CSV_ENCODING).iloc[0]
     assert row["error"] == pytest.approx(row["simulated_mean"] - 0.3)
-    assert row["simulated_p5"] <= row["simulated_mean"] <= row["simulated_p95"]
+    assert row["simulated_p5"] <= row["simulated_mean"] <= row["simulated_p95"] and 0 <= row["fit_share"] <= 1
     # The overlay extends the calibrated scenario from where it is written and sets the fitted values.
     overlay = sim.load_scenario(first / "overlay.yaml").spec
     assert overlay.demand.give_up_per_month_share == best[GIVE_UP]
@@ -238,3 +240,27 @@ def test_the_return_of_hidden_families_is_recovered(tmp_path):
     outcome = run_calibration(spec, tmp_path / "out", ["test"], workers=1, charts=False)
     fitted = dict(zip(outcome.fitted["parameter"], outcome.fitted["fitted"], strict=True))
     assert fitted[key] == pytest.approx(true, abs=0.1)
+
+
+def test_between_share_by_hand():
+    """Groups {1, 3} and {5, 7}: means 2 and 6 around 4, between-group variance 4 of a pooled variance 5."""
+    assert between_share([np.array([1.0, 3.0]), np.array([5.0, 7.0])]) == pytest.approx(0.8)
+    assert between_share([np.array([1.0, 3.0]), np.array([3.0, 1.0])]) == 0.0
+    assert np.isnan(between_share([np.array([2.0]), np.array([2.0])]))
+
+
+def test_each_plausible_set_draws_its_own_behavioural_parameters(tmp_path):
+    """The backtest's ensemble: the same parameter set three times gives three different draws of the parameters
+    the calibration does not fit (a band of three sets is not three copies of one), set 0 keeps the spec's seed,
+    and the band reports how much of its variance lies between the sets."""
+    spec = load_calibration(write_spec(tmp_path, PARAMETERS, "  - {indicator: enrolment_rate, date: 2025-12, "
+                                                              "value: 0.1}\n"))
+    sets = pd.DataFrame([TRUE] * 3)
+    ensemble = plausible_ensemble(spec, sets, 2, SEED)
+    draws = [r.parameters.sort_values(["replication", "parameter"])["value"].to_numpy() for r in ensemble]
+    assert len(draws[0]) > 0 and not np.array_equal(draws[0], draws[1]) and not np.array_equal(draws[1], draws[2])
+    alone = sim.run(spec.base.with_values(TRUE), 2, SEED)
+    assert np.array_equal(ensemble[0].values("enrolment_rate"), alone.values("enrolment_rate"))
+    table = comparison_table(ensemble, spec.targets, weighted=False)
+    assert 0 <= table["fit_share"].iloc[0] <= 1
+    assert "fit_share" not in comparison_table(ensemble[0], spec.targets, weighted=True)

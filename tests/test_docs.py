@@ -20,7 +20,7 @@ def test_the_model_doc_holds_the_month_plan():
 def test_the_scenario_reference_shows_units_ranges_defaults_and_sources():
     text = scenario_reference()
     line = next(line for line in text.splitlines() if line.startswith("| `give_up_per_month_share`"))
-    assert "share per month" in line and "[0, 1]" in line and "mode: 0.33" in line and "Calibrated" in line
+    assert "share per month" in line and "[0, 1]" in line and "mode: 0.35" in line and "Calibrated" in line
     line = next(line for line in text.splitlines() if line.startswith("| `eligible_types`"))
     assert "`private_inclusive`" in line and "社会力量" in line
     assert "#### `policies.public_build`" in text and "`policies.public_build.projects[]`" in text

@@ -310,7 +310,7 @@ def test_a_range_that_leaves_out_the_scenarios_value_gets_a_note(tmp_path):
     done = invoke("sweep", SMALL, "--param", "demand.give_up_per_month_share=0.1:0.2", "--metric", METRICS[0],
                   "--set", "horizon.end=2025-12", "--reps", 1, "--workers", 1, "--out", tmp_path / "oat")
     assert done.exit_code == 0, done.output
-    assert ("note: demand.give_up_per_month_share: the scenario's value 0.33 lies outside the swept range 0.1–0.2"
+    assert ("note: demand.give_up_per_month_share: the scenario's value 0.35 lies outside the swept range 0.1–0.2"
             in " ".join(done.output.split()))
     assert load(tmp_path / "oat").name == "small test city"  # chart footers name the scenario, not the folder
     assert Parameter("k", 0.1, 0.2, 0.1).note() is None and Parameter("k", 0.1, 0.2, 0.2).note() is None

@@ -55,11 +55,13 @@ def simulated(result: Result, target: Target) -> np.ndarray:
 
 def comparison_table(result: Result | Sequence[Result], targets: Sequence[Target], weighted: bool) -> pd.DataFrame:
     """Per target: observed, simulated mean, p5 and p95 at its month, error and relative error; over the
-    replications of one result, or of several pooled (an ensemble of parameter sets)."""
+    replications of one result, or of a sequence of them pooled (an ensemble of parameter sets), then with
+    ``fit_share``: how much of the pooled variance lies between the sets (:func:`between_share`)."""
     results = [result] if isinstance(result, Result) else list(result)
     rows = []
     for target in targets:
-        values = np.concatenate([simulated(r, target)[:, target.metric.index] for r in results])
+        by_set = [simulated(r, target)[:, target.metric.index] for r in results]
+        values = np.concatenate(by_set)
         mean = float(np.mean(values))
         row: dict[str, Any] = {"target": target.name, "indicator": target.indicator, "geography": target.geography,
                                "date": target.date, "observed": target.value, "observed_id": target.observed}
@@ -68,8 +70,20 @@ def comparison_table(result: Result | Sequence[Result], targets: Sequence[Target
         row.update(simulated_mean=mean, simulated_p5=float(np.percentile(values, 5)),
                    simulated_p95=float(np.percentile(values, 95)), error=mean - target.value,
                    relative_error=(mean - target.value) / target.value)
+        if not isinstance(result, Result):
+            row["fit_share"] = between_share(by_set)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def between_share(groups: Sequence[np.ndarray]) -> float:
+    """The share of the pooled variance of ``groups`` that lies between their means: for an ensemble of plausible
+    parameter sets, how much of the band is the fit's uncertainty rather than the other behavioural parameters'
+    draws and chance (NaN without spread)."""
+    values = np.concatenate(groups)
+    total = float(np.var(values))
+    between = float(sum(len(g) * (np.mean(g) - np.mean(values)) ** 2 for g in groups)) / len(values)
+    return between / total if total > 0 else float("nan")
 
 
 def overlay_text(spec: CalibrationSpec, fitted: Sequence[float], out: Path, loss: float) -> str:

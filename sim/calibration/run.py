@@ -74,10 +74,7 @@ def run_calibration(spec: CalibrationSpec, out: Path, command: list[str], *, res
             plausible = plausible_sets(evaluations, spec.keys)
             fitted = with_plausible_ranges(fitted_table(spec, best), plausible)
             fit = comparison_table(result, spec.targets, weighted=True)
-            # The backtest carries the fit's uncertainty: every plausible set, each with the spec's replications.
-            ensemble = [result if i == 0 else run(spec.base.with_values(dict(zip(spec.keys, values, strict=True))),
-                                                  spec.reps, spec.seed, workers=workers, scheduler=scheduler)
-                        for i, values in enumerate(plausible[list(spec.keys)].itertuples(index=False))] \
+            ensemble = plausible_ensemble(spec, plausible, spec.reps, spec.seed, workers, scheduler, best=result) \
                 if spec.backtest else [result]
             backtest = comparison_table(ensemble, spec.backtest, weighted=False)
             fitted.to_csv(out / "fitted.csv", index=False, encoding=CSV_ENCODING)
@@ -95,6 +92,19 @@ def run_calibration(spec: CalibrationSpec, out: Path, command: list[str], *, res
                 save_fit_charts(out, spec.name, spec.seed, series, fit, backtest, CHART_LANGUAGES)
             folder.finish(loss=loss, fitted=dict(zip(spec.keys, best, strict=True)), evaluations=len(evaluations))
     return CalibrationOutcome(fitted, loss, fit, backtest, len(evaluations), objective.computed)
+
+
+def plausible_ensemble(spec: CalibrationSpec, sets: pd.DataFrame, reps: int, seed: int, workers: int | None = None,
+                       scheduler: str | None = None, best: Result | None = None) -> list[Result]:
+    """``reps`` replications of every plausible parameter set (rows of ``sets``, best first), so that a band pooled
+    over them carries the fit's uncertainty. Set i runs with root seed ``seed + i``: each set draws its own values
+    of the behavioural parameters the calibration does not fit, so the pool holds as many draws of them as it holds
+    runs (with one seed for all, every set would repeat the same ``reps`` draws and the band would understate what
+    we don't know). ``best``, if given, is set 0's run (seed ``seed``), reused."""
+    return [best if i == 0 and best is not None else
+            run(spec.base.with_values({key: float(row[key]) for key in spec.keys}), reps, seed + i, workers=workers,
+                scheduler=scheduler)
+            for i, (_, row) in enumerate(sets.iterrows())]
 
 
 def series_table(result: Result, spec: CalibrationSpec) -> pd.DataFrame:

@@ -80,7 +80,7 @@ class Demand(StrictModel):
         description="Assumption: families who accept a place in another street of their district "
                          "(>90% accept a centre within 3 km, survey 2025; streets are larger).")
     give_up_per_month_share: MonthlyShare = Field(
-        uncertain(0.28, 0.33, 0.38),
+        uncertain(0.29, 0.35, 0.39),
         description="Calibrated (calibration/hebei_history.yaml, Hebei 2021–22: places per 1,000 and how full "
                     "places were): waiting families who stop waiting, per month (they join the hidden waitlist); the "
                     "range is the 10th–90th percentile of the parameter sets fitting about as well as the best.")
@@ -157,11 +157,11 @@ class Entry(StrictModel):
     spread over the payback period; β is the margin sensitivity."""
 
     max_entries_per_district_per_year: param(ge=0, le=INSTITUTIONS_PER_YEAR_MAX, usual=Usual(
-        0, 3, "the calibrated default, at most 1.84 a district, is 0.42 per 100,000 residents of Hebei's county-level "
+        0, 3, "the calibrated default, at most 2.0 a district, is 0.46 per 100,000 residents of Hebei's county-level "
               "districts (439,000 on average); at 3 a small district's places grow by several per 1,000 a year "
               "without any lever (assumption)",
         per="100,000 residents of an average district")) = Field(
-        uncertain(0.96, 1.51, 1.84),
+        uncertain(0.97, 1.51, 2.0),
         description="Calibrated (calibration/hebei_history.yaml, as give_up_per_month_share): most private centres "
                     "a county-level district draws a year, at a long waitlist and no margin.")
     waitlist_half_saturation_children: Annotated[People, Usual(10, 5000, "assumption")] = Field(

@@ -396,7 +396,7 @@ YuanPerPlaceMonth = param(ge=0, le=YUAN_MAX, usual=Usual(
     10, 2000, "operating subsidies 200–1,000 yuan per child-month (Sichuan, Shanxi, Beijing E-Town, 2025); rent "
               "80–150 yuan/m² a month × 6–8 m² per place in tier-1/2 cities (survey estimate)"))
 MonthlyShare = param(ge=0, le=1, usual=Usual(
-    0, 0.5, "a monthly hazard is usually a few percent; the calibrated give-up hazard reaches 0.38 "
+    0, 0.5, "a monthly hazard is usually a few percent; the calibrated give-up hazard reaches 0.39 "
             "(calibration/hebei_history.yaml); above 0.5 (a yearly rate written as monthly?) is an assumption"))
 Wage = param(ge=1, le=YUAN_MAX, usual=Usual(
     1500, 15_000, "assumption: carer wages were not found; the default 3,500 yuan/month is an assumption for a Hebei "

@@ -236,13 +236,13 @@ class TargetPush(StrictModel):
     start: Month = Field("2021-03", description="First month the push acts: the 14th Five-Year Plan (2021-03) made "
                                                 "places per 1,000 an assessed target.")
     pace_share: param(ge=0, le=5) = Field(
-        uncertain(0.13, 0.2, 0.41),
+        uncertain(0.13, 0.17, 0.39),
         description="Calibrated (calibration/hebei_history.yaml, Hebei 2021–22; the range is the 10th–90th "
                     "percentile of the parameter sets fitting about as well as the best): the share of the pace that "
                     "would close the gap by the deadline (the places short, counting those coming, over the months "
                     "left, at least six) that the city starts each month; 1 keeps exactly to the pace.")
     pace_growth_per_year: param(ge=0, le=5) = Field(
-        uncertain(0.17, 0.37, 1.03),
+        uncertain(0.22, 0.63, 1.05),
         description="Calibrated with pace_share: how much it rises each year after the push starts, as the "
                     "assessment tightens and the means grow (the national push quickened: places +13% in 2021, "
                     "+23% in 2022, +35% in 2023).")
