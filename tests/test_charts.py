@@ -317,6 +317,11 @@ def test_money_takes_the_unit_that_suits_its_size():
     assert numbers.unit("enrolment_rate", "en", difference=True).name == "percentage points"
 
 
+def test_a_share_short_of_a_whole_never_prints_as_one():
+    text = [numbers.value_text(v, "certification_rate", "en") for v in (1.0, 0.99996, 0.9995, 0.978, 0.12, 0.0002, 0)]
+    assert text == ["100%", ">99.9%", ">99.9%", "97.8%", "12%", "<0.1%", "0%"]
+
+
 def test_staff_chart_has_no_second_axis_without_a_shortage(plain_folder):
     folder = charts.load(plain_folder)
     if folder.city_monthly("staff_shortage")[["mean", "p95"]].to_numpy().any():

@@ -177,7 +177,8 @@ def test_front_and_brief_read_right(optimized, language):
     # each lever setting in words of the brief's language, not its scenario key
     from sim.decisions.discover import dimension_label
 
-    assert {package[r, 0] for r in (1, 2)} == {dimension_label(d.key, language) for d in spec.decisions}
+    named = {dimension_label(d.key, language) for d in spec.decisions}
+    assert {package[r, 0] for r in (1, 2)} == {n[:1].upper() + n[1:] for n in named}  # a row starts with a capital
     assert not any("_" in package[r, 0] for r in (1, 2))
     assert (out / f"brief_{language}.pdf").stat().st_size and (out / f"front_{language}.png").exists()
 

@@ -143,7 +143,7 @@ def brief(tables: dict[str, pd.DataFrame], info: dict[str, Any], language: str =
         shown_names = [word(f"opt.{n}_short", language) for n in names]
         package = tables["package"]
         columns = ["recommended", *(n for n in ("plan", "baseline") if n in names)]
-        rows = [[dimension_label(row["decision"], language), row["bounds"],
+        rows = [[_first_upper(dimension_label(row["decision"], language)), row["bounds"],
                  *("" if pd.isna(row[c]) else str(row[c]) for c in columns)] for _, row in package.iterrows()]
         page.table(Table("package", [word("opt.decision", language), "bounds" if language == "en" else "范围",
                                      *(word(f"opt.{c}_short", language) for c in columns)], rows,
@@ -189,6 +189,11 @@ def _cost_table(costs: pd.DataFrame, language: str) -> Table:
                  f"{unit.text(whole['mean'])} ({unit.text(whole['p5'])}–{unit.text(whole['p95'])})"])
     header = [word("opt.year", language), *(word(f"payer.{p}", language) for p in payers), word("opt.total", language)]
     return Table("costs", header, rows, word("opt.costs", language, unit=unit.name), TABLE_SIZE)
+
+
+def _first_upper(text: str) -> str:
+    """A label that starts a table's row starts with a capital (labels are lower case to sit inside sentences)."""
+    return text[:1].upper() + text[1:]
 
 
 def _buys_table(tables: dict[str, pd.DataFrame], names: list[str], shown: list[str], language: str,

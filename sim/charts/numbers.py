@@ -73,9 +73,15 @@ def unit(indicator: str, language: str, values: Iterable[float] = (), difference
 
 
 def value_text(value: float, indicator: str, language: str, shown_in: Unit | None = None) -> str:
-    """One value as a reader sees it; a share with its % sign, a whole % without decimals."""
+    """One value as a reader sees it; a share with its % sign, a whole % without decimals. A share short of 100%
+    never prints as "100%" (">99.9%"), nor one above 0 as "0%" ("<0.1%"): a certification rate of 99.97% beside a
+    target of 100% is not met."""
     shown_in = shown_in or unit(indicator, language, [value])
     if shown_in.name == "%":
         percent = value * 100
+        if 99.95 <= percent < 100:
+            return ">99.9%"
+        if 0 < percent < 0.05:
+            return "<0.1%"
         return f"{percent:.0f}%" if abs(percent - round(percent)) < 0.05 else f"{percent:.1f}%"
     return shown_in.text(value)
