@@ -238,6 +238,21 @@ def test_bad_settings_are_located(city, changes, message):
     assert result.exit_code == 2 and message in result.output, result.output
 
 
+@pytest.mark.parametrize(("changes", "key"), [
+    ({"search": {"trials": 4, "reps": [3]}}, "  reps:"),
+    ({"search": {"trials": 0}}, "  trials: 0"),
+    ({"constraints": {"budget": "appropriations", "level": 2}}, "  level: 2"),
+    ({"objective": {"transfers": "yes"}}, "  transfers: 'yes'"),
+    ({"constraints": {"levl": 0.9}}, "  levl: 0.9"),
+])
+def test_a_bad_setting_is_located_at_its_own_line(city, changes, key):
+    """Not at its section's line: a long spec's error names the line to edit."""
+    spec = write_spec(city, **changes)
+    line = next(n for n, text in enumerate(spec.read_text().splitlines(), 1) if text.startswith(key))
+    result = runner.invoke(app, ["optimize", str(spec), "--out", str(city / "never")])
+    assert result.exit_code == 2 and f"spec.yaml:{line}:" in result.output, (line, result.output)
+
+
 def test_kinds_come_from_the_schema():
     years = [2025, 2026]
     assert schema_kind("policies.public_build.projects_per_year", years) == (

@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,29 +117,31 @@ def load_optimize(path: Path, overrides: list[str] | None = None, seed: int | No
             problems.append(Problem(where[key], f"horizon {scenario.spec.horizon.start}–{scenario.spec.horizon.end} "
                                                 f"differs from the scenario's", key))
     decisions = _decisions(data["decisions"], locations, where["decisions"], base, problems)
-    constraints = _mapping(data.get("constraints", {}), where.get("constraints", source), "constraints",
-                           CONSTRAINT_KEYS, problems)
+    def at(*keys: str) -> str:
+        """Where a key of a section is (its own line), else its section, else the file."""
+        return locations.get(keys, where.get(keys[0], source))
+
+    constraints = _mapping(data.get("constraints", {}), at, "constraints", CONSTRAINT_KEYS, problems)
     level = constraints.get("level", 0.9)
     if not isinstance(level, int | float) or isinstance(level, bool) or not 0 < level < 1:
-        problems.append(Problem(where.get("constraints", source), f"level must be a probability between 0 and 1, "
-                                                                  f"got {show(level)}", "constraints.level"))
+        problems.append(Problem(at("constraints", "level"), f"level must be a probability between 0 and 1, "
+                                                            f"got {show(level)}", "constraints.level"))
         level = 0.9
-    targets, notes = _targets(constraints.get("targets", "all"), base, where.get("constraints", source), problems)
-    budget, total = _budget(constraints.get("budget"), base, where.get("constraints", source), problems)
-    objective = _mapping(data.get("objective", {}), where.get("objective", source), "objective", OBJECTIVE_KEYS,
-                         problems)
+    targets, notes = _targets(constraints.get("targets", "all"), base, at("constraints", "targets"), problems)
+    budget, total = _budget(constraints.get("budget"), base, at("constraints", "budget"), problems)
+    objective = _mapping(data.get("objective", {}), at, "objective", OBJECTIVE_KEYS, problems)
     transfers = objective.get("transfers", False)
     if not isinstance(transfers, bool):
-        problems.append(Problem(where["objective"], f"transfers must be true or false, got {show(transfers)}",
-                                "objective.transfers"))
+        problems.append(Problem(at("objective", "transfers"), f"transfers must be true or false, got "
+                                                              f"{show(transfers)}", "objective.transfers"))
     funds = objective.get("funds", "all")
     funds = list(FUNDS) if funds == "all" else funds
     if not isinstance(funds, list) or not funds or any(f not in FUNDS for f in funds):
         bad = next((f for f in funds if f not in FUNDS), funds) if isinstance(funds, list) else funds
-        problems.append(Problem(where["objective"], f"funds must be all or a list of {', '.join(FUNDS)}, got "
+        problems.append(Problem(at("objective", "funds"), f"funds must be all or a list of {', '.join(FUNDS)}, got "
                                                     f"{show(bad)}" + did_you_mean(str(bad), FUNDS), "objective.funds"))
         funds = list(FUNDS)
-    search = _search(data.get("search", {}), where.get("search", source), problems)
+    search = _search(data.get("search", {}), at, problems)
     seed = data.get("seed", 1) if seed is None else seed
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
         problems.append(Problem(where.get("seed", source), f"expected a whole number ≥ 0, got {show(seed)}", "seed"))
@@ -155,13 +158,14 @@ def _file(data: dict, key: str, path: Path, where: dict) -> Path:
     return path.parent / value
 
 
-def _mapping(value: Any, where: str, name: str, keys: tuple[str, ...], problems: list[Problem]) -> dict:
+def _mapping(value: Any, at: Callable[..., str], name: str, keys: tuple[str, ...], problems: list[Problem]) -> dict:
+    """Section ``name`` of a spec, a mapping of ``keys``; ``at(name, key)`` locates a key."""
     if not isinstance(value, dict):
-        problems.append(Problem(where, f"expected a mapping of {', '.join(keys)}, got {show(value)}", name))
+        problems.append(Problem(at(name), f"expected a mapping of {', '.join(keys)}, got {show(value)}", name))
         return {}
     for key in value:
         if key not in keys:
-            problems.append(Problem(where, f"unknown key {key!r}" + did_you_mean(str(key), keys)
+            problems.append(Problem(at(name, str(key)), f"unknown key {key!r}" + did_you_mean(str(key), keys)
                                     + f"; expected {', '.join(keys)}", name))
     return value
 
@@ -233,9 +237,9 @@ def _budget(given: Any, base: BaseScenario, where: str, problems: list[Problem])
     return NO_BUDGET, None
 
 
-def _search(given: Any, where: str, problems: list[Problem]) -> Search:
+def _search(given: Any, at: Callable[..., str], problems: list[Problem]) -> Search:
     defaults = Search()
-    values = _mapping(given, where, "search", tuple(defaults.__dict__), problems)
+    values = _mapping(given, at, "search", tuple(defaults.__dict__), problems)
     settings: dict[str, Any] = {}
     for key, default in defaults.__dict__.items():
         value = values.get(key, default)
@@ -247,12 +251,12 @@ def _search(given: Any, where: str, problems: list[Problem]) -> Search:
             ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
         if not ok:
             expected = "a list of whole numbers" if key == "reps" else "a whole number ≥ 1"
-            problems.append(Problem(where, f"expected {expected}, got {show(value)}", f"search.{key}"))
+            problems.append(Problem(at("search", key), f"expected {expected}, got {show(value)}", f"search.{key}"))
             value = default
         settings[key] = value
     search = Search(**settings)
     ladder = search.ladder
     if any(b <= a for a, b in itertools.pairwise(ladder)):
-        problems.append(Problem(where, f"replications must rise from screen_reps through reps, got "
+        problems.append(Problem(at("search", "reps"), f"replications must rise from screen_reps through reps, got "
                                        f"{', '.join(map(str, ladder))}", "search.reps"))
     return search
