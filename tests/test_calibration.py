@@ -264,3 +264,20 @@ def test_each_plausible_set_draws_its_own_behavioural_parameters(tmp_path):
     table = comparison_table(ensemble, spec.targets, weighted=False)
     assert 0 <= table["fit_share"].iloc[0] <= 1
     assert "fit_share" not in comparison_table(ensemble[0], spec.targets, weighted=True)
+
+
+def test_the_pace_of_the_administrative_push_is_recovered(tmp_path):
+    """Observations made with the push keeping to 30% of the pace its target needs (no yearly rise) are fitted back
+    from a start of 0.9: places per 1,000 over two years identify the share."""
+    key, true = "policies.target_push.pace_share", 0.3
+    fixed = "policies.target_push.pace_growth_per_year=0"
+    result = sim.run(sim.load_scenario(SMALL, overrides=[f"{key}={true}", fixed]), REPS, SEED)
+    months = list(result.calendar.months)
+    targets = "".join(f"  - {{indicator: places_per_1000, date: {month}, value: "
+                      f"{float(result.values('places_per_1000')[:, months.index(month)].mean())!r}}}\n"
+                      for month in ("2025-06", "2025-12", "2026-06", "2026-12"))
+    spec = load_calibration(write_spec(tmp_path, f"method: de\nmaxiter: 6\npopsize: 6\nset: [{fixed}]\nparameters:\n"
+                                                 f"  {key}: {{low: 0.05, high: 1.5, start: 0.9}}\n", targets))
+    outcome = run_calibration(spec, tmp_path / "out", ["test"], workers=1, charts=False)
+    fitted = dict(zip(outcome.fitted["parameter"], outcome.fitted["fitted"], strict=True))
+    assert fitted[key] == pytest.approx(true, abs=0.05 * (1.5 - 0.05))
