@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from sim import charts
 from sim.charts import numbers, style
 from sim.charts.render import footer_text
+from sim.charts.words import word
 from sim.cli import app
 from sim.indicators import INDICATORS
 from sim.output import CSV_ENCODING
@@ -407,10 +408,19 @@ def test_calibration_fit_chart_reads_right(language):
     series = pd.DataFrame([{"indicator": i, "geography": "city", "month": m, "mean": 0.5 + n, "p5": 0.4 + n,
                             "p95": 0.6 + n} for i in panels for n, m in enumerate(months)])
     fit = pd.DataFrame([{"indicator": i, "geography": "city", "date": "2025-12", "observed": 5.0} for i in panels])
+    # A held-out point with the backtest's own range over the plausible sets (wider than the fitted band).
+    backtest = pd.DataFrame([{"indicator": "places_per_1000", "geography": "city", "date": "2026-06", "observed": 20.0,
+                              "simulated_mean": 18.0, "simulated_p5": 15.5, "simulated_p95": 21.0}])
     with style.house_style(language):
-        figure = fit_chart(series, fit, fit.iloc[:0], language=language)
+        figure = fit_chart(series, fit, backtest, language=language)
         style.footer(figure, "footer")
         assert looked_at(figure) == []
+        ax = figure.axes[panels.index("places_per_1000")]
+        ranges = {a: [c for c in a.collections if c.get_label() == word("legend.backtest_band", language)]
+                  for a in figure.axes}
+        [[(_, low), (_, high)]] = ranges.pop(ax)[0].get_segments()
+        assert (low, high) == (15.5, 21.0)
+        assert not any(ranges.values())  # only the panel of the held-out point
 
 
 def test_the_binding_chart_draws_the_measured_shares_and_gains(run_folder):

@@ -1,6 +1,7 @@
 """The fit chart of a calibration (校准拟合图): per indicator and geography of the targets, the simulated mean
 and p5–p95 band over the horizon at the fitted values, the observed values fitted (filled) and held out for
-the backtest (hollow)."""
+the backtest (hollow), and at each held-out date the backtest's own mean and p5–p95 over the plausible parameter
+sets (the range backtest.csv judges it by, wider than the band at the fitted values alone)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.charts import draw, numbers, style
@@ -33,9 +35,11 @@ def fit_chart(series: pd.DataFrame, fit: pd.DataFrame, backtest: pd.DataFrame, l
                 continue
             points = table[(table["indicator"] == indicator) & (table["geography"] == geography)]
             if not points.empty:
-                ax.scatter(draw.months(pd.Index(points["date"])), points["observed"] * factor, s=48, zorder=4,
-                           marker=style.MARKERS[i + 1], facecolor=face, edgecolor=style.TARGET_COLOUR,
-                           linewidth=1.4, label=word(key, language))
+                x = draw.months(pd.Index(points["date"]))
+                ax.scatter(x, points["observed"] * factor, s=48, zorder=4, marker=style.MARKERS[i + 1],
+                           facecolor=face, edgecolor=style.TARGET_COLOUR, linewidth=1.4, label=word(key, language))
+                if table is backtest and "simulated_p5" in points:
+                    backtest_range(ax, x, points, factor, language)
         draw.month_axis(ax)
         ax.set_ylabel(shown.name)
         where = "" if geography == "city" else f" · {geography}"
@@ -45,6 +49,17 @@ def fit_chart(series: pd.DataFrame, fit: pd.DataFrame, backtest: pd.DataFrame, l
     axs[0].figure.suptitle(word("title.calibration_fit", language), fontweight="bold", x=0.01, ha="left")
     style.wrap_titles(axs)
     return axs[0].figure
+
+
+def backtest_range(ax: Axes, x: pd.DatetimeIndex, points: pd.DataFrame, factor: float, language: str) -> None:
+    """At each held-out date, the backtest's p5–p95 over the plausible sets as a bar with caps and its mean as a
+    wider tick (lines only, in the mean line's colour, so one legend entry names them)."""
+    colour = style.series_style(0)["color"]
+    low, mean, high = (points[f"simulated_{k}"].to_numpy() * factor for k in ("p5", "mean", "p95"))
+    ax.vlines(x, low, high, colors=colour, linewidth=1.2, zorder=3, label=word("legend.backtest_band", language))
+    cap, tick = pd.Timedelta(days=15), pd.Timedelta(days=30)
+    ax.hlines([*low, *high], [*(x - cap), *(x - cap)], [*(x + cap), *(x + cap)], colors=colour, linewidth=1.2, zorder=3)
+    ax.hlines(mean, x - tick, x + tick, colors=colour, linewidth=2.0, zorder=3)
 
 
 def save_fit_charts(out: Path, name: str, seed: int, series: pd.DataFrame, fit: pd.DataFrame,

@@ -96,6 +96,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "legend.other_items": ("other items", "其他项目"),
     "legend.observed_target": ("observed, fitted", "观测值（校准目标）"),
     "legend.observed_backtest": ("observed, held out (backtest)", "观测值（回测，未参与校准）"),
+    "legend.backtest_band": ("backtest range (plausible sets)", "回测区间（各可信参数组合）"),
     # binding constraints
     "constraint.demand": ("demand", "需求"),
     "constraint.buildings": ("buildings (places)", "托位（场地）"),
