@@ -180,6 +180,9 @@ def test_front_and_brief_read_right(optimized, language):
     named = {dimension_label(d.key, language) for d in spec.decisions}
     assert {package[r, 0] for r in (1, 2)} == {n[:1].upper() + n[1:] for n in named}  # a row starts with a capital
     assert not any("_" in package[r, 0] for r in (1, 2))
+    buys = checks.table_cells(page, "buys")
+    firsts = [text for (r, c), text in buys.items() if c == 0 and r > 0]
+    assert firsts and all(t[:1] == t[:1].upper() for t in firsts), firsts  # each row starts with a capital
     assert (out / f"brief_{language}.pdf").stat().st_size and (out / f"front_{language}.png").exists()
 
 

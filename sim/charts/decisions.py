@@ -202,10 +202,11 @@ def _buys_table(tables: dict[str, pd.DataFrame], names: list[str], shown: list[s
     objective = costs[costs["payer"] == "objective"].set_index("scenario")
     transfers = costs[costs["payer"] == "household transfers"].set_index("scenario")
     unit = _money(objective["mean"].to_numpy(), language)
-    rows = [[word("opt.cost_row", language, unit=unit.name), *(unit.text(objective.at[n, "mean"]) for n in names)]]
+    rows = [[_first_upper(word("opt.cost_row", language, unit=unit.name)),
+             *(unit.text(objective.at[n, "mean"]) for n in names)]]
     if transfers["mean"].any():
         t_unit = _money(transfers["mean"].to_numpy(), language)
-        rows.append([word("opt.transfers_row", language, unit=t_unit.name),
+        rows.append([_first_upper(word("opt.transfers_row", language, unit=t_unit.name)),
                      *(t_unit.text(transfers.at[n, "mean"]) for n in names)])
     for indicator in dict.fromkeys(outcomes["indicator"]):
         block = outcomes[outcomes["indicator"] == indicator].set_index("scenario")
