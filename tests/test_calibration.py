@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import sim
-from sim.calibration.fit import Objective, log_columns, loss, read_log
+from sim.calibration.fit import Objective, Replication, log_columns, loss, read_log
 from sim.calibration.observed import read_observed
 from sim.calibration.outputs import between_share, comparison_table
 from sim.calibration.run import plausible_ensemble, run_calibration
@@ -22,7 +22,6 @@ from sim.cli import app
 from sim.errors import InputError
 from sim.experiments.evaluators import open_evaluator
 from sim.experiments.folder import RunLog
-from sim.experiments.points import PointReplication
 from sim.output import CSV_ENCODING
 from tests.conftest import SMALL
 
@@ -45,9 +44,9 @@ def synthetic_targets(seed: int = SEED) -> str:
                    for indicator, month in TARGETS)
 
 
-def write_spec(folder: Path, body: str, targets: str) -> Path:
-    spec = folder / "spec.yaml"
-    spec.write_text(f"scenario: {SMALL}\nreps: {REPS}\nseed: {SEED}\n{body}targets:\n{targets}", encoding="utf-8")
+def write_spec(folder: Path, body: str, targets: str, scenario: Path = SMALL, name: str = "spec.yaml") -> Path:
+    spec = folder / name
+    spec.write_text(f"scenario: {scenario}\nreps: {REPS}\nseed: {SEED}\n{body}targets:\n{targets}", encoding="utf-8")
     return spec
 
 
@@ -77,7 +76,7 @@ def test_the_loss_is_zero_at_the_true_parameters_with_the_same_seed(tmp_path, sy
     truth = [(TRUE[p.key] - p.parameter.low) / (p.parameter.high - p.parameter.low) for p in spec.parameters]
     for seed, zero in ((SEED, True), (SEED + 1, False)):  # another seed draws other replications
         with_seed = dataclasses.replace(spec, seed=seed)
-        model = PointReplication(spec.base, spec.keys, tuple(t.metric for t in spec.targets), seed)
+        model = Replication.of(spec, seed)
         with open_evaluator(model, workers=1) as evaluator:
             log = RunLog(tmp_path / f"log_{seed}.csv", log_columns(with_seed))
             [value] = Objective(with_seed, evaluator, log).losses([truth])
@@ -257,13 +256,13 @@ def test_each_plausible_set_draws_its_own_behavioural_parameters(tmp_path):
                                                               "value: 0.1}\n"))
     sets = pd.DataFrame([TRUE] * 3)
     ensemble = plausible_ensemble(spec, sets, 2, SEED)
-    draws = [r.parameters.sort_values(["replication", "parameter"])["value"].to_numpy() for r in ensemble]
+    draws = [r.parameters.sort_values(["replication", "parameter"])["value"].to_numpy() for r in ensemble[""]]
     assert len(draws[0]) > 0 and not np.array_equal(draws[0], draws[1]) and not np.array_equal(draws[1], draws[2])
     alone = sim.run(spec.base.with_values(TRUE), 2, SEED)
-    assert np.array_equal(ensemble[0].values("enrolment_rate"), alone.values("enrolment_rate"))
+    assert np.array_equal(ensemble[""][0].values("enrolment_rate"), alone.values("enrolment_rate"))
     table = comparison_table(ensemble, spec.targets, weighted=False)
     assert 0 <= table["fit_share"].iloc[0] <= 1
-    assert "fit_share" not in comparison_table(ensemble[0], spec.targets, weighted=True)
+    assert "fit_share" not in comparison_table({"": ensemble[""][0]}, spec.targets, weighted=True)
 
 
 def test_the_pace_of_the_administrative_push_is_recovered(tmp_path):
@@ -281,3 +280,102 @@ def test_the_pace_of_the_administrative_push_is_recovered(tmp_path):
     outcome = run_calibration(spec, tmp_path / "out", ["test"], workers=1, charts=False)
     fitted = dict(zip(outcome.fitted["parameter"], outcome.fitted["fitted"], strict=True))
     assert fitted[key] == pytest.approx(true, abs=0.05 * (1.5 - 0.05))
+
+
+def shrinking_city(folder: Path) -> Path:
+    """The small city with residents leaving: another history for a calibration of two scenarios."""
+    other = folder / "shrinking.yaml"
+    other.write_text(f"extends: {SMALL}\nmeta: {{name: 收缩城市, name_en: shrinking city}}\n"
+                     "demography:\n  net_migration_per_1000_per_year: -30\n", encoding="utf-8")
+    return other
+
+
+def two_city_spec(folder: Path, body: str, small: str, shrinking: str, backtest: str = "") -> Path:
+    """A spec fitting the small and the shrinking city together: each target names its scenario."""
+    def named(targets: str, scenario: str) -> str:
+        return targets.replace("  - {", f"  - {{scenario: {scenario}, ")
+
+    spec = folder / "two.yaml"
+    spec.write_text(f"scenarios:\n  small: {SMALL}\n  shrinking: {shrinking_city(folder)}\nreps: {REPS}\n"
+                    f"seed: {SEED}\n{body}targets:\n{named(small, 'small')}{named(shrinking, 'shrinking')}"
+                    + (f"backtest:\n{backtest}" if backtest else ""), encoding="utf-8")
+    return spec
+
+
+def objective_loss(spec, tmp_path: Path, point: list[float], name: str) -> float:
+    with open_evaluator(Replication.of(spec, spec.seed), workers=1) as evaluator:
+        [value] = Objective(spec, evaluator, RunLog(tmp_path / f"{name}.csv", log_columns(spec))).losses([point])
+    return value
+
+
+def test_two_scenarios_are_fitted_together(tmp_path, synthetic):
+    """A calibration of two histories: each target is read in its own scenario (the loss is exactly 0 at the true
+    parameters, which the two cities give different values for), and the loss is the sum of each scenario's
+    alone, under the same replications."""
+    shrinking = sim.run(sim.load_scenario(shrinking_city(tmp_path), overrides=[f"{k}={v}" for k, v in TRUE.items()]),
+                        REPS, SEED)
+    months = list(shrinking.calendar.months)
+    other = "".join(f"  - {{indicator: {indicator}, date: {month}, value: "
+                    f"{float(shrinking.values(indicator)[:, months.index(month)].mean())!r}}}\n"
+                    for indicator, month in TARGETS)
+    assert other != synthetic  # the cities differ, so a target read in the wrong one would not fit
+    spec = load_calibration(two_city_spec(tmp_path, PARAMETERS, synthetic, other))
+    assert [t.name for t in spec.targets][:2] == ["small:enrolment_rate@2025-12", "small:enrolment_rate@2026-12"]
+    assert {t.scenario for t in spec.targets} == {"small", "shrinking"}
+    truth = [(TRUE[p.key] - p.parameter.low) / (p.parameter.high - p.parameter.low) for p in spec.parameters]
+    assert objective_loss(spec, tmp_path, truth, "truth") == 0.0
+    elsewhere = [0.7, 0.2]
+    small_alone = load_calibration(write_spec(tmp_path, PARAMETERS, synthetic))
+    other_alone = load_calibration(write_spec(tmp_path, PARAMETERS, other, shrinking_city(tmp_path), "other.yaml"))
+    both = objective_loss(spec, tmp_path, elsewhere, "both")
+    assert both > 0 and both == pytest.approx(objective_loss(small_alone, tmp_path, elsewhere, "small")
+                                              + objective_loss(other_alone, tmp_path, elsewhere, "other"), rel=1e-12)
+
+
+def test_outputs_of_two_scenarios(tmp_path, synthetic):
+    """Each scenario gets its overlay; fit, backtest and series name the scenario of every row; the backtest pools
+    each scenario's plausible sets; the chart heads each panel with its scenario's name."""
+    backtest = ("  - {scenario: shrinking, indicator: licensed_occupancy, date: 2026-12, value: 0.3}\n"
+                "  - {scenario: small, indicator: licensed_occupancy, date: 2026-12, value: 0.3}\n")
+    spec_file = two_city_spec(tmp_path, f"method: de\nmaxiter: 1\npopsize: 2\n{PARAMETERS}", synthetic,
+                              "  - {indicator: places_per_1000, date: 2025-12, value: 3.0}\n", backtest)
+    out = tmp_path / "out"
+    finished = runner.invoke(app, ["calibrate", str(spec_file), "--out", str(out), "--workers", "1"])
+    assert finished.exit_code == 0, finished.output
+    assert "shrinking:places_per_1000@2025-12" in finished.output
+    assert not (out / "overlay.yaml").exists()
+    fitted = pd.read_csv(out / "fitted.csv", encoding=CSV_ENCODING).set_index("parameter")["fitted"]
+    for name, city in (("small", "small test city"), ("shrinking", "收缩城市")):
+        overlay = sim.load_scenario(out / f"overlay_{name}.yaml").spec
+        assert overlay.meta.name == city
+        assert overlay.demand.give_up_per_month_share == pytest.approx(fitted[GIVE_UP], rel=1e-15)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["scenario_files"]) == {"small", "shrinking"}
+    evaluations = pd.read_csv(out / "evaluations.csv")
+    fit = pd.read_csv(out / "fit.csv", encoding=CSV_ENCODING)
+    best = evaluations.loc[evaluations["loss"].idxmin()]
+    assert list(fit["scenario"].unique()) == ["small", "shrinking"]
+    assert list(fit["simulated_mean"]) == pytest.approx([best[name] for name in fit["target"]], rel=1e-12)
+    tested = pd.read_csv(out / "backtest.csv", encoding=CSV_ENCODING).set_index("scenario")
+    # The same month and indicator in two cities: two different values, each its own city's.
+    assert tested.loc["small", "simulated_mean"] != tested.loc["shrinking", "simulated_mean"]
+    series = pd.read_csv(out / "fit_series.csv", encoding=CSV_ENCODING).set_index(["scenario", "indicator", "month"])
+    for row in fit.itertuples():
+        assert series.loc[(row.scenario, row.indicator, row.date), "mean"] == pytest.approx(row.simulated_mean)
+
+
+def test_bad_scenarios_get_located_errors(tmp_path):
+    target = "  - {indicator: enrolment_rate, date: 2026-06, value: 0.05}\n"
+    both = tmp_path / "both.yaml"
+    both.write_text(f"scenario: {SMALL}\nscenarios:\n  a: {SMALL}\n{PARAMETERS}targets:\n{target}", encoding="utf-8")
+    with pytest.raises(InputError, match="give either scenario"):
+        load_calibration(both)
+    spec = tmp_path / "typo.yaml"
+    spec.write_text(f"scenarios:\n  small: {SMALL}\n  shrinking: {shrinking_city(tmp_path)}\n{PARAMETERS}targets:\n"
+                    + target.replace("{", "{scenario: shrinkng, ", 1), encoding="utf-8")
+    refused = runner.invoke(app, ["calibrate", str(spec)])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert "unknown scenario 'shrinkng' (did you mean 'shrinking'?)" in " ".join(refused.output.split())
+    one = write_spec(tmp_path, PARAMETERS, target.replace("{", "{scenario: small, ", 1))
+    with pytest.raises(InputError, match="unknown key 'scenario'"):
+        load_calibration(one)

@@ -435,3 +435,40 @@ def test_the_binding_chart_draws_the_measured_shares_and_gains(run_folder):
     gains = {container.get_label(): [bar.get_height() for bar in container] for container in gains_ax.containers}
     assert gains["+10% places"][0] == pytest.approx(year["gain_places"].sum())
     assert gains["−10% fee"][0] == pytest.approx(year["gain_price"].sum())
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_calibration_fit_chart_of_two_scenarios_keeps_them_apart(language):
+    """The same indicator fitted in two scenarios: a panel each, headed by the scenario's name, each observation
+    in its own scenario's panel; seven panels wrap into rows that still read."""
+    from sim.charts.calibration import fit_chart
+
+    months = pd.period_range("2021-01", "2024-12", freq="M").astype(str)
+    names = {"hebei": {"zh": "河北省 2021–2024", "en": "Hebei 2021–2024"},
+             "nation": {"zh": "全国 2021–2024（替身）", "en": "China 2021–2024 (stand-in)"}}
+    series = pd.DataFrame([{"scenario": s, "indicator": "places_per_1000", "geography": "city", "month": m,
+                            "mean": 2 + n / 20, "p5": 1.9 + n / 20, "p95": 2.1 + n / 20}
+                           for s in names for n, m in enumerate(months)])
+    fit = pd.DataFrame([{"scenario": "nation", "indicator": "places_per_1000", "geography": "city",
+                         "date": "2022-12", "observed": 2.5}])
+    backtest = pd.DataFrame([{"scenario": "hebei", "indicator": "places_per_1000", "geography": "city",
+                              "date": "2023-06", "observed": 3.81, "simulated_mean": 3.6, "simulated_p5": 3.2,
+                              "simulated_p95": 4.3}])
+    with style.house_style(language):
+        figure = fit_chart(series, fit, backtest, language=language, scenario_names=names)
+        style.footer(figure, "footer")
+        assert looked_at(figure) == []
+        hebei, nation = figure.axes[:2]
+        assert hebei.get_title("left").startswith(names["hebei"][language] + " · ")
+        assert nation.get_title("left").startswith(names["nation"][language] + " · ")
+        assert [len(c.get_offsets()) for c in hebei.collections if c.get_label().startswith(word(
+            "legend.observed_backtest", language))] == [1]
+        assert not any(c.get_label() == word("legend.observed_backtest", language) for c in nation.collections)
+        assert any(c.get_label() == word("legend.observed_target", language) for c in nation.collections)
+        assert not any(c.get_label() == word("legend.observed_target", language) for c in hebei.collections)
+    wide = pd.concat([series.assign(scenario=f"s{i}") for i in range(7)], ignore_index=True)
+    with style.house_style(language):
+        figure = fit_chart(wide, fit.iloc[:0], backtest.iloc[:0], language=language)
+        style.footer(figure, "footer")
+        assert looked_at(figure) == []
+        assert len({round(ax.get_position().y0, 3) for ax in figure.axes if ax.get_title("left")}) == 3  # rows of three

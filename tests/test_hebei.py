@@ -16,8 +16,8 @@ import sim
 from tests.conftest import ROOT
 
 PROVINCE = ROOT / "scenarios" / "hebei"
-FILES = ("districts.csv", "streets.csv", "streets_2022.csv", "new_housing.csv", "providers.csv",
-         "providers_2022.csv")
+FILES = ("districts.csv", "streets.csv", "streets_2022.csv", "streets_2020.csv", "new_housing.csv", "providers.csv",
+         "providers_2022.csv", "providers_2020.csv", "providers_nation_2020.csv")
 CLASS_SIZES = np.array([10, 15, 20, 18])  # 乳儿班, 托小班, 托大班, mixed (NHC 2019)
 CITY_CODES = {"SJZ", "TS", "QHD", "HD", "XT", "BD", "ZJK", "CD", "CZ", "LF", "HS", "XJ", "DZ"}
 
@@ -65,6 +65,19 @@ def test_province_providers_at_the_documented_levels(baseline, backtest):
     assert 2.95 <= open_places_per_1000(backtest) <= 3.13
     ids_2025 = {p.provider_id for p in baseline.city.providers}
     assert {p.provider_id for p in backtest.city.providers} <= ids_2025  # the 2022 providers still exist in 2025
+
+
+def test_the_histories_start_at_their_end_2020_levels():
+    """Hebei from 2.19 places per 1,000 (derived) and the nation's stand-in from its 1.8 (NHC), on the same
+    streets; the stand-in's providers are a subset of Hebei's, with the nation's births and target alone."""
+    hebei = sim.load_scenario(PROVINCE / "history_2021.yaml")
+    nation = sim.load_scenario(PROVINCE / "history_national.yaml")
+    assert 2.12 <= open_places_per_1000(hebei) <= 2.26
+    assert 1.75 <= open_places_per_1000(nation) <= 1.85
+    assert {p.provider_id for p in nation.city.providers} < {p.provider_id for p in hebei.city.providers}
+    assert nation.city.street_ids == hebei.city.street_ids
+    assert nation.spec.demography.birth_rate_per_1000_per_year[2021] == 7.52
+    assert [t.at_least for t in nation.spec.all_targets()] == [4.5]
 
 
 def test_backtest_starts_at_end_2022_with_the_births_before_it(backtest):

@@ -1,6 +1,6 @@
 """Generate the Hebei province scenario 河北省 at province scale.
 
-Writes six CSV files next to this script (or into ``--out DIR``):
+Writes nine CSV files next to this script (or into ``--out DIR``):
 
 * ``districts.csv``: the 168 county-level units (区/县级市/县) of the 13 cities (11 prefecture-level
   cities and the province-administered 辛集 and 定州), the model's districts;
@@ -9,7 +9,11 @@ Writes six CSV files next to this script (or into ``--out DIR``):
 * ``new_housing.csv``: new residential completions by street and month, 2022-01 to 2027-12;
 * ``providers.csv``: childcare providers (托育机构) at the start of 2025-01 (≈4.0 places per 1,000);
 * ``providers_2022.csv``: the providers at end-2022 (≈3,705 institutions, ≈3.04 places per 1,000), a
-  subset of those of 2025, for the backtest that starts in 2023-01.
+  subset of those of 2025, for the backtest that starts in 2023-01;
+* ``streets_2020.csv``, ``providers_2020.csv``: residents (7,461万) and providers (≈2.19 places per 1,000,
+  derived) at end-2020, for the history from 2021;
+* ``providers_nation_2020.csv``: the nation's stand-in at end-2020, ``providers_2020.csv`` drawn back to the
+  nation's 1.8 places per 1,000, for the history fitted together with Hebei's.
 
 City names and city totals are real; the county-level units, streets, towns and providers are synthetic
 (names invented, sizes drawn at random around the aggregates; see README.md). The drawing rules are the
@@ -177,6 +181,14 @@ PIPELINE_2020 = (  # ≈2% in the pipeline, as at end-2022. assumption.
     ("private_inclusive", "registering", 20),
     ("private_market", "registering", 17),
 )
+
+# --- The nation as a stand-in at end-2020 (the history calibration fits Hebei and the nation together) ---
+# The nation's 1.8 places per 1,000 of end-2020 (NHC) on Hebei's streets: end-2020's providers drawn back to
+# ≈1.8 / 2.19 of their number, every type as likely (the nation's mix is not in the facts). A stand-in for the
+# nation's own growth from its own level, read with Hebei's geography; not a description of any province.
+PROVIDER_NATION_2020_SEED = 20250205  # assumption: which of Hebei's end-2020 providers the stand-in keeps
+TARGET_PLACES_PER_1000_NATION_2020 = 1.8
+TARGET_INSTITUTIONS_NATION_2020 = 2_220  # 2,700 × 1.8 / 2.19
 
 KIND_NAMES = {  # how a synthetic unit is named: 中文 suffix, English kind
     "urban_district": ("区", "District"),
@@ -402,10 +414,13 @@ TARGETS_2022 = dataclasses.replace(
 TARGETS_2020 = dataclasses.replace(
     TARGETS, places_per_1000=TARGET_PLACES_PER_1000_2020, label="end-2020",
     provider_count=(2_470, TARGET_INSTITUTIONS_2020), centre_street_share=(0.0, 0.3), private_share=(0.85, 0.94))
+TARGETS_NATION_2020 = dataclasses.replace(
+    TARGETS_2020, places_per_1000=TARGET_PLACES_PER_1000_NATION_2020, label="the nation at end-2020 (stand-in)",
+    provider_count=(TARGET_INSTITUTIONS_NATION_2020, TARGET_INSTITUTIONS_NATION_2020))
 
 
 def main() -> None:
-    """Generate the province and write its six CSV files."""
+    """Generate the province and write its nine CSV files."""
     out_dir = citygen.output_dir(sys.argv[1:], OUT_DIR)
     rng = np.random.default_rng(SEED)
     cities = make_cities(rng)
@@ -417,6 +432,8 @@ def main() -> None:
                                       PIPELINE_2022)
     existing_2020 = providers_earlier(existing_2022, PROVIDER_2020_SEED, TARGET_INSTITUTIONS_2020,
                                       EXISTED_2020_WEIGHT, PIPELINE_2020)
+    nation_2020 = providers_earlier(existing_2020, PROVIDER_NATION_2020_SEED, TARGET_INSTITUTIONS_NATION_2020, {},
+                                    PIPELINE_2020)
     citygen.write_csv(out_dir, "districts", (d.row() for d in districts))
     citygen.write_csv(out_dir, "streets", (u.row() for u in units))
     citygen.write_csv(out_dir, "streets_2022", streets_at(units, PROVINCE_POPULATION_2022), header="streets")
@@ -425,6 +442,7 @@ def main() -> None:
     citygen.write_csv(out_dir, "providers", (p.row() for p in providers))
     citygen.write_csv(out_dir, "providers_2022", (p.row() for p in existing_2022), header="providers")
     citygen.write_csv(out_dir, "providers_2020", (p.row() for p in existing_2020), header="providers")
+    citygen.write_csv(out_dir, "providers_nation_2020", (p.row() for p in nation_2020), header="providers")
     kinds = {k: sum(d.kind == k for d in districts) for k in ("urban_district", "county_level_city", "county")}
     print(f"cities: {len(cities)}; county-level units: {kinds}")
     print(citygen.summarise_units(units, len(districts), housing, DWELLINGS_PER_7M))
@@ -434,10 +452,13 @@ def main() -> None:
                                                           population=PROVINCE_POPULATION_2022)
     text_2020, all_met_2020 = citygen.summarise_providers(units, existing_2020, TARGETS_2020,
                                                           population=PROVINCE_POPULATION_2020)
+    text_nation, all_met_nation = citygen.summarise_providers(units, nation_2020, TARGETS_NATION_2020,
+                                                              population=PROVINCE_POPULATION_2020)
     print(text)
     print(text_2022)
     print(text_2020)
-    if not (all_met and all_met_2022 and all_met_2020):
+    print(text_nation)
+    if not (all_met and all_met_2022 and all_met_2020 and all_met_nation):
         print("WARNING: some provider targets are missed; adjust the provider constants", file=sys.stderr)
 
 

@@ -44,8 +44,8 @@ def main() -> None:
     sets = len(pd.read_csv(SETS, encoding=CSV_ENCODING))
     print(f"Backtest: {SPEC.name}, {sets} plausible parameter sets × {args.reps} replications, seed {args.seed}")
     for row in table.itertuples():
-        print(f"  {row.role:20s} {row.observed_id:34s} {row.date}: observed {row.observed:8.4g}, simulated "
-              f"{row.simulated_mean:8.4g} (p5–p95 {row.simulated_p5:.4g}–{row.simulated_p95:.4g}), error "
+        print(f"  {row.role:20s} {row.scenario:7s} {row.observed_id:30s} {row.date}: observed {row.observed:8.4g}, "
+              f"simulated {row.simulated_mean:8.4g} (p5–p95 {row.simulated_p5:.4g}–{row.simulated_p95:.4g}), error "
               f"{row.error:+.3g} ({row.relative_error:+.1%}); fit {row.fit_share:.0%} of the band's variance")
 
 

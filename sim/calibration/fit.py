@@ -3,8 +3,9 @@
 The search runs on the unit cube (each parameter scaled from [low, high] to [0, 1], so Nelder–Mead's simplex
 and differential evolution's mutations treat parameters of different units alike) with a seeded optimiser:
 the same spec asks for the same candidates in the same order. Every evaluation is one candidate's ``reps``
-replications, spread over the evaluator's workers, with the same seeds for every candidate (common random
-numbers: two candidates differ only by their parameters, so the loss surface is not noise). Each evaluation
+replications of each of the spec's scenarios, spread over the evaluator's workers, with the same seeds for every
+candidate (common random numbers: two candidates differ only by their parameters, so the loss surface is not
+noise). Each evaluation
 is appended to evaluations.csv as it finishes; ``--resume`` reads it back as a cache, so the optimiser replays
 the logged path without recomputing it and continues where the run stopped.
 """
@@ -21,6 +22,9 @@ from scipy.optimize import differential_evolution, minimize
 from sim.calibration.spec import CalibrationSpec, Target
 from sim.experiments.evaluators import Evaluator, evaluate
 from sim.experiments.folder import RunLog
+from sim.experiments.metrics import Metric
+from sim.experiments.points import BaseScenario
+from sim.runner import run_replication
 
 Point = tuple[float, ...]
 # A target the model cannot compute at a candidate (a ratio over zero) counts as this relative error.
@@ -35,6 +39,30 @@ def loss(targets: Sequence[Target], simulated: Sequence[float]) -> float:
         error = (value - target.value) / target.value if np.isfinite(value) else UNDEFINED_RELATIVE_ERROR
         total += target.weight * error * error
     return total
+
+
+@dataclass(frozen=True)
+class Replication:
+    """Task: (a candidate's values in ``keys`` order, scenario s, replication r) → the metrics of scenario s's
+    targets in replication r of the root seed. A calibration spreads one candidate's replications of every scenario
+    over the workers this way, and every candidate uses replications 0…reps−1: common random numbers across
+    candidates."""
+
+    bases: tuple[BaseScenario, ...]
+    keys: tuple[str, ...]
+    metrics: tuple[tuple[Metric, ...], ...]  # per scenario
+    seed: int
+
+    @classmethod
+    def of(cls, spec: CalibrationSpec, seed: int) -> Replication:
+        return cls(tuple(spec.bases.values()), spec.keys,
+                   tuple(tuple(t.metric for t in spec.targets_in(name)) for name in spec.bases), seed)
+
+    def __call__(self, task: tuple[Sequence[float], int, int]) -> np.ndarray:
+        values, scenario, replication = task
+        tables = run_replication(self.bases[scenario].with_values(dict(zip(self.keys, values, strict=True))),
+                                 self.seed, replication)
+        return np.array([m.value(tables) for m in self.metrics[scenario]])
 
 
 @dataclass(frozen=True)
@@ -79,13 +107,16 @@ class Objective:
 
     def _evaluate(self, todo: list[Point]) -> None:
         reps = self.spec.reps
-        tasks = [(point, r) for point in todo for r in range(reps)]
+        # Where each scenario's metrics go among the targets; a scenario with none (only backtest) is not run.
+        columns = [[i for i, t in enumerate(self.spec.targets) if t.scenario == name] for name in self.spec.bases]
+        tasks = [(c, s, r) for c in range(len(todo)) for s in range(len(columns)) if columns[s] for r in range(reps)]
         values = np.full((len(todo), reps, len(self.spec.targets)), np.nan)
 
         def keep(position: int, result: np.ndarray) -> None:
-            values[position // reps, position % reps] = result
+            candidate, scenario, replication = tasks[position]
+            values[candidate, replication, columns[scenario]] = result
 
-        evaluate(self.evaluator, tasks, keep)
+        evaluate(self.evaluator, [(todo[c], s, r) for c, s, r in tasks], keep)
         for point, replications in zip(todo, values, strict=True):
             simulated = tuple(float(v) for v in replications.mean(axis=0))
             evaluation = Evaluation(len(self.cache), loss(self.spec.targets, simulated), simulated)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -53,18 +53,22 @@ def simulated(result: Result, target: Target) -> np.ndarray:
     return result.values(target.indicator, "district")[:, :, target.metric.geography - 1]
 
 
-def comparison_table(result: Result | Sequence[Result], targets: Sequence[Target], weighted: bool) -> pd.DataFrame:
+def comparison_table(results: Mapping[str, Result | Sequence[Result]], targets: Sequence[Target],
+                     weighted: bool) -> pd.DataFrame:
     """Per target: observed, simulated mean, p5 and p95 at its month, error and relative error; over the
-    replications of one result, or of a sequence of them pooled (an ensemble of parameter sets), then with
-    ``fit_share``: how much of the pooled variance lies between the sets (:func:`between_share`)."""
-    results = [result] if isinstance(result, Result) else list(result)
+    replications of its scenario's result (``results`` by scenario name), or of a sequence of them pooled (an
+    ensemble of parameter sets), then with ``fit_share``: how much of the pooled variance lies between the sets
+    (:func:`between_share`)."""
     rows = []
     for target in targets:
-        by_set = [simulated(r, target)[:, target.metric.index] for r in results]
+        result = results[target.scenario]
+        by_set = [simulated(r, target)[:, target.metric.index]
+                  for r in ([result] if isinstance(result, Result) else result)]
         values = np.concatenate(by_set)
         mean = float(np.mean(values))
-        row: dict[str, Any] = {"target": target.name, "indicator": target.indicator, "geography": target.geography,
-                               "date": target.date, "observed": target.value, "observed_id": target.observed}
+        row: dict[str, Any] = {"target": target.name, "scenario": target.scenario, "indicator": target.indicator,
+                               "geography": target.geography, "date": target.date, "observed": target.value,
+                               "observed_id": target.observed}
         if weighted:
             row["weight"] = target.weight
         row.update(simulated_mean=mean, simulated_p5=float(np.percentile(values, 5)),
@@ -86,14 +90,20 @@ def between_share(groups: Sequence[np.ndarray]) -> float:
     return between / total if total > 0 else float("nan")
 
 
-def overlay_text(spec: CalibrationSpec, fitted: Sequence[float], out: Path, loss: float) -> str:
-    """A scenario that ``extends:`` the calibrated one (path relative to ``out``, where it is written) and sets the
-    spec's ``set`` overrides and the fitted values."""
+def overlay_name(scenario: str) -> str:
+    """overlay.yaml, or overlay_<scenario>.yaml in a calibration of several scenarios."""
+    return f"overlay_{scenario}.yaml" if scenario else "overlay.yaml"
+
+
+def overlay_text(spec: CalibrationSpec, scenario: str, fitted: Sequence[float], out: Path, loss: float) -> str:
+    """A scenario that ``extends:`` the calibrated ``scenario`` (path relative to ``out``, where it is written) and
+    sets the spec's ``set`` overrides and the fitted values."""
     values = {p.key: int(value) if p.parameter.integer else float(value)
               for p, value in zip(spec.parameters, fitted, strict=True)}
     day = datetime.now(UTC).date().isoformat()
     header = (f"# Calibrated by `tuoyu calibrate {shown_path(spec.path)}` on {day} ({spec.method}, {spec.reps} "
               f"replications, seed {spec.seed}; loss {loss:.6g}).\n"
               f"# Targets: {', '.join(t.name for t in spec.targets)}.\n"
-              f"# Run it as a scenario, or extend it: extends: {shown_path(out / 'overlay.yaml')}\n")
-    return layers.overlay_text(spec.base.scenario.path, spec.base.scenario.overrides, values, out, header)
+              f"# Run it as a scenario, or extend it: extends: {shown_path(out / overlay_name(scenario))}\n")
+    base = spec.bases[scenario].scenario
+    return layers.overlay_text(base.path, base.overrides, values, out, header)

@@ -1,7 +1,10 @@
 """A calibration spec (校准设定): YAML naming the scenario, the parameters to fit and the observations to fit
 them to, checked with every problem located::
 
-    scenario: ../scenarios/example_city/baseline.yaml   # relative to this file
+    scenario: ../scenarios/example_city/baseline.yaml   # relative to this file; or, to fit several histories with
+    scenarios:                                          # the same parameter values, a name for each
+      hebei: ../scenarios/hebei/history_2021.yaml       # (the first is the one the overlay and the chart follow)
+      nation: ../scenarios/hebei/history_national.yaml
     set: [horizon.end=2025-12]       # optional --set overrides of the scenario (kept in the overlay)
     observed: observed.csv           # optional (default observed.csv beside this file)
     method: de                       # de (differential evolution) | nelder-mead
@@ -22,7 +25,9 @@ The loss is Σ weight × ((simulated − observed) / observed)², simulated bein
 A target names its value inline (``indicator``, ``date``, ``value``) or an ``observed`` row of the CSV, which
 gives all three; ``date`` may then be given to read the simulated value at another month (a national figure
 of 2024 read in a scenario that starts in 2025). ``geography`` is ``city`` (the whole scenario, the default)
-or a district id.
+or a district id. With ``scenarios:``, ``scenario`` names the one a target is read in (default the first);
+every scenario runs the same replications of every candidate, so the loss sums their targets under common
+random numbers.
 """
 
 from __future__ import annotations
@@ -41,9 +46,9 @@ from sim.runner import DEFAULT_SEED
 from sim.scenario.months import parse_month
 from sim.scenario.yamlio import read_yaml
 
-SPEC_KEYS = ("scenario", "set", "observed", "method", "reps", "seed", "maxiter", "popsize", "parameters", "targets",
-             "backtest", "fit_until")
-TARGET_KEYS = ("indicator", "date", "geography", "weight", "value", "observed")
+SPEC_KEYS = ("scenario", "scenarios", "set", "observed", "method", "reps", "seed", "maxiter", "popsize", "parameters",
+             "targets", "backtest", "fit_until")
+TARGET_KEYS = ("scenario", "indicator", "date", "geography", "weight", "value", "observed")
 METHODS = ("de", "nelder-mead")
 DEFAULT_MAXITER = {"de": 8, "nelder-mead": 60}
 CITY = "city"
@@ -71,11 +76,14 @@ class Target:
     value: float
     weight: float
     observed: str  # the observed row's id, or "" for a value given in the spec
+    scenario: str = ""  # the scenario it is read in ("" in a spec of one scenario)
 
     @property
     def name(self) -> str:
-        """``indicator@YYYY-MM``, with ``@district`` for a district: a column of evaluations.csv."""
-        return self.metric.name if self.geography == CITY else f"{self.metric.name}@{self.geography}"
+        """``indicator@YYYY-MM``, with ``@district`` for a district and ``scenario:`` in front in a spec of
+        several scenarios: a column of evaluations.csv."""
+        name = self.metric.name if self.geography == CITY else f"{self.metric.name}@{self.geography}"
+        return f"{self.scenario}:{name}" if self.scenario else name
 
     @property
     def indicator(self) -> str:
@@ -86,7 +94,7 @@ class Target:
 class CalibrationSpec:
     name: str
     path: Path
-    base: BaseScenario
+    bases: dict[str, BaseScenario]  # by name ("" for a spec of one scenario), the first first
     parameters: tuple[FitParameter, ...]
     targets: tuple[Target, ...]
     backtest: tuple[Target, ...]
@@ -100,9 +108,19 @@ class CalibrationSpec:
     def keys(self) -> tuple[str, ...]:
         return tuple(p.key for p in self.parameters)
 
+    @property
+    def base(self) -> BaseScenario:
+        """The first scenario: the overlay extends it and its values are the parameters' scenario values."""
+        return next(iter(self.bases.values()))
+
+    def targets_in(self, scenario: str) -> tuple[Target, ...]:
+        return tuple(t for t in self.targets if t.scenario == scenario)
+
     def planned(self) -> dict[str, Any]:
         """What a resumed calibration must share with the one that was started."""
-        return {"scenario": self.base.scenario.spec.model_dump(mode="json"), "method": self.method,
+        scenarios = {"scenario": self.base.scenario.spec.model_dump(mode="json")} if "" in self.bases else \
+            {"scenarios": {name: base.scenario.spec.model_dump(mode="json") for name, base in self.bases.items()}}
+        return {**scenarios, "method": self.method,
                 "reps": self.reps, "seed": self.seed, "maxiter": self.maxiter, "popsize": self.popsize,
                 "parameters": [{**p.parameter.manifest(), "start": p.start} for p in self.parameters],
                 "targets": [{"name": t.name, "value": t.value, "weight": t.weight} for t in self.targets],
@@ -138,20 +156,18 @@ def load_calibration(path: Path, reps: int | None = None, method: str | None = N
     every mistake."""
     check = _Checker(path)
     data = check.data
-    if not isinstance(data, dict) or "scenario" not in data:
-        raise InputError([Problem(check.source, "expected a calibration spec: a mapping with a 'scenario' key "
-                                                "(and parameters, targets)")])
+    if not isinstance(data, dict) or not {"scenario", "scenarios"} & set(data):
+        raise InputError([Problem(check.source, "expected a calibration spec: a mapping with a 'scenario' key, or "
+                                                "'scenarios' (and parameters, targets)")])
     unknown = [Problem(check.where(key), f"unknown key {key!r}" + did_you_mean(key, SPEC_KEYS))
                for key in data if key not in SPEC_KEYS]
     if unknown:
         raise InputError(unknown)
-    if not isinstance(data["scenario"], str):
-        raise InputError([Problem(check.where("scenario"), f"expected a scenario file name, got "
-                                                           f"{show(data['scenario'])}", "scenario")])
     overrides = data.get("set", [])
     if not isinstance(overrides, list):
         raise InputError([Problem(check.where("set"), f"expected a list of KEY=VALUE, got {show(overrides)}", "set")])
-    base = BaseScenario.load(path.parent / data["scenario"], [str(o) for o in overrides])
+    bases = {name: BaseScenario.load(path.parent / file, [str(o) for o in overrides])
+             for name, file in _scenario_files(check).items()}
     method = method if method is not None else data.get("method", "de")
     if method not in METHODS:
         check.problems.append(Problem(check.where("method") if "method" in data else "--method",
@@ -162,11 +178,10 @@ def load_calibration(path: Path, reps: int | None = None, method: str | None = N
     seed = check.setting("seed", DEFAULT_SEED, 0)
     maxiter = check.setting("maxiter", DEFAULT_MAXITER[method], 1)
     popsize = check.setting("popsize", 5, 1)
-    parameters = _parameters(check, base)
+    parameters = _parameters(check, bases)
     observed = _observed(check)
-    calendar = Calendar.of(base.scenario.spec.horizon.start, base.scenario.spec.horizon.end)
-    targets = _targets(check, "targets", calendar, base, observed, weighted=True)
-    backtest = _targets(check, "backtest", calendar, base, observed, weighted=False) if "backtest" in data else []
+    targets = _targets(check, "targets", bases, observed, weighted=True)
+    backtest = _targets(check, "backtest", bases, observed, weighted=False) if "backtest" in data else []
     if "fit_until" in data:
         try:
             until = parse_month(data["fit_until"])
@@ -182,11 +197,35 @@ def load_calibration(path: Path, reps: int | None = None, method: str | None = N
                        for t in backtest if (t.name, t.value) in fitted]
     if check.problems:
         raise InputError(check.problems)
-    return CalibrationSpec(path.stem, path, base, tuple(parameters), tuple(targets), tuple(backtest), method, reps,
+    return CalibrationSpec(path.stem, path, bases, tuple(parameters), tuple(targets), tuple(backtest), method, reps,
                            seed, maxiter, popsize)
 
 
-def _parameters(check: _Checker, base: BaseScenario) -> list[FitParameter]:
+def _scenario_files(check: _Checker) -> dict[str, str]:
+    """The scenario files by name: ``{"": file}`` for ``scenario:``, the mapping of ``scenarios:``."""
+    data = check.data
+    if "scenario" in data and "scenarios" in data:
+        raise InputError([Problem(check.where("scenarios"), "give either scenario (one file) or scenarios (a name for "
+                                                            "each file), not both", "scenarios")])
+    if "scenario" in data:
+        if not isinstance(data["scenario"], str):
+            raise InputError([Problem(check.where("scenario"), f"expected a scenario file name, got "
+                                                               f"{show(data['scenario'])}", "scenario")])
+        return {"": data["scenario"]}
+    given = data["scenarios"]
+    if not isinstance(given, dict) or not given:
+        raise InputError([Problem(check.where("scenarios"), f"expected a name for each scenario file "
+                                                            f"({{NAME: FILE}}), got {show(given)}", "scenarios")])
+    bad = [Problem(check.where("scenarios", name), f"expected a name of letters, digits and _ and a scenario file "
+                                                   f"name, got {show(name)}: {show(file)}", f"scenarios.{name}")
+           for name, file in given.items()
+           if not (isinstance(name, str) and name.isidentifier() and isinstance(file, str))]
+    if bad:
+        raise InputError(bad)
+    return dict(given)
+
+
+def _parameters(check: _Checker, bases: dict[str, BaseScenario]) -> list[FitParameter]:
     given = check.data.get("parameters")
     if not isinstance(given, dict) or not given:
         check.problems.append(Problem(check.where("parameters"), "expected parameters: {KEY: [LO, HI]} or "
@@ -201,10 +240,13 @@ def _parameters(check: _Checker, base: BaseScenario) -> list[FitParameter]:
             check.problems.append(Problem(where, "expected [LO, HI] or {low: LO, high: HI, start: S}",
                                           f"parameters.{key}"))
             continue
-        parameter = check_parameter(str(key), bounds["low"], bounds["high"], where, base)
-        if not isinstance(parameter, Parameter):
-            check.problems += parameter
+        checked = [check_parameter(str(key), bounds["low"], bounds["high"], where, base) for base in bases.values()]
+        wrong = [problem for found_there in checked if not isinstance(found_there, Parameter)
+                 for problem in found_there]
+        if wrong:
+            check.problems += list(dict.fromkeys(wrong))
             continue
+        parameter = checked[0]
         start = bounds.get("start", min(max(parameter.base, parameter.low), parameter.high))
         number = isinstance(start, int | float) and not isinstance(start, bool)
         if not number or not parameter.low <= start <= parameter.high:
@@ -230,14 +272,13 @@ def _observed(check: _Checker) -> dict[str, Observation] | None:
     return read_observed(check.path.parent / name)
 
 
-def _targets(check: _Checker, section: str, calendar: Calendar, base: BaseScenario,
+def _targets(check: _Checker, section: str, bases: dict[str, BaseScenario],
              observed: dict[str, Observation] | None, weighted: bool) -> list[Target]:
     given = check.data.get(section)
     if not isinstance(given, list) or not given:
         check.problems.append(Problem(check.where(section), "expected a list of {indicator, date, value} or "
                                                             "{observed: ID} entries", section))
         return []
-    districts = base.scenario.city.district_ids
     found: list[Target] = []
     for i, entry in enumerate(given):
         where = check.where(section, i)
@@ -246,12 +287,19 @@ def _targets(check: _Checker, section: str, calendar: Calendar, base: BaseScenar
         if not isinstance(entry, dict):
             check.problems.append(Problem(where, f"expected a mapping with keys {', '.join(keys)}", path))
             continue
+        keys = keys if "" not in bases else tuple(k for k in keys if k != "scenario")
         bad = [k for k in entry if k not in keys]
         if bad:
             check.problems += [Problem(check.where(section, i, k), f"unknown key {k!r}" + did_you_mean(k, keys), path)
                                for k in bad]
             continue
-        target = _target(entry, where, path, calendar, districts, observed, check.problems)
+        scenario = str(entry.get("scenario", next(iter(bases))))
+        if scenario not in bases:
+            check.problems.append(Problem(check.where(section, i, "scenario"), f"unknown scenario {scenario!r}"
+                                          + did_you_mean(scenario, bases) + f"; expected one of {', '.join(bases)}",
+                                          path))
+            continue
+        target = _target(entry, where, path, scenario, bases[scenario], observed, check.problems)
         if target is not None and target.name in [t.name for t in found]:
             check.problems.append(Problem(where, f"{target.name} is given twice", path))
         elif target is not None:
@@ -259,9 +307,11 @@ def _targets(check: _Checker, section: str, calendar: Calendar, base: BaseScenar
     return found
 
 
-def _target(entry: dict[str, Any], where: str, path: str, calendar: Calendar, districts: list[str],
+def _target(entry: dict[str, Any], where: str, path: str, scenario: str, base: BaseScenario,
             observed: dict[str, Observation] | None, problems: list[Problem]) -> Target | None:
     before = len(problems)
+    districts = base.scenario.city.district_ids
+    calendar = Calendar.of(base.scenario.spec.horizon.start, base.scenario.spec.horizon.end)
     row_id = ""
     if "observed" in entry:
         row_id = str(entry["observed"])
@@ -304,4 +354,4 @@ def _target(entry: dict[str, Any], where: str, path: str, calendar: Calendar, di
         return None
     position = 0 if geography == CITY else 1 + districts.index(geography)
     return Target(Metric(metric.name, metric.indicator, False, metric.index, position), geography, date,
-                  float(value), float(weight), row_id)
+                  float(value), float(weight), row_id, scenario)

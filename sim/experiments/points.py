@@ -67,21 +67,3 @@ class Points:
     def __call__(self, values: Sequence[float]) -> np.ndarray:
         scenario = self.base.with_values(dict(zip(self.keys, values, strict=True)))
         return point_value(self.metrics, [run_replication(scenario, self.seed, r) for r in range(self.reps)])
-
-
-@dataclass(frozen=True)
-class PointReplication:
-    """Task: (a point's values in ``keys`` order, replication r) → each metric in replication r of the root seed.
-    A calibration spreads one candidate's replications over the workers this way, and every candidate uses
-    replications 0…reps−1: common random numbers across candidates."""
-
-    base: BaseScenario
-    keys: tuple[str, ...]
-    metrics: tuple[Metric, ...]
-    seed: int
-
-    def __call__(self, task: tuple[Sequence[float], int]) -> np.ndarray:
-        values, replication = task
-        scenario = self.base.with_values(dict(zip(self.keys, values, strict=True)))
-        tables = run_replication(scenario, self.seed, replication)
-        return np.array([m.value(tables) for m in self.metrics])
