@@ -213,6 +213,10 @@ def test_the_committed_observations_and_specs_load():
     history = load_calibration(ROOT / "calibration" / "hebei_history.yaml")
     assert "hebei_places_per_1000_2023_06" in [t.observed for t in history.backtest]
     assert all(t.date <= "2022-12" for t in history.targets)  # the holdout: nothing after 2022 in the fit
+    # The nation is never fitted: its whole 2021–24 path is in the backtest, read in its own scenario.
+    assert not history.targets_in("nation")
+    assert [t.observed for t in history.backtest if t.scenario == "nation"] == [
+        f"cn_places_per_1000_{year}" for year in (2021, 2022, 2023, 2024)]
 
 
 def test_a_fit_target_after_fit_until_is_refused(tmp_path):

@@ -1,9 +1,9 @@
-"""``make backtest``: the history (Hebei from end-2020) run at every parameter set the history calibration found
-to fit what was known by end-2022 about as well as its best (``calibration/hebei_history_plausible.csv``, from
-``tuoyu calibrate calibration/hebei_history.yaml``), against the fit targets and against what came after, kept
-out of the fit. The band pools the sets' replications, each set with its own draws of the parameters not fitted,
-so it carries the fit's uncertainty and theirs; each row says how much of its variance lies between the sets (the
-fit's share). A figure, not a test.
+"""``make backtest``: the histories (Hebei and the nation's stand-in from end-2020) run at every parameter set the
+history calibration found to fit what Hebei knew by end-2022 about as well as its best
+(``calibration/hebei_history_plausible.csv``, from ``tuoyu calibrate calibration/hebei_history.yaml``), against
+the fit targets and against what came after, kept out of the fit. The band pools the sets' replications, each
+set with its own draws of the parameters not fitted, so it carries the fit's uncertainty and theirs; each row
+says how much of its variance lies between the sets (the fit's share). A figure, not a test.
 
     python -m sim.calibration.backtest [--reps N] [--seed S] [--workers W]
 """
