@@ -253,6 +253,20 @@ def test_own_streets_over_inherited_providers_warns_and_explains_the_errors(tmp_
     assert [w.path for w in sim.load_scenario(turned_off).warnings if w.path.startswith("geography")] == ["geography"]
 
 
+def test_the_same_streets_with_other_providers_are_the_same_city(tmp_path):
+    """A layer naming the same streets again with another providers file (the city at another date) does not
+    warn; the same providers file under other streets does."""
+    folder = small_copy(tmp_path)
+    (folder / "earlier.csv").write_text((folder / "providers.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    same = write(folder, "earlier.yaml", "extends: scenario.yaml\ngeography:\n  districts_csv: districts.csv\n"
+                                         "  streets_csv: streets.csv\n  new_housing_csv: new_housing.csv\n"
+                                         "  providers_csv: earlier.csv\n")
+    assert not [w for w in sim.load_scenario(same).warnings if w.path.startswith("geography")]
+    (folder / "other_streets.csv").write_text((folder / "streets.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    other = write(folder, "other.yaml", same.read_text(encoding="utf-8").replace("streets.csv", "other_streets.csv"))
+    assert [w.path for w in sim.load_scenario(other).warnings if w.path.startswith("geography")] == ["geography"]
+
+
 def test_warnings_print_verbatim_and_do_not_stop_the_command(tmp_path):
     folder = small_copy(tmp_path)
     rows = (folder / "streets.csv").read_text(encoding="utf-8").splitlines()

@@ -66,6 +66,9 @@ def load_layers(path: Path, _chain: tuple[Path, ...] = (), warnings: list[Proble
     return deep_merge(merged, data), {**merged_locations, **locations}, [*files, path]
 
 
+SAME_CITY_DATA = ("providers_csv", "new_housing_csv")
+
+
 def _replaced_city(earlier: dict[str, Any], earlier_at: Locations, later: dict[str, Any], later_at: Locations,
                    advice: str) -> list[Problem]:
     """A warning if ``later`` names other city files than ``earlier`` (a layer on top of it) did."""
@@ -74,6 +77,10 @@ def _replaced_city(earlier: dict[str, Any], earlier_at: Locations, later: dict[s
         return []
     keys = [key for key, value in new.items()  # null turns a file off: no other city's data come in
             if key in old and old[key] != value and old[key] is not None and value is not None]
+    if new.get("streets_csv") is not None and new.get("streets_csv") == old.get("streets_csv"):
+        # The same streets named again: the same city with other providers or housing (a history, another date);
+        # the providers' and housing's streets are checked against them.
+        keys = [key for key in keys if key not in SAME_CITY_DATA]
     if not keys:
         return []
     where = later_at.get(("geography", keys[0]), later_at.get(("geography",), ""))
