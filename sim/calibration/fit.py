@@ -5,9 +5,8 @@ and differential evolution's mutations treat parameters of different units alike
 the same spec asks for the same candidates in the same order. Every evaluation is one candidate's ``reps``
 replications of each of the spec's scenarios, spread over the evaluator's workers, with the same seeds for every
 candidate (common random numbers: two candidates differ only by their parameters, so the loss surface is not
-noise). Each evaluation
-is appended to evaluations.csv as it finishes; ``--resume`` reads it back as a cache, so the optimiser replays
-the logged path without recomputing it and continues where the run stopped.
+noise). Each evaluation is appended to evaluations.csv as it finishes; ``--resume`` reads it back as a cache, so
+the optimiser replays the logged path without recomputing it and continues where the run stopped.
 """
 
 from __future__ import annotations

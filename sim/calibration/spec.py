@@ -280,14 +280,14 @@ def _targets(check: _Checker, section: str, bases: dict[str, BaseScenario],
                                                             "{observed: ID} entries", section))
         return []
     found: list[Target] = []
+    # A backtest observation has no weight; a spec of one scenario no target's scenario.
+    keys = tuple(k for k in TARGET_KEYS if (weighted or k != "weight") and ("" not in bases or k != "scenario"))
     for i, entry in enumerate(given):
         where = check.where(section, i)
         path = f"{section}[{i}]"
-        keys = TARGET_KEYS if weighted else tuple(k for k in TARGET_KEYS if k != "weight")
         if not isinstance(entry, dict):
             check.problems.append(Problem(where, f"expected a mapping with keys {', '.join(keys)}", path))
             continue
-        keys = keys if "" not in bases else tuple(k for k in keys if k != "scenario")
         bad = [k for k in entry if k not in keys]
         if bad:
             check.problems += [Problem(check.where(section, i, k), f"unknown key {k!r}" + did_you_mean(k, keys), path)
