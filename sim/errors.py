@@ -55,11 +55,14 @@ class ResourceError(Exception):
         return type(self), (self.where, self.message)
 
 
-def is_interrupt(error: BaseException) -> bool:
+def is_interrupt(error: BaseException | None) -> bool:
     """Ctrl-C or SIGTERM, also when it struck inside a compiled (numba) loop, which reports it as a SystemError
-    caused by the KeyboardInterrupt."""
-    return isinstance(error, KeyboardInterrupt) or (
-        isinstance(error, SystemError) and isinstance(error.__cause__ or error.__context__, KeyboardInterrupt))
+    caused by the KeyboardInterrupt, or by the SystemError of a compiled call below it."""
+    seen: set[int] = set()
+    while isinstance(error, SystemError) and id(error) not in seen:
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return isinstance(error, KeyboardInterrupt)
 
 
 def in_file_order(problems: Iterable[Problem]) -> list[Problem]:

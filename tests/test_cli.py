@@ -176,3 +176,13 @@ def test_ctrl_c_inside_a_compiled_loop_is_an_interruption_not_a_bug():
     with pytest.raises(typer.Exit) as stopped:
         user_errors(struck)()
     assert stopped.value.exit_code == 130
+
+    def nested() -> None:  # a compiled call inside another reports the inner call's SystemError
+        try:
+            struck()
+        except SystemError as inner:
+            raise SystemError("CPUDispatcher(<function g>) returned a result with an exception set") from inner
+
+    with pytest.raises(typer.Exit) as stopped:
+        user_errors(nested)()
+    assert stopped.value.exit_code == 130
