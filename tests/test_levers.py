@@ -171,3 +171,28 @@ def test_carers_certify_ahead_of_a_mandate():
     assert settings.anticipation(june_2025) == 0.0
     assert settings.anticipation(dec_2025) == pytest.approx(0.025)
     assert settings.anticipation(june_2026) == pytest.approx(0.05) == settings.anticipation(june_2026 + 6)
+
+
+
+def test_a_held_back_push_starts_nothing_until_then_and_then_the_pace_it_would_have_reached():
+    """Held back through 2025-08, the push starts nothing in the first eight months (the city is the same, month
+    for month, as with a push that starts only in 2025-09). In 2025-09 it starts the pace quickened since its start
+    in 2025-01, 1 + 3 × 8/12 = 3 times the pace that meets the target, where the late push starts the pace itself:
+    with every place through registering centres of 70 places at 1 yuan a place, its spending is three times the
+    late push's, to within the whole-centre rounding of each (under one centre per district, three districts)."""
+    pace = ["targets=[{indicator: places_per_1000, at_least: 30, deadline: 2025-12}]",
+            "policies.target_push.pace_share=1", "policies.target_push.pace_growth_per_year=3",
+            "policies.target_push.registration_share=1", "policies.target_push.kindergarten_share=0",
+            "policies.target_push.registration_yuan_per_place=1"]
+    held = sim.run(sim.load_scenario(SMALL, overrides=[*pace, "policies.target_push.start=2025-01",
+                                                       "policies.target_push.held_back_until=2025-08"]),
+                   reps=REPS, seed=3)
+    late = sim.run(sim.load_scenario(SMALL, overrides=[*pace, "policies.target_push.start=2025-09",
+                                                       "policies.target_push.pace_growth_per_year=0"]),
+                   reps=REPS, seed=3)
+    spent_held, spent_late = held.values("spend_target_push"), late.values("spend_target_push")
+    assert spent_held[:, :8].sum() == 0 and spent_late[:, :8].sum() == 0
+    np.testing.assert_array_equal(held.values("places_licensed")[:, :9], late.values("places_licensed")[:, :9])
+    centre, districts = 70, 3
+    assert spent_late[:, 8].min() > 10 * centre  # large enough for the rounding bound to tell
+    assert np.abs(spent_held[:, 8] - 3 * spent_late[:, 8]).max() <= centre * districts * (1 + 3)

@@ -235,6 +235,10 @@ class TargetPush(StrictModel):
 
     start: Month = Field("2021-03", description="First month the push acts: the 14th Five-Year Plan (2021-03) made "
                                                 "places per 1,000 an assessed target.")
+    held_back_until: Month | None = Field(
+        None, description="A history assumption, absent by default: through this month the push starts nothing (what "
+                          "held it back, such as the pandemic years, is not in the model), and after it the push acts "
+                          "at the pace it would have reached, still quickening from start.")
     pace_share: param(ge=0, le=5) = Field(
         uncertain(0.13, 0.17, 0.39),
         description="Calibrated (calibration/hebei_history.yaml, Hebei 2021–22; the range is the 10th–90th "
@@ -265,6 +269,9 @@ class TargetPush(StrictModel):
 
     @model_validator(mode="after")
     def _shares(self) -> TargetPush:
+        if self.held_back_until is not None and month_number(self.held_back_until) < month_number(self.start):
+            raise ValueError(f"held_back_until ({self.held_back_until}) is before start ({self.start}), so it would "
+                             "hold nothing back")
         if isinstance(self.registration_share, float) and isinstance(self.kindergarten_share, float) \
                 and self.registration_share + self.kindergarten_share > 1:
             raise ValueError("registration_share + kindergarten_share must be at most 1 (the rest is public "
