@@ -808,6 +808,8 @@ def print_analysis(method: str, outcome: SweepOutcome) -> None:
 
 def print_calibration(outcome: CalibrationOutcome) -> None:
     """Fitted values, the final loss, the fit and the backtest."""
+    from sim.calibration.outputs import share_text
+
     fitted = Table("parameter", "low", "high", "start", "fitted", title="Fitted values", title_justify="left")
     for row in outcome.fitted.itertuples(index=False):
         fitted.add_row(row.parameter, *(f"{v:.4g}" for v in (row.low, row.high, row.start, row.fitted)))
@@ -825,5 +827,5 @@ def print_calibration(outcome: CalibrationOutcome) -> None:
             table.add_row(row.target, f"{row.observed:.4g}",
                           f"{row.simulated_mean:.4g} ({row.simulated_p5:.4g}–{row.simulated_p95:.4g})",
                           f"{row.error:+.4g}", f"{row.relative_error:+.1%}",
-                          *([f"{row.fit_share:.0%}"] if ensemble else []))
+                          *([share_text(row.fit_share)] if ensemble else []))
         out_console.print(table)

@@ -206,10 +206,17 @@ def test_the_committed_observations_and_specs_load():
     observed = read_observed(ROOT / "calibration" / "observed.csv")
     assert observed["hebei_places_per_1000_2023_06"].value == 3.81
     specs = sorted((ROOT / "calibration").glob("*.yaml"))
-    assert {p.stem for p in specs} >= {"hebei_history"}
+    assert {p.stem for p in specs} >= {"hebei_history", "national_history"}
     for path in specs:
         spec = load_calibration(path)
         assert spec.parameters and spec.targets, path
+        # Its committed plausible sets (what make backtest runs) are of this spec: its parameters, inside their
+        # bounds, each loss within twice the best.
+        sets = pd.read_csv(path.with_name(f"{path.stem}_plausible.csv"), encoding=CSV_ENCODING)
+        assert list(sets.columns) == ["evaluation", *(p.key for p in spec.parameters), "loss"], path
+        for p in spec.parameters:
+            assert sets[p.key].between(p.parameter.low, p.parameter.high).all(), (path, p.key)
+        assert sets["loss"].max() <= 2 * sets["loss"].min(), path
     history = load_calibration(ROOT / "calibration" / "hebei_history.yaml")
     assert "hebei_places_per_1000_2023_06" in [t.observed for t in history.backtest]
     assert all(t.date <= "2022-12" for t in history.targets)  # the holdout: nothing after 2022 in the fit
@@ -217,6 +224,14 @@ def test_the_committed_observations_and_specs_load():
     assert not history.targets_in("nation")
     assert [t.observed for t in history.backtest if t.scenario == "nation"] == [
         f"cn_places_per_1000_{year}" for year in (2021, 2022, 2023, 2024)]
+    # The nation's own calibration fits its 2021–22 and predicts 2023–24, with the push acting from 2021-03 where
+    # the stand-in holds it back through 2022 (the hold that fit motivates).
+    nation = load_calibration(ROOT / "calibration" / "national_history.yaml")
+    assert history.bases["nation"].scenario.spec.policies.target_push.held_back_until == "2022-12"
+    assert nation.base.scenario.spec.policies.target_push.held_back_until is None
+    assert all(t.date <= "2022-12" for t in nation.targets)
+    assert [t.observed for t in nation.targets][:2] == ["cn_places_per_1000_2021", "cn_places_per_1000_2022"]
+    assert [t.observed for t in nation.backtest][:2] == ["cn_places_per_1000_2023", "cn_places_per_1000_2024"]
 
 
 def test_a_fit_target_after_fit_until_is_refused(tmp_path):
@@ -250,6 +265,7 @@ def test_between_share_by_hand():
     assert between_share([np.array([1.0, 3.0]), np.array([5.0, 7.0])]) == pytest.approx(0.8)
     assert between_share([np.array([1.0, 3.0]), np.array([3.0, 1.0])]) == 0.0
     assert np.isnan(between_share([np.array([2.0]), np.array([2.0])]))
+    assert np.isnan(between_share([np.array([1.0, 3.0])]))  # one set: the fit's spread is not in the band
 
 
 def test_each_plausible_set_draws_its_own_behavioural_parameters(tmp_path):

@@ -83,11 +83,18 @@ def comparison_table(results: Mapping[str, Result | Sequence[Result]], targets: 
 def between_share(groups: Sequence[np.ndarray]) -> float:
     """The share of the pooled variance of ``groups`` that lies between their means: for an ensemble of plausible
     parameter sets, how much of the band is the fit's uncertainty rather than the other behavioural parameters'
-    draws and chance (NaN without spread)."""
+    draws and chance (NaN without spread, or with a single set, whose fit's uncertainty the band does not hold)."""
+    if len(groups) < 2:
+        return float("nan")
     values = np.concatenate(groups)
     total = float(np.var(values))
     between = float(sum(len(g) * (np.mean(g) - np.mean(values)) ** 2 for g in groups)) / len(values)
     return between / total if total > 0 else float("nan")
+
+
+def share_text(share: float) -> str:
+    """A fit's share of a band as printed: "—" where it is not measured (NaN)."""
+    return "—" if np.isnan(share) else f"{share:.0%}"
 
 
 def overlay_name(scenario: str) -> str:
