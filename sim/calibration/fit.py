@@ -107,7 +107,7 @@ class Objective:
     def _evaluate(self, todo: list[Point]) -> None:
         reps = self.spec.reps
         # Where each scenario's metrics go among the targets; a scenario with none (only backtest) is not run.
-        columns = [[i for i, t in enumerate(self.spec.targets) if t.scenario == name] for name in self.spec.bases]
+        columns = [self.spec.target_positions(name) for name in self.spec.bases]
         tasks = [(c, s, r) for c in range(len(todo)) for s in range(len(columns)) if columns[s] for r in range(reps)]
         values = np.full((len(todo), reps, len(self.spec.targets)), np.nan)
 

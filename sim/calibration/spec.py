@@ -113,8 +113,12 @@ class CalibrationSpec:
         """The first scenario: the overlay extends it and its values are the parameters' scenario values."""
         return next(iter(self.bases.values()))
 
+    def target_positions(self, scenario: str) -> list[int]:
+        """Where the targets read in ``scenario`` stand among all the targets, in order."""
+        return [i for i, t in enumerate(self.targets) if t.scenario == scenario]
+
     def targets_in(self, scenario: str) -> tuple[Target, ...]:
-        return tuple(t for t in self.targets if t.scenario == scenario)
+        return tuple(self.targets[i] for i in self.target_positions(scenario))
 
     def planned(self) -> dict[str, Any]:
         """What a resumed calibration must share with the one that was started."""

@@ -29,13 +29,13 @@ def fit_chart(series: pd.DataFrame, fit: pd.DataFrame, backtest: pd.DataFrame, l
     calibration of several scenarios."""
     panels = list(series.assign(scenario=scenario_of(series)).groupby(["scenario", "indicator", "geography"],
                                                                      sort=False))
-    rows = -(-len(panels) // PANELS_PER_ROW)
-    columns = -(-len(panels) // rows)
-    axs = style.axes_row(None, len(panels), size=(max(5.0 * columns, 8.0), 0.8 + 4.0 * rows), rows=rows)
-    for ax, ((scenario, indicator, geography), rows) in zip(axs, panels, strict=True):
-        shown = numbers.unit(indicator, language, rows["p95"])
+    grid_rows = -(-len(panels) // PANELS_PER_ROW)
+    columns = -(-len(panels) // grid_rows)
+    axs = style.axes_row(None, len(panels), size=(max(5.0 * columns, 8.0), 0.8 + 4.0 * grid_rows), rows=grid_rows)
+    for ax, ((scenario, indicator, geography), path) in zip(axs, panels, strict=True):
+        shown = numbers.unit(indicator, language, path["p95"])
         factor = shown.factor
-        draw.band_line(ax, rows.set_index("month"), factor, word("legend.mean", language), 0)
+        draw.band_line(ax, path.set_index("month"), factor, word("legend.mean", language), 0)
         for i, (table, key, face) in enumerate(((fit, "legend.observed_target", style.TARGET_COLOUR),
                                                 (backtest, "legend.observed_backtest", "white"))):
             if table.empty:
